@@ -1,0 +1,93 @@
+# shsim: one non-recursive Makefile.
+#   make                 build ./shsim
+#   make test            build and run the cmocka tests
+#   make SANITIZE=address,undefined test
+#   make check           tests under ASan/UBSan, then under valgrind
+#   make bench           speed benchmark (never part of the tests)
+#   make figures         the standard figures (plots/)
+#   make install PREFIX=/usr/local DESTDIR=
+# Knobs: CC, CFLAGS (kept), SANITIZE, V=1, PREFIX, DESTDIR, BUILD.
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+BUILD   ?= build
+VERSION := 0.1.0
+
+ifeq ($(SANITIZE),)
+  BDIR := $(BUILD)/rel
+else
+  BDIR := $(BUILD)/san
+  SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+ifeq ($(V),1)
+  Q :=
+else
+  Q := @
+endif
+
+WARN := -Wall -Wextra -Wpedantic -Wshadow -Wundef -Wwrite-strings \
+        -Wstrict-prototypes -Wmissing-prototypes -Wdouble-promotion -Wformat=2 -Werror
+PKGS := gsl cmocka inih
+CFLAGS ?= -O2 -g
+ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(SANFLAGS) -I. \
+              -DSHSIM_VERSION='"$(VERSION)"' -DSHSIM_PLOTDIR='"$(abspath plots)"' \
+              $(shell pkg-config --cflags gsl inih) $(CFLAGS)
+LIBS := $(shell pkg-config --libs gsl inih) -lcsv -lm -lpthread
+TESTLIBS := $(shell pkg-config --libs cmocka)
+LDFLAGS ?=
+ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
+
+LIB_SRC  := $(wildcard core/*.c) $(wildcard traces/*.c) $(filter-out sim/main.c,$(wildcard sim/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BDIR)/%.o)
+TEST_SRC := $(wildcard tests/test_*.c)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BDIR)/tests/%)
+TEST_HELPERS := $(filter-out $(TEST_SRC),$(wildcard tests/*.c))
+TEST_HELPER_OBJ := $(TEST_HELPERS:%.c=$(BDIR)/%.o)
+
+.PHONY: all test check bench figures fuzz clean install data
+all: shsim
+
+shsim: $(BDIR)/shsim
+	$(Q)cp $< $@
+
+$(BDIR)/shsim: $(BDIR)/sim/main.o $(BDIR)/libshsim.a
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BDIR)/libshsim.a: $(LIB_OBJ)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BDIR)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BDIR)/tests/%: $(BDIR)/tests/%.o $(TEST_HELPER_OBJ) $(BDIR)/libshsim.a
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TESTLIBS) $(LIBS)
+
+# Tests run from the repository root; each binary prints cmocka's summary.
+test: $(TEST_BIN) $(BDIR)/shsim
+	$(Q)fail=0; for t in $(TEST_BIN); do \
+	  SHSIM=$(BDIR)/shsim $$t || fail=1; done; \
+	SHSIM=$(BDIR)/shsim sh tests/e2e.sh || fail=1; \
+	exit $$fail
+
+check:
+	$(MAKE) test SANITIZE=address,undefined
+	$(MAKE) $(TEST_BIN)
+	$(Q)fail=0; for t in $(TEST_BIN); do \
+	  valgrind -q --error-exitcode=9 --leak-check=full $$t >/dev/null 2>$(BUILD)/valgrind.log || { cat $(BUILD)/valgrind.log; fail=1; }; done; \
+	exit $$fail
+
+clean:
+	rm -rf $(BUILD) shsim
+
+install: shsim
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/shsim/plots
+	install -m 755 shsim $(DESTDIR)$(PREFIX)/bin/shsim
+	install -m 644 plots/*.gp $(DESTDIR)$(PREFIX)/share/shsim/plots/
+
+-include $(LIB_OBJ:.o=.d) $(BDIR)/sim/main.d $(TEST_SRC:%.c=$(BDIR)/%.d)

@@ -1,0 +1,182 @@
+/*
+ * core/sched.c -- the generic half of every core: parameters, rung levels,
+ * dispatch through the type object, and retried jobs (which go back to the
+ * front of the queue whatever the scheduler, so no type handles them).
+ */
+#include "core/sched_impl.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+sched_params sched_default_params(void)
+{
+    return (sched_params){ .eta = 2, .r_min = 1, .r_max = 1, .max_trials = SCHED_UNBOUNDED,
+                           .barrier = SCHED_BARRIER_STRICT, .type = SCHED_ASHA_PROMOTION,
+                           .rule = SCHED_RULE_TOPK };
+}
+
+int sched_levels(uint32_t r_min, uint32_t eta, uint32_t r_max, uint32_t *out, int cap)
+{
+    if (eta < 2 || r_min < 1 || r_min > r_max || cap < 1)
+        return -EINVAL;
+    int n = 0;
+    /* r_min*eta^k in 64 bits: r < r_max <= 2^32 keeps r*eta below 2^64 */
+    for (uint64_t r = r_min; r < r_max; r *= eta) {
+        if (n == cap - 1)
+            return -EINVAL;
+        out[n++] = (uint32_t)r;
+    }
+    out[n++] = r_max;
+    return n;
+}
+
+int sched_level_index(const sched_common *c, uint32_t epoch)
+{
+    int lo = 0, hi = c->nlevels - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        if (c->levels[mid] == epoch)
+            return mid;
+        if (c->levels[mid] < epoch)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return -1;
+}
+
+int sched_alloc(sched **out, const sched_type *type, const sched_params *p)
+{
+    *out = NULL;
+    if (!type || !p || p->max_trials == 0)
+        return -EINVAL;
+    sched *s = calloc(1, sizeof *s);
+    if (!s)
+        return -ENOMEM;
+    s->type = type;
+    s->c.p = *p;
+    int n = sched_levels(p->r_min, p->eta, p->r_max, s->c.levels, SCHED_MAX_LEVELS);
+    int rc = n;
+    if (n < 0)
+        goto err;
+    s->c.nlevels = n;
+    rc = -ENOMEM;
+    s->state = calloc(1, type->size);
+    if (!s->state)
+        goto err;
+    rc = type->init(s->state, &s->c);
+    if (rc < 0) {
+        free(s->state);
+        s->state = NULL;
+        goto err;
+    }
+    *out = s;
+    return 0;
+err:
+    free(s);
+    return rc;
+}
+
+void sched_free(sched *s)
+{
+    if (!s)
+        return;
+    if (s->state)
+        s->type->destroy(s->state);
+    free(s->state);
+    free(s->retry);
+    free(s);
+}
+
+const char *sched_name(const sched *s) { return s->type->name; }
+const char *sched_type_name(const sched_type *t) { return t->name; }
+
+const sched_type *sched_type_by_name(const char *name)
+{
+    const sched_type *const all[] = { sched_sh, sched_asha, sched_random };
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++)
+        if (strcmp(all[i]->name, name) == 0)
+            return all[i];
+    return NULL;
+}
+const sched_params *sched_get_params(const sched *s) { return &s->c.p; }
+
+const uint32_t *sched_get_levels(const sched *s, int *n)
+{
+    *n = s->c.nlevels;
+    return s->c.levels;
+}
+
+sched_answer sched_next(sched *s, sched_job *job)
+{
+    if (s->retry_len) {
+        *job = s->retry[s->retry_head];
+        s->retry_head = (s->retry_head + 1) % s->retry_cap;
+        s->retry_len--;
+        return SCHED_RUN;
+    }
+    return s->type->next(s->state, job);
+}
+
+sched_decision sched_report(sched *s, uint32_t trial, uint32_t epoch, double metric)
+{
+    return s->type->report(s->state, trial, epoch, metric);
+}
+
+static int retry_push(sched *s, const sched_job *job)
+{
+    if (s->retry_len == s->retry_cap) {
+        size_t cap = s->retry_cap ? 2 * s->retry_cap : 8;
+        sched_job *q = malloc(cap * sizeof *q);
+        if (!q)
+            return -ENOMEM;
+        for (size_t i = 0; i < s->retry_len; i++)
+            q[i] = s->retry[(s->retry_head + i) % s->retry_cap];
+        free(s->retry);
+        s->retry = q;
+        s->retry_head = 0;
+        s->retry_cap = cap;
+    }
+    s->retry[(s->retry_head + s->retry_len++) % s->retry_cap] = *job;
+    return 0;
+}
+
+void sched_lost(sched *s, const sched_job *job, int retry)
+{
+    /* A retry that cannot be queued (out of memory) degrades to a failure,
+     * which keeps every rung able to complete. */
+    if (retry && retry_push(s, job) == 0)
+        return;
+    s->type->fail(s->state, job);
+}
+
+void sched_explain(const sched *s, char *buf, size_t n)
+{
+    if (n)
+        buf[0] = '\0';
+    if (s->type->explain)
+        s->type->explain(s->state, buf, n);
+}
+
+const char *sched_decision_name(sched_decision d)
+{
+    switch (d) {
+    case SCHED_CONTINUE: return "CONTINUE";
+    case SCHED_PAUSE: return "PAUSE";
+    case SCHED_STOP: return "STOP";
+    case SCHED_FINISH: return "DONE";
+    }
+    return "?";
+}
+
+const char *sched_rule_name(sched_rule r)
+{
+    switch (r) {
+    case SCHED_RULE_TOPK: return "topk";
+    case SCHED_RULE_QUANTILE: return "quantile";
+    case SCHED_RULE_RANK: return "rank";
+    }
+    return "?";
+}

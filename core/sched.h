@@ -1,0 +1,94 @@
+/*
+ * core/sched.h -- the face of core/: scheduler cores as pure decision logic.
+ *
+ * A core never sees time, does no I/O and draws no random numbers.  The
+ * engine asks it two things:
+ *   sched_next():   "a worker is free: what should it run?"  -> a job
+ *                   (trial, epochs from+1..to), WAIT or DONE;
+ *   sched_report(): "trial t reached epoch e with metric m"   -> CONTINUE,
+ *                   PAUSE (job over, trial may be promoted later), STOP
+ *                   (trial ended by the rule) or FINISH (epoch r_max).
+ * and tells it one thing: sched_lost() (a job was dropped).
+ *
+ * Variants are data, not copies (GSL's type-object habit): one SH type with a
+ * barrier switch, one ASHA type with a promotion/stopping switch and a rule,
+ * one random-search type.  Trials are numbered 0,1,2,... in the order the
+ * core asks for new configurations; the engine maps trial k to workload row k.
+ *
+ * Ownership: sched_alloc() copies the parameters; the caller owns the sched
+ * and frees it with sched_free() (sched_free(NULL) does nothing).
+ * Errors: functions return 0 or a negative errno code (-EINVAL, -ENOMEM).
+ */
+#ifndef SHSIM_CORE_SCHED_H
+#define SHSIM_CORE_SCHED_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SCHED_UNBOUNDED UINT32_MAX
+#define SCHED_MAX_LEVELS 64
+
+typedef enum { SCHED_RULE_TOPK, SCHED_RULE_QUANTILE, SCHED_RULE_RANK } sched_rule;
+typedef enum { SCHED_BARRIER_STRICT, SCHED_BARRIER_FILL } sched_barrier;
+typedef enum { SCHED_ASHA_PROMOTION, SCHED_ASHA_STOPPING } sched_asha_type;
+
+typedef struct {
+    uint32_t eta;        /* reduction factor, >= 2 */
+    uint32_t r_min;      /* first rung level (epochs), >= 1 */
+    uint32_t r_max;      /* last level, >= r_min */
+    uint32_t max_trials; /* configurations available; SCHED_UNBOUNDED for none */
+    sched_barrier barrier;   /* SH only */
+    sched_asha_type type;    /* ASHA only */
+    sched_rule rule;         /* ASHA only */
+} sched_params;
+
+typedef enum { SCHED_RUN, SCHED_WAIT, SCHED_DONE } sched_answer;
+
+/* A job trains trial `trial` through epochs from+1..to; `rung` is the index of
+ * the level the job aims at (levels[rung] == to), for the outputs. */
+typedef struct {
+    uint32_t trial, from, to, rung;
+} sched_job;
+
+typedef enum { SCHED_CONTINUE, SCHED_PAUSE, SCHED_STOP, SCHED_FINISH } sched_decision;
+
+typedef struct sched_type sched_type;
+typedef struct sched sched;
+
+extern const sched_type *const sched_sh;
+extern const sched_type *const sched_asha;
+extern const sched_type *const sched_random;
+
+/* The defaults: eta 2, r_min 1, r_max 1 (callers set the levels), unbounded
+ * trials, strict barrier, promotion type, topk rule. */
+sched_params sched_default_params(void);
+
+/* Rung levels r_k = r_min*eta^k for every k with r_min*eta^k < r_max, then
+ * r_max.  Writes at most `cap` levels; returns their number, or -EINVAL for
+ * impossible parameters (eta < 2, r_min < 1, r_min > r_max, > cap levels). */
+int sched_levels(uint32_t r_min, uint32_t eta, uint32_t r_max, uint32_t *out, int cap);
+
+int sched_alloc(sched **out, const sched_type *type, const sched_params *p);
+void sched_free(sched *s);
+const char *sched_name(const sched *s);
+const char *sched_type_name(const sched_type *t);
+/* The type named "sh", "asha" or "random"; NULL for another name. */
+const sched_type *sched_type_by_name(const char *name);
+const sched_params *sched_get_params(const sched *s);
+/* The rung levels of this core and their number. */
+const uint32_t *sched_get_levels(const sched *s, int *n);
+
+sched_answer sched_next(sched *s, sched_job *job);
+sched_decision sched_report(sched *s, uint32_t trial, uint32_t epoch, double metric);
+/* A dropped job.  retry != 0: the job goes back to the front of the queue;
+ * retry == 0: the trial failed and counts as worst at the job's rung. */
+void sched_lost(sched *s, const sched_job *job, int retry);
+/* One line in plain words on why the last sched_next() answered WAIT or
+ * DONE ("rung 0 of bracket 0 still runs trial 2"); "" when not known. */
+void sched_explain(const sched *s, char *buf, size_t n);
+
+/* Names for the outputs. */
+const char *sched_decision_name(sched_decision d);
+const char *sched_rule_name(sched_rule r);
+
+#endif

@@ -1,0 +1,41 @@
+/*
+ * sim/cli.h -- the shsim subcommands and their shared option helpers
+ * (sim-internal).  Only main() and the cli_* functions print or exit;
+ * everything below them returns codes.  Exit status: 0 success, 1 a
+ * failure while running or writing, 2 bad input (options, files).
+ */
+#ifndef SHSIM_SIM_CLI_H
+#define SHSIM_SIM_CLI_H
+
+#include <stdint.h>
+
+#include "sim/record.h"
+
+enum { EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+int cli_run(int argc, char **argv);
+int cli_figure(int argc, char **argv);
+
+/* Print "shsim: MESSAGE" to stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Parse whole-string numbers for option `opt`; 0 or -1 after printing why. */
+int cli_u32(const char *opt, const char *s, uint32_t lo, uint32_t hi, uint32_t *out);
+int cli_u64(const char *opt, const char *s, uint64_t *out);
+int cli_double(const char *opt, const char *s, double lo, double hi, double *out);
+/* Keyword options: index of s in the NULL-terminated list, or -1 after
+ * printing the choices. */
+int cli_choice(const char *opt, const char *s, const char *const *choices);
+/* Apply one scheduler/engine/workload option of `run` (and later `sweep`)
+ * to rs: 1 when the option was known and applied, 0 when not one of these,
+ * -1 after printing an error. */
+int cli_spec_option(int opt, const char *arg, run_spec *rs, int *rule_given);
+/* Finish a spec after parsing: the rule default depends on the ASHA type. */
+void cli_spec_finish(run_spec *rs, int rule_given);
+/* Run a spec and write its files into dir; prints errors; returns an exit
+ * status.  gantt: also print the text Gantt chart. */
+int cli_execute(run_spec *rs, const char *dir, int gantt, int quiet);
+/* Draw plots/SCRIPT with gnuplot: `vars` is the -e string (without the output
+ * variable), output written atomically to OUT.  0 or -1 after printing why. */
+int cli_gnuplot(const char *script, const char *vars, const char *out);
+
+#endif

@@ -1,0 +1,240 @@
+/*
+ * sim/cli_common.c -- option parsing and running shared by the subcommands.
+ */
+#include "sim/cli.h"
+#include "sim/output.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("shsim: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int cli_u64(const char *opt, const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (!*s || *end || errno || s[0] == '-') {
+        cli_error("%s '%s': not a non-negative integer", opt, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_u32(const char *opt, const char *s, uint32_t lo, uint32_t hi, uint32_t *out)
+{
+    uint64_t v;
+    if (cli_u64(opt, s, &v) < 0)
+        return -1;
+    if (v < lo || v > hi) {
+        cli_error("%s %s: must be between %u and %u", opt, s, lo, hi);
+        return -1;
+    }
+    *out = (uint32_t)v;
+    return 0;
+}
+
+int cli_double(const char *opt, const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (!*s || *end || errno == ERANGE || !isfinite(v)) {
+        cli_error("%s '%s': not a finite number", opt, s);
+        return -1;
+    }
+    if (v < lo || v > hi) {
+        cli_error("%s %s: must be between %g and %g", opt, s, lo, hi);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_choice(const char *opt, const char *s, const char *const *choices)
+{
+    for (int i = 0; choices[i]; i++)
+        if (strcmp(s, choices[i]) == 0)
+            return i;
+    fprintf(stderr, "shsim: %s '%s': unknown; choose one of", opt, s);
+    for (int i = 0; choices[i]; i++)
+        fprintf(stderr, "%s %s", i ? "," : "", choices[i]);
+    fputc('\n', stderr);
+    return -1;
+}
+
+int cli_spec_option(int opt, const char *arg, run_spec *rs, int *rule_given)
+{
+    static const char *const scheds[] = { "sh", "asha", "random", NULL };
+    static const char *const barriers[] = { "strict", "fill", NULL };
+    static const char *const types[] = { "promotion", "stopping", NULL };
+    static const char *const rules[] = { "topk", "quantile", "rank", NULL };
+    static const char *const resumes[] = { "checkpoint", "restart", NULL };
+    int i;
+    switch (opt) {
+    case 's':
+        if ((i = cli_choice("--scheduler", arg, scheds)) < 0)
+            return -1;
+        rs->type = sched_type_by_name(scheds[i]);
+        return 1;
+    case 'w':
+        return cli_u32("--workers", arg, 1, 1u << 24, &rs->ep.workers) < 0 ? -1 : 1;
+    case 'e':
+        return cli_u32("--eta", arg, 2, 1u << 16, &rs->sp.eta) < 0 ? -1 : 1;
+    case 'm':
+        return cli_u32("--r-min", arg, 1, 1u << 24, &rs->sp.r_min) < 0 ? -1 : 1;
+    case 'M':
+        rs->r_max_given = 1;
+        return cli_u32("--r-max", arg, 1, 1u << 24, &rs->sp.r_max) < 0 ? -1 : 1;
+    case 'b':
+        if ((i = cli_choice("--barrier", arg, barriers)) < 0)
+            return -1;
+        rs->sp.barrier = (sched_barrier)i;
+        return 1;
+    case 'y':
+        if ((i = cli_choice("--type", arg, types)) < 0)
+            return -1;
+        rs->sp.type = (sched_asha_type)i;
+        return 1;
+    case 'r':
+        if ((i = cli_choice("--rule", arg, rules)) < 0)
+            return -1;
+        rs->sp.rule = (sched_rule)i;
+        *rule_given = 1;
+        return 1;
+    case 'R':
+        if ((i = cli_choice("--resume", arg, resumes)) < 0)
+            return -1;
+        rs->ep.restart = i;
+        return 1;
+    case 'W':
+        if (strlen(arg) >= sizeof rs->workload) {
+            cli_error("--workload: too long");
+            return -1;
+        }
+        snprintf(rs->workload, sizeof rs->workload, "%s", arg);
+        return 1;
+    case 'n':
+        return cli_u32("--trials", arg, 1, SCHED_UNBOUNDED - 1, &rs->trials) < 0 ? -1 : 1;
+    case 'T':
+        if (cli_double("--horizon", arg, 0, INFINITY, &rs->ep.horizon) < 0)
+            return -1;
+        if (!(rs->ep.horizon > 0)) {
+            cli_error("--horizon %s: must be greater than 0", arg);
+            return -1;
+        }
+        return 1;
+    case 'S':
+        return cli_u64("--seed", arg, &rs->seed) < 0 ? -1 : 1;
+    case 'g':
+        return cli_double("--target", arg, -INFINITY, INFINITY, &rs->ep.target) < 0 ? -1 : 1;
+    }
+    return 0;
+}
+
+void cli_spec_finish(run_spec *rs, int rule_given)
+{
+    if (!rule_given)
+        rs->sp.rule = rs->sp.type == SCHED_ASHA_STOPPING ? SCHED_RULE_QUANTILE : SCHED_RULE_TOPK;
+}
+
+int cli_execute(run_spec *rs, const char *dir, int gantt, int quiet)
+{
+    char err[4608];
+    run_result res;
+    workload *wl = NULL;
+    int rc = run_spec_execute(rs, &res, &wl, err, sizeof err);
+    if (rc < 0) {
+        cli_error("%s", err);
+        return rc == -EINVAL || rc == -ENOENT ? EXIT_USAGE : EXIT_FAIL;
+    }
+    int status = 0;
+    if (record_write(dir, rs, &res, wl, err, sizeof err) < 0) {
+        cli_error("%s", err);
+        status = EXIT_FAIL;
+    } else {
+        if (gantt)
+            gantt_text(stdout, &res, 72);
+        if (!quiet) {
+            const run_summary *s = &res.sum;
+            printf("%s: %llu trials started, %llu reached r_max %u, %llu epochs, end %g s, "
+                   "idle %.1f%% of worker time, best error %g\n",
+                   dir, (unsigned long long)s->trials_started, (unsigned long long)s->trials_rmax,
+                   rs->sp.r_max, (unsigned long long)s->epochs_trained, s->end_time,
+                   s->end_time > 0 ? 100.0 * s->idle / (s->workers * s->end_time) : 0.0, s->best);
+        }
+    }
+    run_result_free(&res);
+    workload_free(wl);
+    return status;
+}
+
+static const char *plot_dir(void)
+{
+    const char *d = getenv("SHSIM_PLOTDIR");
+    if (d && *d)
+        return d;
+    if (access(SHSIM_PLOTDIR "/gantt.gp", R_OK) == 0)
+        return SHSIM_PLOTDIR;
+    return "plots";
+}
+
+int cli_gnuplot(const char *script, const char *vars, const char *out)
+{
+    char path[4096], tmp[4200], expr[8192];
+    snprintf(path, sizeof path, "%s/%s", plot_dir(), script);
+    if (access(path, R_OK) != 0) {
+        cli_error("%s: %s (set SHSIM_PLOTDIR to the folder of shsim's .gp scripts)", path,
+                  strerror(errno));
+        return -1;
+    }
+    snprintf(tmp, sizeof tmp, "%s.tmp", out);
+    if ((size_t)snprintf(expr, sizeof expr, "%s; out='%s'", vars, tmp) >= sizeof expr) {
+        cli_error("%s: gnuplot arguments too long", out);
+        return -1;
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        cli_error("cannot start gnuplot: %s", strerror(errno));
+        return -1;
+    }
+    if (pid == 0) {
+        execlp("gnuplot", "gnuplot", "-e", expr, path, (char *)NULL);
+        fprintf(stderr, "shsim: cannot run gnuplot: %s (install gnuplot-nox)\n", strerror(errno));
+        _exit(127);
+    }
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR) {
+            cli_error("gnuplot: %s", strerror(errno));
+            return -1;
+        }
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        unlink(tmp);
+        if (!WIFEXITED(st) || WEXITSTATUS(st) != 127)
+            cli_error("gnuplot failed on %s (script %s)", out, path);
+        return -1;
+    }
+    if (rename(tmp, out) < 0) {
+        cli_error("%s: %s", out, strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}

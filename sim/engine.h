@@ -1,0 +1,94 @@
+/*
+ * sim/engine.h -- the face of sim/: the discrete-event engine.
+ *
+ * engine_run() replays a workload onto N virtual workers under one core.  It
+ * owns the clock and the workers; the core decides, the workload tells costs
+ * and scores.  Semantics (DESIGN.md 1, 2, 7, 8):
+ *   - events are keyed (time, seq); all events of one time are delivered in
+ *     seq order, then free workers are offered to the core in increasing
+ *     worker index until it answers WAIT or DONE or none is free;
+ *   - a job trains epochs from+1..to, every epoch end is an event reporting
+ *     (trial, epoch, metric); in restart mode a job of a promoted trial first
+ *     retrains epochs 1..from, which cost time and report nothing;
+ *   - at the horizon T, events at exactly T are still delivered, no job starts
+ *     at T, and jobs still running are cut;
+ *   - nothing depends on addresses, threads or the machine.
+ *
+ * Ownership: engine_run() fills a run_result the caller releases with
+ * run_result_free().  Errors: 0 or a negative errno code; on error the result
+ * is released.
+ */
+#ifndef SHSIM_SIM_ENGINE_H
+#define SHSIM_SIM_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/sched.h"
+#include "traces/workload.h"
+
+typedef enum {
+    OUT_PROMOTED, OUT_PAUSED, OUT_STOPPED, OUT_COMPLETED, OUT_CUT, OUT_DROPPED, OUT_RUNNING
+} job_outcome;
+
+typedef struct {
+    uint32_t job, worker, trial, rung, epoch_from, epoch_to;
+    double start, end;
+    job_outcome outcome;
+} job_row;
+
+typedef struct {
+    double time;
+    uint32_t worker, trial, epoch;
+    double metric;
+    sched_decision decision;
+} result_row;
+
+typedef struct {
+    uint32_t worker;
+    double start, end;
+} idle_row;
+
+typedef struct {
+    double time;
+    uint32_t trial, epoch;
+    double metric, best, best_rmax; /* best_rmax NAN until a trial reaches r_max */
+} best_row;
+
+typedef struct {
+    uint64_t trials_started, trials_rmax, jobs, epochs_trained, epochs_replayed, results, events;
+    uint64_t jobs_cut, jobs_dropped;
+    double end_time, busy, idle;        /* worker-seconds */
+    double best, best_rmax;             /* NAN when none */
+    double time_to_target;              /* NAN when never reached or no target */
+    uint32_t workers;
+} run_summary;
+
+typedef struct {
+    run_summary sum;
+    /* traces, filled when engine_params.trace is set */
+    job_row *jobs;
+    result_row *results;
+    idle_row *idle;
+    best_row *best;
+    size_t n_jobs, n_results, n_idle, n_best;
+    size_t cap_jobs, cap_results, cap_idle, cap_best;
+} run_result;
+
+typedef struct {
+    uint32_t workers;   /* >= 1 */
+    double horizon;     /* > 0; INFINITY for none */
+    int restart;        /* resume mode: 0 checkpoint, 1 restart */
+    double target;      /* metric for time_to_target; NAN for none */
+    int trace;          /* keep jobs/results/idle/best rows */
+    /* narration of decisions in plain words (shsim run --explain); NULL: none */
+    void (*narrate)(void *ctx, const char *line);
+    void *narrate_ctx;
+} engine_params;
+
+engine_params engine_default_params(void);
+int engine_run(const engine_params *p, sched *core, const workload *wl, run_result *out);
+void run_result_free(run_result *r);
+const char *job_outcome_name(job_outcome o);
+
+#endif

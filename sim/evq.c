@@ -1,0 +1,85 @@
+/*
+ * sim/evq.c -- binary min-heap on (time, seq); see evq.h.
+ * Invariant: ev[i] <= ev[2i+1], ev[2i+2] in (time, seq) order.
+ */
+#include "sim/evq.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+static inline int ev_less(const event *a, const event *b)
+{
+    return a->time < b->time || (a->time == b->time && a->seq < b->seq);
+}
+
+void evq_init(evq *q) { *q = (evq){ 0 }; }
+
+void evq_destroy(evq *q)
+{
+    free(q->ev);
+    *q = (evq){ 0 };
+}
+
+static void sift_up(evq *q, size_t i, event e)
+{
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (!ev_less(&e, &q->ev[p]))
+            break;
+        q->ev[i] = q->ev[p];
+        i = p;
+    }
+    q->ev[i] = e;
+}
+
+static void sift_down(evq *q, size_t i, event e)
+{
+    size_t n = q->n;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && ev_less(&q->ev[c + 1], &q->ev[c]))
+            c++;
+        if (!ev_less(&q->ev[c], &e))
+            break;
+        q->ev[i] = q->ev[c];
+        i = c;
+    }
+    q->ev[i] = e;
+}
+
+int evq_push(evq *q, double time, uint32_t worker, uint32_t kind)
+{
+    if (q->n == q->cap) {
+        size_t cap = q->cap ? 2 * q->cap : 64;
+        event *p = realloc(q->ev, cap * sizeof *p);
+        if (!p)
+            return -ENOMEM;
+        q->ev = p;
+        q->cap = cap;
+    }
+    event e = { .time = time, .seq = q->next_seq++, .worker = worker, .kind = kind };
+    sift_up(q, q->n++, e);
+    return 0;
+}
+
+void evq_pop(evq *q, event *out)
+{
+    *out = q->ev[0];
+    event last = q->ev[--q->n];
+    if (q->n)
+        sift_down(q, 0, last);
+}
+
+void evq_remove_worker(evq *q, uint32_t worker)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < q->n; i++)
+        if (q->ev[i].worker != worker)
+            q->ev[j++] = q->ev[i];
+    q->n = j;
+    /* rebuild: O(n) Floyd heapify */
+    for (size_t i = q->n / 2; i-- > 0;)
+        sift_down(q, i, q->ev[i]);
+}

@@ -1,0 +1,75 @@
+/*
+ * sim/gantt_text.c -- the schedule as text, one row per worker: a job is
+ * "|T3r1----" (trial 3 aiming at rung 1), idle time is dots, a job cut by
+ * the horizon ends in "~~~", a dropped one in "xxx".  Columns are rounded,
+ * so a job shorter than a column may hide a neighbour's label; the CSV files
+ * are exact.
+ */
+#include "sim/record.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int col(double t, double scale, int width)
+{
+    long c = lround(t * scale);
+    return c < 0 ? 0 : c > width ? width : (int)c;
+}
+
+void gantt_text(FILE *f, const run_result *r, int width)
+{
+    double end = r->sum.end_time;
+    uint32_t nw = r->sum.workers;
+    if (!(end > 0) || nw == 0 || width < 10)
+        return;
+    if (nw > 64) {
+        fprintf(f, "(text Gantt chart skipped: %u workers; see jobs.csv)\n", nw);
+        return;
+    }
+    double scale = width / end;
+    char *row = malloc((size_t)width + 1);
+    if (!row)
+        return;
+    fprintf(f, "Schedule: 0 to %g s, one column = %.3g s\n", end, end / width);
+    for (uint32_t w = 0; w < nw; w++) {
+        memset(row, ' ', (size_t)width);
+        row[width] = '\0';
+        for (size_t i = 0; i < r->n_idle; i++) {
+            const idle_row *x = &r->idle[i];
+            if (x->worker != w)
+                continue;
+            for (int c = col(x->start, scale, width); c < col(x->end, scale, width); c++)
+                row[c] = '.';
+        }
+        for (size_t i = 0; i < r->n_jobs; i++) {
+            const job_row *j = &r->jobs[i];
+            if (j->worker != w)
+                continue;
+            int c0 = col(j->start, scale, width), c1 = col(j->end, scale, width);
+            if (c1 <= c0)
+                c1 = c0 + 1 <= width ? c0 + 1 : width;
+            char fill = j->outcome == OUT_CUT ? '~' : j->outcome == OUT_DROPPED ? 'x' : '-';
+            for (int c = c0; c < c1; c++)
+                row[c] = fill;
+            if (c0 < width)
+                row[c0] = '|';
+            char label[32];
+            int len = snprintf(label, sizeof label, "T%ur%u", j->trial, j->rung);
+            if (c0 + 1 + len <= c1)
+                memcpy(row + c0 + 1, label, (size_t)len);
+        }
+        fprintf(f, "W%-3u%s|\n", w, row);
+    }
+    /* a time axis with a tick every 10 columns */
+    memset(row, ' ', (size_t)width);
+    for (int c = 0; c < width; c += 10)
+        row[c] = '+';
+    fprintf(f, "    %s+\n    ", row);
+    for (int c = 0; c < width; c += 10)
+        fprintf(f, "%-10.4g", c / scale);
+    fputc('\n', f);
+    fputs("    |T3r1--- job of trial 3 aiming at rung 1   ... idle   ~~~ cut at the horizon"
+          "   xxx dropped\n", f);
+    free(row);
+}

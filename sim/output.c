@@ -1,0 +1,135 @@
+/*
+ * sim/output.c -- atomic output sets and exact number formatting.
+ */
+#include "sim/output.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void out_set_init(out_set *s) { memset(s, 0, sizeof *s); }
+
+int make_dirs(const char *path)
+{
+    char buf[4096];
+    size_t len = strlen(path);
+    if (len == 0 || len >= sizeof buf)
+        return -ENAMETOOLONG;
+    memcpy(buf, path, len + 1);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0777) < 0 && errno != EEXIST)
+            return -errno;
+        *p = '/';
+    }
+    if (mkdir(buf, 0777) < 0 && errno != EEXIST)
+        return -errno;
+    struct stat st;
+    if (stat(buf, &st) < 0)
+        return -errno;
+    return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+}
+
+FILE *out_set_open(out_set *s, const char *dir, const char *name)
+{
+    if (s->n == OUT_MAX_FILES) {
+        snprintf(s->err, sizeof s->err, "%s/%s: too many output files", dir, name);
+        return NULL;
+    }
+    int rc = make_dirs(dir);
+    if (rc < 0) {
+        snprintf(s->err, sizeof s->err, "%s: cannot create folder: %s", dir, strerror(-rc));
+        return NULL;
+    }
+    int i = s->n;
+    if ((size_t)snprintf(s->final[i], sizeof s->final[i], "%s/%s", dir, name) >= sizeof s->final[i] ||
+        (size_t)snprintf(s->tmp[i], sizeof s->tmp[i], "%s/.%s.XXXXXX", dir, name) >= sizeof s->tmp[i]) {
+        snprintf(s->err, sizeof s->err, "%s/%s: path too long", dir, name);
+        return NULL;
+    }
+    int fd = mkstemp(s->tmp[i]);
+    if (fd < 0) {
+        snprintf(s->err, sizeof s->err, "%s: %s", s->final[i], strerror(errno));
+        return NULL;
+    }
+    fchmod(fd, 0644);
+    s->f[i] = fdopen(fd, "w");
+    if (!s->f[i]) {
+        snprintf(s->err, sizeof s->err, "%s: %s", s->final[i], strerror(errno));
+        close(fd);
+        unlink(s->tmp[i]);
+        return NULL;
+    }
+    s->n++;
+    return s->f[i];
+}
+
+void out_set_abort(out_set *s)
+{
+    for (int i = 0; i < s->n; i++) {
+        if (s->f[i])
+            fclose(s->f[i]);
+        s->f[i] = NULL;
+        unlink(s->tmp[i]);
+    }
+    s->n = 0;
+}
+
+int out_set_commit(out_set *s)
+{
+    int rc = 0;
+    for (int i = 0; i < s->n; i++) {
+        FILE *f = s->f[i];
+        s->f[i] = NULL;
+        int bad = ferror(f) | fflush(f);
+        int e = errno;
+        if (fclose(f) != 0 && !bad) {
+            bad = 1;
+            e = errno;
+        }
+        if (bad && rc == 0) {
+            rc = -(e ? e : EIO);
+            snprintf(s->err, sizeof s->err, "%s: write failed: %s", s->final[i], strerror(-rc));
+        }
+    }
+    for (int i = 0; i < s->n && rc == 0; i++)
+        if (rename(s->tmp[i], s->final[i]) < 0) {
+            rc = -errno;
+            snprintf(s->err, sizeof s->err, "%s: %s", s->final[i], strerror(errno));
+        }
+    if (rc < 0)
+        for (int i = 0; i < s->n; i++)
+            unlink(s->tmp[i]);
+    s->n = 0;
+    return rc;
+}
+
+void fmt_double(char *buf, size_t n, double x)
+{
+    if (isnan(x)) {
+        if (n)
+            buf[0] = '\0';
+        return;
+    }
+    if (isinf(x)) {
+        snprintf(buf, n, x > 0 ? "inf" : "-inf");
+        return;
+    }
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, n, "%.*g", prec, x);
+        if (strtod(buf, NULL) == x)
+            return;
+    }
+}
+
+void put_double(FILE *f, double x)
+{
+    char buf[40];
+    fmt_double(buf, sizeof buf, x);
+    fputs(buf, f);
+}

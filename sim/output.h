@@ -1,0 +1,43 @@
+/*
+ * sim/output.h -- writing output files safely and numbers exactly.
+ *
+ * Every output is written to a temporary name in its folder and renamed into
+ * place only when all files of a run are complete (out_set_commit), so a
+ * failed run leaves the folder as it was.  Numbers are printed in the
+ * shortest form that reads back to the same double, so a CSV round-trips to
+ * the last bit and stays readable ("4", "0.1").
+ */
+#ifndef SHSIM_SIM_OUTPUT_H
+#define SHSIM_SIM_OUTPUT_H
+
+#include <stdio.h>
+
+#define OUT_MAX_FILES 16
+
+typedef struct {
+    char final[OUT_MAX_FILES][4096];
+    char tmp[OUT_MAX_FILES][4096];
+    FILE *f[OUT_MAX_FILES];
+    int n;
+    char err[4200];
+} out_set;
+
+void out_set_init(out_set *s);
+/* Open DIR/NAME for writing under a temporary name; NULL on error (see err).
+ * Creates DIR when missing. */
+FILE *out_set_open(out_set *s, const char *dir, const char *name);
+/* Close all, check every write, rename all into place: 0 or -errno (err says
+ * which file); on failure every temporary file is removed. */
+int out_set_commit(out_set *s);
+/* Remove every temporary file (after a failure elsewhere). */
+void out_set_abort(out_set *s);
+
+/* Shortest round-trip representation of x ("nan" printed as empty field). */
+void fmt_double(char *buf, size_t n, double x);
+/* fprintf of fmt_double. */
+void put_double(FILE *f, double x);
+
+/* mkdir -p; 0 or -errno. */
+int make_dirs(const char *path);
+
+#endif

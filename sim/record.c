@@ -1,0 +1,258 @@
+/*
+ * sim/record.c -- the files a run writes (DESIGN.md, "Files a run writes").
+ */
+#include "sim/record.h"
+#include "sim/output.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+run_spec run_spec_default(void)
+{
+    run_spec rs;
+    memset(&rs, 0, sizeof rs);
+    rs.type = sched_asha;
+    rs.sp = sched_default_params();
+    rs.ep = engine_default_params();
+    snprintf(rs.workload, sizeof rs.workload, "figure");
+    rs.seed = 1;
+    rs.trials = SCHED_UNBOUNDED;
+    return rs;
+}
+
+int run_spec_execute(run_spec *rs, run_result *res, workload **wl_out, char *err, size_t n)
+{
+    workload *wl = NULL;
+    sched *core = NULL;
+    wl_params wp = wl_default_params();
+    wp.seed = rs->seed;
+    memset(res, 0, sizeof *res);
+    int rc = workload_open(&wl, rs->workload, &wp, err, n);
+    if (rc < 0)
+        return rc;
+    if (!rs->r_max_given)
+        rs->sp.r_max = workload_epochs(wl);
+    rc = -EINVAL;
+    if (rs->sp.r_max > workload_epochs(wl)) {
+        snprintf(err, n, "--r-max %u: workload '%s' has only %u epochs per trial", rs->sp.r_max,
+                 rs->workload, workload_epochs(wl));
+        goto err;
+    }
+    if (rs->sp.r_min > rs->sp.r_max) {
+        snprintf(err, n, "--r-min %u is larger than --r-max %u", rs->sp.r_min, rs->sp.r_max);
+        goto err;
+    }
+    uint32_t avail = workload_trials(wl);
+    rs->sp.max_trials = rs->trials < avail ? rs->trials : avail;
+    if (rs->sp.max_trials == SCHED_UNBOUNDED && isinf(rs->ep.horizon)) {
+        snprintf(err, n, "workload '%s' is unbounded: give --trials N or --horizon T",
+                 rs->workload);
+        goto err;
+    }
+    rc = sched_alloc(&core, rs->type, &rs->sp);
+    if (rc < 0) {
+        snprintf(err, n, "cannot make the %s core (eta %u, r_min %u, r_max %u): %s",
+                 sched_type_name(rs->type),
+                 rs->sp.eta, rs->sp.r_min, rs->sp.r_max,
+                 rc == -ENOMEM ? "out of memory" : "too many rung levels or a bracket too large");
+        goto err;
+    }
+    rc = engine_run(&rs->ep, core, wl, res);
+    if (rc < 0) {
+        snprintf(err, n, "run failed: %s", strerror(-rc));
+        goto err;
+    }
+    sched_free(core);
+    if (wl_out)
+        *wl_out = wl;
+    else
+        workload_free(wl);
+    return 0;
+err:
+    sched_free(core);
+    workload_free(wl);
+    return rc;
+}
+
+static const char *variant_name(const run_spec *rs)
+{
+    if (rs->type == sched_sh)
+        return rs->sp.barrier == SCHED_BARRIER_STRICT ? "strict" : "fill";
+    if (rs->type == sched_asha)
+        return rs->sp.type == SCHED_ASHA_PROMOTION ? "promotion" : "stopping";
+    return "-";
+}
+
+void summary_header(FILE *f)
+{
+    fputs("scheduler,variant,rule,resume,workers,eta,r_min,r_max,workload,seed,horizon,target,"
+          "trials_started,trials_rmax,jobs,epochs_trained,epochs_replayed,jobs_cut,jobs_dropped,"
+          "end_time,busy,idle,idle_fraction,best,best_rmax,time_to_target\n",
+          f);
+}
+
+/* CSV-quote a field when it holds a comma, quote or newline. */
+static void put_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+void summary_row(FILE *f, const run_spec *rs, const run_summary *s)
+{
+    fprintf(f, "%s,%s,%s,%s,%u,%u,%u,%u,", sched_type_name(rs->type), variant_name(rs),
+            rs->type == sched_asha ? sched_rule_name(rs->sp.rule) : "-",
+            rs->ep.restart ? "restart" : "checkpoint", rs->ep.workers, rs->sp.eta, rs->sp.r_min,
+            rs->sp.r_max);
+    put_field(f, rs->workload);
+    fprintf(f, ",%llu,", (unsigned long long)rs->seed);
+    put_double(f, isinf(rs->ep.horizon) ? (double)NAN : rs->ep.horizon);
+    fputc(',', f);
+    put_double(f, rs->ep.target);
+    fprintf(f, ",%llu,%llu,%llu,%llu,%llu,%llu,%llu,", (unsigned long long)s->trials_started,
+            (unsigned long long)s->trials_rmax, (unsigned long long)s->jobs,
+            (unsigned long long)s->epochs_trained, (unsigned long long)s->epochs_replayed,
+            (unsigned long long)s->jobs_cut, (unsigned long long)s->jobs_dropped);
+    double cap = (double)s->workers * s->end_time;
+    double v[] = { s->end_time, s->busy, s->idle, cap > 0 ? s->idle / cap : 0.0,
+                   s->best, s->best_rmax, s->time_to_target };
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+        put_double(f, v[i]);
+        fputc(i + 1 < sizeof v / sizeof *v ? ',' : '\n', f);
+    }
+}
+
+static void write_jobs(FILE *f, const run_result *r)
+{
+    fputs("job,worker,trial,rung,epoch_from,epoch_to,start,end,outcome\n", f);
+    for (size_t i = 0; i < r->n_jobs; i++) {
+        const job_row *j = &r->jobs[i];
+        fprintf(f, "%u,%u,%u,%u,%u,%u,", j->job, j->worker, j->trial, j->rung, j->epoch_from,
+                j->epoch_to);
+        put_double(f, j->start);
+        fputc(',', f);
+        put_double(f, j->end);
+        fprintf(f, ",%s\n", job_outcome_name(j->outcome));
+    }
+}
+
+static void write_results(FILE *f, const run_result *r)
+{
+    fputs("time,worker,trial,epoch,metric,decision\n", f);
+    for (size_t i = 0; i < r->n_results; i++) {
+        const result_row *x = &r->results[i];
+        put_double(f, x->time);
+        fprintf(f, ",%u,%u,%u,", x->worker, x->trial, x->epoch);
+        put_double(f, x->metric);
+        fprintf(f, ",%s\n", sched_decision_name(x->decision));
+    }
+}
+
+static void write_idle(FILE *f, const run_result *r)
+{
+    fputs("worker,start,end\n", f);
+    for (size_t i = 0; i < r->n_idle; i++) {
+        fprintf(f, "%u,", r->idle[i].worker);
+        put_double(f, r->idle[i].start);
+        fputc(',', f);
+        put_double(f, r->idle[i].end);
+        fputc('\n', f);
+    }
+}
+
+static void write_best(FILE *f, const run_result *r)
+{
+    fputs("time,trial,epoch,metric,best,best_rmax\n", f);
+    for (size_t i = 0; i < r->n_best; i++) {
+        const best_row *b = &r->best[i];
+        put_double(f, b->time);
+        fprintf(f, ",%u,%u,", b->trial, b->epoch);
+        put_double(f, b->metric);
+        fputc(',', f);
+        put_double(f, b->best);
+        fputc(',', f);
+        put_double(f, b->best_rmax);
+        fputc('\n', f);
+    }
+}
+
+/* trials.csv: one row per trial started, its hyperparameters and fate. */
+static void write_trials(FILE *f, const run_result *r, const workload *wl)
+{
+    const char *hdr = workload_config_header(wl);
+    fprintf(f, "trial,last_epoch,last_metric%s%s\n", *hdr ? "," : "", hdr);
+    uint64_t nt = r->sum.trials_started;
+    uint32_t *last = calloc(nt ? nt : 1, sizeof *last);
+    double *metric = malloc((nt ? nt : 1) * sizeof *metric);
+    if (!last || !metric) {
+        free(last);
+        free(metric);
+        fputs("# out of memory\n", f);
+        return;
+    }
+    for (uint64_t t = 0; t < nt; t++)
+        metric[t] = NAN;
+    for (size_t i = 0; i < r->n_results; i++) {
+        const result_row *x = &r->results[i];
+        if (x->epoch >= last[x->trial]) {
+            last[x->trial] = x->epoch;
+            metric[x->trial] = x->metric;
+        }
+    }
+    char cfg[8192];
+    for (uint64_t t = 0; t < nt; t++) {
+        fprintf(f, "%llu,%u,", (unsigned long long)t, last[t]);
+        put_double(f, metric[t]);
+        workload_config(wl, (uint32_t)t, cfg, sizeof cfg);
+        if (*hdr)
+            fprintf(f, ",%s", cfg);
+        fputc('\n', f);
+    }
+    free(last);
+    free(metric);
+}
+
+int record_write(const char *dir, const run_spec *rs, const run_result *res, const workload *wl,
+                 char *err, size_t n)
+{
+    out_set os;
+    out_set_init(&os);
+    FILE *f;
+    if (!(f = out_set_open(&os, dir, "jobs.csv")))
+        goto err;
+    write_jobs(f, res);
+    if (!(f = out_set_open(&os, dir, "results.csv")))
+        goto err;
+    write_results(f, res);
+    if (!(f = out_set_open(&os, dir, "idle.csv")))
+        goto err;
+    write_idle(f, res);
+    if (!(f = out_set_open(&os, dir, "best.csv")))
+        goto err;
+    write_best(f, res);
+    if (!(f = out_set_open(&os, dir, "trials.csv")))
+        goto err;
+    write_trials(f, res, wl);
+    if (!(f = out_set_open(&os, dir, "summary.csv")))
+        goto err;
+    summary_header(f);
+    summary_row(f, rs, &res->sum);
+    if (out_set_commit(&os) < 0)
+        goto err;
+    return 0;
+err:
+    snprintf(err, n, "%s", os.err);
+    out_set_abort(&os);
+    return -EIO;
+}

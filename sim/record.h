@@ -1,0 +1,41 @@
+/*
+ * sim/record.h -- what a run writes and how it is described (sim-internal).
+ *
+ * run_spec is one fully specified run: scheduler, its parameters, the engine
+ * parameters and the workload.  run_spec_execute() opens the workload, makes
+ * the core and runs the engine; record_write() writes the trace files of
+ * DESIGN.md (jobs, results, idle, best, summary, trials) atomically.
+ */
+#ifndef SHSIM_SIM_RECORD_H
+#define SHSIM_SIM_RECORD_H
+
+#include <stdio.h>
+
+#include "sim/engine.h"
+
+typedef struct {
+    const sched_type *type;
+    sched_params sp;
+    engine_params ep;
+    char workload[4096];
+    uint64_t seed;
+    uint32_t trials; /* --trials cap, SCHED_UNBOUNDED for none */
+    int r_max_given; /* 0: r_max is the workload's epochs */
+} run_spec;
+
+run_spec run_spec_default(void);
+/* 0, or -errno with a message in err (workload errors name file:line). */
+int run_spec_execute(run_spec *rs, run_result *res, workload **wl_out, char *err, size_t n);
+
+/* The summary columns (one sweep row). */
+void summary_header(FILE *f);
+void summary_row(FILE *f, const run_spec *rs, const run_summary *s);
+
+/* Write the run's files into dir; 0 or -errno with a message in err. */
+int record_write(const char *dir, const run_spec *rs, const run_result *res, const workload *wl,
+                 char *err, size_t n);
+
+/* Text Gantt chart of the schedule, one row per worker, `width` columns. */
+void gantt_text(FILE *f, const run_result *res, int width);
+
+#endif

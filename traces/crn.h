@@ -1,0 +1,51 @@
+/*
+ * traces/crn.h -- inside traces/ only: counter-based random numbers for
+ * common random numbers (CRN) across schedulers.
+ *
+ * Every random draw of a model workload is a pure function of
+ * (seed, trial k, epoch e, stream): crn_key() hashes the four into a 64-bit
+ * key, and crn_rng_init() turns a caller-provided gsl_rng and crn_state (both
+ * on the caller's stack) into a GSL generator positioned at that key, so
+ * GSL's distribution functions (gsl_ran_*, gsl_rng_uniform) draw from it.
+ * There is no sequential state between queries: the order in which trials
+ * and epochs are asked for cannot change any value, and threads may query at
+ * once.  Setting a key costs a few multiplies, against the ~2.5 KiB state and
+ * 624-word seeding of mt19937.
+ *
+ * The generator, "shsim_splitmix64", is Steele, Lea and Flood's SplitMix64
+ * (Java 8 SplittableRandom; Vigna's splitmix64.c): x += golden gamma, output
+ * a bijective 64-bit mix of x.  It passes BigCrush, and one key serves only a
+ * handful of draws here.  Two keys give overlapping sequences only if they
+ * differ by a small multiple of the gamma, which hashed keys make vanishingly
+ * unlikely (about 2^-64 per pair of keys and draw).
+ *
+ * get() returns 32 bits (max 2^32 - 1) so the type is also correct where
+ * unsigned long has 32 bits; get_double() uses the top 53 bits.
+ */
+#ifndef SHSIM_TRACES_CRN_H
+#define SHSIM_TRACES_CRN_H
+
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
+
+typedef struct {
+    uint64_t x; /* the counter; the next output is mix(x + gamma) */
+} crn_state;
+
+/* The gsl_rng_type; gsl_rng_alloc(crn_splitmix64) works too (set() takes the
+ * seed as the key). */
+extern const gsl_rng_type *const crn_splitmix64;
+
+/* The key of one random stream.  stream separates independent uses of the
+ * same (seed, k, e), e.g. epoch time and error curve. */
+uint64_t crn_key(uint64_t seed, uint64_t k, uint64_t e, uint64_t stream);
+
+/* Point r at s and position the generator at key; r is ready for gsl_ran_*.
+ * Neither is allocated: r and s usually live on the caller's stack. */
+void crn_rng_init(gsl_rng *r, crn_state *s, uint64_t key);
+
+/* The raw 64-bit output, advancing s (the reference SplitMix64 step). */
+uint64_t crn_next(crn_state *s);
+
+#endif

@@ -1,0 +1,64 @@
+/*
+ * traces/wl_impl.h -- inside traces/ only: the workload type object.
+ *
+ * A family of workloads is a type object (GSL's gsl_rng_type habit): a name
+ * and the functions that open, free and query one instance.  struct workload
+ * points to its type and to the state that type's open() made.
+ *
+ * Invariants, once open() returned 0:
+ *   - state, trials, epochs and config_header are set and never change, so
+ *     every query is a pure function of (state, k, e) and a workload may be
+ *     queried from several threads at once (no type keeps mutable state);
+ *   - config_header stays valid until the type's free() runs;
+ *   - queries are only called with k < trials and 1 <= e <= epochs
+ *     (workload.c checks that before dispatching).
+ * On failure open() has released whatever it allocated, left w->state NULL
+ * and written a message into err.
+ */
+#ifndef SHSIM_TRACES_WL_IMPL_H
+#define SHSIM_TRACES_WL_IMPL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "traces/workload.h"
+
+typedef struct wl_type {
+    const char *name; /* the spec word: "figure", "table", "synthetic" */
+    /* arg is the text after "name:", or NULL when the spec is just name. */
+    int (*open)(workload *w, const char *arg, const wl_params *p, char *err, size_t errlen);
+    void (*free)(void *state);
+    double (*epoch_time)(const void *state, uint32_t k, uint32_t e);
+    double (*metric)(const void *state, uint32_t k, uint32_t e);
+    void (*config)(const void *state, uint32_t k, char *buf, size_t n);
+} wl_type;
+
+struct workload {
+    const wl_type *type;
+    void *state;
+    char *name;                /* the spec, owned */
+    uint32_t trials;           /* WL_UNBOUNDED for a model */
+    uint32_t epochs;
+    const char *config_header; /* owned by the type (static or in state) */
+};
+
+extern const wl_type wl_figure_type;
+extern const wl_type wl_table_type;
+extern const wl_type wl_synthetic_type;
+
+#if defined(__GNUC__)
+#define WL_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define WL_PRINTF(f, a)
+#endif
+
+/* snprintf into err (nothing when err is NULL or errlen is 0). */
+void wl_errf(char *err, size_t errlen, const char *fmt, ...) WL_PRINTF(3, 4);
+
+/* Copy src into buf as a CSV field, quoted (RFC 4180) when it holds a comma,
+ * quote, CR or LF, or starts or ends with a blank (libcsv would trim those).
+ * Returns the length the field needs, excluding the NUL; writes at most
+ * n - 1 characters (n may be 0, buf NULL) -- snprintf's contract. */
+size_t wl_csv_field(char *buf, size_t n, const char *src, size_t len);
+
+#endif

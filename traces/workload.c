@@ -1,0 +1,194 @@
+/*
+ * traces/workload.c -- open a workload by spec, dispatch queries to its type,
+ * free it; plus the two helpers every type shares (error text, CSV quoting).
+ *
+ * A spec is "NAME" or "NAME:ARG"; NAME picks the type object (wl_impl.h) and
+ * ARG is the type's business.  The per-epoch queries check their API
+ * preconditions (k < trials, 1 <= e <= epochs) always, NDEBUG or not: an
+ * out-of-range query is a caller bug that would otherwise read past a table,
+ * and two compares cost nothing next to a query.  A violated precondition
+ * aborts -- the library never prints.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "traces/wl_impl.h"
+#include "traces/workload.h"
+
+static const wl_type *const wl_types[] = {&wl_figure_type, &wl_table_type, &wl_synthetic_type};
+
+#define WL_REQUIRE(cond) \
+    do {                 \
+        if (!(cond))     \
+            abort();     \
+    } while (0)
+
+void wl_errf(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (err == NULL || errlen == 0)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+static int wl_needs_quotes(const char *s, size_t len)
+{
+    if (len == 0)
+        return 0;
+    if (s[0] == ' ' || s[0] == '\t' || s[len - 1] == ' ' || s[len - 1] == '\t')
+        return 1;
+    for (size_t i = 0; i < len; i++)
+        if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n')
+            return 1;
+    return 0;
+}
+
+size_t wl_csv_field(char *buf, size_t n, const char *src, size_t len)
+{
+    size_t need = 0;
+    int quote = wl_needs_quotes(src, len);
+
+/* Count every character, store those that fit and keep room for the NUL. */
+#define PUT(c)                      \
+    do {                            \
+        if (need + 1 < n)           \
+            buf[need] = (char)(c); \
+        need++;                     \
+    } while (0)
+
+    if (quote)
+        PUT('"');
+    for (size_t i = 0; i < len; i++) {
+        if (quote && src[i] == '"')
+            PUT('"');
+        PUT(src[i]);
+    }
+    if (quote)
+        PUT('"');
+#undef PUT
+    if (n > 0)
+        buf[need < n ? need : n - 1] = '\0';
+    return need;
+}
+
+wl_params wl_default_params(void)
+{
+    wl_params p = {.seed = 1};
+    return p;
+}
+
+int workload_open(workload **out, const char *spec, const wl_params *p, char *err, size_t errlen)
+{
+    wl_params defaults = wl_default_params();
+    const wl_type *type = NULL;
+    const char *arg = NULL;
+    workload *w;
+    int rc;
+
+    if (err != NULL && errlen > 0)
+        err[0] = '\0';
+    if (out == NULL || spec == NULL) {
+        wl_errf(err, errlen, "workload: no spec given");
+        return -EINVAL;
+    }
+    *out = NULL;
+    if (p == NULL)
+        p = &defaults;
+
+    for (size_t i = 0; i < sizeof wl_types / sizeof wl_types[0]; i++) {
+        size_t len = strlen(wl_types[i]->name);
+        if (strncmp(spec, wl_types[i]->name, len) != 0)
+            continue;
+        if (spec[len] == '\0' || spec[len] == ':') {
+            type = wl_types[i];
+            arg = spec[len] == ':' ? spec + len + 1 : NULL;
+            break;
+        }
+    }
+    if (type == NULL) {
+        wl_errf(err, errlen,
+                "%s: unknown workload (expected figure, table:FILE or "
+                "synthetic[:DIST[:MEAN[:SPREAD]]])",
+                spec);
+        return -EINVAL;
+    }
+
+    w = calloc(1, sizeof *w);
+    if (w == NULL)
+        goto nomem;
+    w->name = malloc(strlen(spec) + 1);
+    if (w->name == NULL)
+        goto nomem;
+    strcpy(w->name, spec);
+    w->type = type;
+    rc = type->open(w, arg, p, err, errlen);
+    if (rc < 0) {
+        free(w->name);
+        free(w);
+        return rc;
+    }
+    *out = w;
+    return 0;
+
+nomem:
+    if (w != NULL)
+        free(w->name);
+    free(w);
+    wl_errf(err, errlen, "%s: out of memory", spec);
+    return -ENOMEM;
+}
+
+void workload_free(workload *w)
+{
+    if (w == NULL)
+        return;
+    w->type->free(w->state);
+    free(w->name);
+    free(w);
+}
+
+const char *workload_name(const workload *w)
+{
+    return w->name;
+}
+
+uint32_t workload_trials(const workload *w)
+{
+    return w->trials;
+}
+
+uint32_t workload_epochs(const workload *w)
+{
+    return w->epochs;
+}
+
+double workload_epoch_time(const workload *w, uint32_t k, uint32_t e)
+{
+    WL_REQUIRE(k < w->trials && e >= 1 && e <= w->epochs);
+    return w->type->epoch_time(w->state, k, e);
+}
+
+double workload_metric(const workload *w, uint32_t k, uint32_t e)
+{
+    WL_REQUIRE(k < w->trials && e >= 1 && e <= w->epochs);
+    return w->type->metric(w->state, k, e);
+}
+
+const char *workload_config_header(const workload *w)
+{
+    return w->config_header;
+}
+
+void workload_config(const workload *w, uint32_t k, char *buf, size_t n)
+{
+    WL_REQUIRE(k < w->trials);
+    if (buf == NULL || n == 0)
+        return;
+    w->type->config(w->state, k, buf, n);
+}
