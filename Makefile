@@ -46,6 +46,7 @@ TEST_HELPERS := $(filter-out $(TEST_SRC),$(wildcard tests/*.c))
 TEST_HELPER_OBJ := $(TEST_HELPERS:%.c=$(BDIR)/%.o)
 
 .PHONY: all test check bench figures fuzz clean install data
+.SECONDARY:
 all: shsim
 
 shsim: $(BDIR)/shsim

@@ -27,11 +27,22 @@ void gantt_text(FILE *f, const run_result *r, int width)
         fprintf(f, "(text Gantt chart skipped: %u workers; see jobs.csv)\n", nw);
         return;
     }
-    double scale = width / end;
+    /* one column = a round step (1, 2 or 5 times a power of ten), so the
+     * ticks every 10 columns fall on round times */
+    static const double mult[] = { 1, 2, 5 };
+    double step = 0, p10 = pow(10.0, floor(log10(end / width)));
+    for (int i = 0; !(step > 0); i = (i + 1) % 3) {
+        if (end / (mult[i] * p10) <= width)
+            step = mult[i] * p10;
+        else if (i == 2)
+            p10 *= 10;
+    }
+    width = (int)ceil(end / step - 1e-9);
+    double scale = 1.0 / step;
     char *row = malloc((size_t)width + 1);
     if (!row)
         return;
-    fprintf(f, "Schedule: 0 to %g s, one column = %.3g s\n", end, end / width);
+    fprintf(f, "Schedule: 0 to %g s, one column = %g s\n", end, step);
     for (uint32_t w = 0; w < nw; w++) {
         memset(row, ' ', (size_t)width);
         row[width] = '\0';

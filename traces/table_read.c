@@ -280,8 +280,9 @@ int tr_read(const char *path, tr_record_fn fn, void *ctx, char *err, size_t errl
         }
     }
     if (r.rc == 0 && ferror(f)) {
-        wl_errf(err, errlen, "%s: read error: %s", path, strerror(errno));
-        tr_fail(&r, -EIO);
+        int e = errno; /* set by the fread that failed */
+        wl_errf(err, errlen, "%s: read error: %s", path, strerror(e));
+        tr_fail(&r, e > 0 ? -e : -EIO);
     }
     if (r.rc == 0 && csv_fini(&p, tr_on_field, tr_on_record, &r) != 0 && r.rc == 0) {
         char name[96];

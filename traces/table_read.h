@@ -15,7 +15,7 @@
  *
  * Errors: tr_read() returns 0, the first negative code a callback returned,
  * or its own: -ENOENT etc. from fopen ("FILE: No such file or directory"),
- * -EIO for a read error, -EINVAL for malformed quoting, an overlong line or a
+ * -errno (-EIO if unknown) for a read error, -EINVAL for malformed quoting, an overlong line or a
  * NUL ("FILE:LINE: field 'NAME': ..."), -ENOMEM.
  */
 #ifndef SHSIM_TRACES_TABLE_READ_H

@@ -33,7 +33,7 @@ static int fig_open(workload *w, const char *arg, const wl_params *p, char *err,
 {
     (void)p;
     if (arg != NULL) {
-        wl_errf(err, errlen, "figure:%s: field 'figure': takes no argument", arg);
+        wl_errf(err, errlen, "%s: the figure workload takes no argument", w->name);
         return -EINVAL;
     }
     w->state = NULL;

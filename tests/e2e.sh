@@ -1,0 +1,71 @@
+#!/bin/sh
+# tests/e2e.sh -- end-to-end checks of the shsim command: determinism
+# (the same command twice gives byte-identical files), --help everywhere,
+# exit status 2 and untouched outputs on bad input.
+# Usage: SHSIM=path/to/shsim sh tests/e2e.sh
+SHSIM=${SHSIM:-./shsim}
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# expect STATUS CMD...: run CMD, check its exit status
+expect() {
+    want=$1; shift
+    "$@" >"$tmp/stdout" 2>"$tmp/stderr"; got=$?
+    if [ "$got" = "$want" ]; then ok; else bad "exit $got (want $want): $*"; cat "$tmp/stderr"; fi
+}
+
+# determinism: every scheduler, twice, byte-identical
+for s in "sh --barrier strict" "sh --barrier fill" "asha --type promotion" \
+         "asha --type stopping" "asha --type stopping --rule rank" "random"; do
+    for i in 1 2; do
+        # shellcheck disable=SC2086
+        $SHSIM run --scheduler $s --workers 7 --eta 3 --r-max 27 --trials 200 \
+            --workload synthetic:lognormal:1:0.6 --seed 5 --horizon 80 -q --out "$tmp/d$i" \
+            || bad "run $s"
+    done
+    if diff -r "$tmp/d1" "$tmp/d2" >/dev/null; then ok; else bad "not deterministic: $s"; fi
+    rm -rf "$tmp/d1" "$tmp/d2"
+done
+
+# the figures: CSV files identical run to run, and equal to the book's bars
+expect 0 $SHSIM figure all --no-plot -q --out "$tmp/f1"
+expect 0 $SHSIM figure all --no-plot -q --out "$tmp/f2"
+if diff -r "$tmp/f1" "$tmp/f2" >/dev/null; then ok; else bad "figure not deterministic"; fi
+if grep -qx '1,12,19' "$tmp/f1/sync-sh/idle.csv" && grep -qx '0,23,24' "$tmp/f1/sync-sh/idle.csv"
+then ok; else bad "sync-sh idle gaps"; fi
+if [ "$(wc -l <"$tmp/f1/asha/idle.csv")" = 1 ]; then ok; else bad "asha has idle time"; fi
+
+# --help and --version
+expect 0 $SHSIM --help
+expect 0 $SHSIM --version
+for c in run figure; do
+    expect 0 $SHSIM $c --help
+    grep -q "Usage: shsim $c" "$tmp/stdout" && ok || bad "$c --help prints no usage"
+done
+
+# bad input: exit 2, a message naming the culprit, no output written
+expect 2 $SHSIM run --workers 0 --out "$tmp/x"
+grep -q -- "--workers" "$tmp/stderr" && ok || bad "message does not name --workers"
+expect 2 $SHSIM run --scheduler nope --out "$tmp/x"
+expect 2 $SHSIM run --eta 1 --out "$tmp/x"
+expect 2 $SHSIM run --r-min 5 --r-max 2 --out "$tmp/x"
+expect 2 $SHSIM run --horizon 0 --out "$tmp/x"
+expect 2 $SHSIM run --trials 0 --out "$tmp/x"
+expect 2 $SHSIM run --bogus
+expect 2 $SHSIM run --workload table:"$tmp/missing.csv" --out "$tmp/x"
+grep -q "missing.csv" "$tmp/stderr" && ok || bad "message does not name the missing file"
+expect 2 $SHSIM run --workload synthetic --out "$tmp/x"
+expect 2 $SHSIM nonsense
+if [ -e "$tmp/x" ]; then bad "a failed run wrote output"; else ok; fi
+
+# a failed run leaves an existing output folder as it was
+$SHSIM run -q --out "$tmp/keep" || bad "run into keep"
+cp -r "$tmp/keep" "$tmp/keep.orig"
+expect 2 $SHSIM run --eta 1 --out "$tmp/keep"
+if diff -r "$tmp/keep" "$tmp/keep.orig" >/dev/null; then ok; else bad "failed run changed outputs"; fi
+
+echo "e2e: $pass passed, $fail failed"
+[ "$fail" = 0 ]
