@@ -47,7 +47,8 @@ typedef struct {
 engine_params engine_default_params(void)
 {
     return (engine_params){ .workers = 1, .horizon = INFINITY, .restart = 0, .target = NAN,
-                            .trace = 1, .narrate = NULL, .narrate_ctx = NULL };
+                            .trace = 1, .narrate = NULL, .narrate_ctx = NULL,
+                            .sample_times = NULL, .n_samples = 0 };
 }
 
 const char *job_outcome_name(job_outcome o)
@@ -304,12 +305,20 @@ int engine_run(const engine_params *p, sched *core, const workload *wl, run_resu
         e.w[i].row = NONE;
     }
     e.nfree = p->workers;
+    size_t si = 0; /* next sample; samples before it hold the best at their time */
+    if (p->n_samples) {
+        rc = -ENOMEM;
+        if (!(out->samples = malloc(p->n_samples * sizeof *out->samples)))
+            goto done;
+    }
 
     rc = dispatch(&e);
     while (rc == 0 && evq_size(&e.q)) {
         double t = evq_top(&e.q)->time;
         if (t > p->horizon)
             break;
+        while (si < p->n_samples && p->sample_times[si] < t)
+            out->samples[si++] = s->best;
         e.now = t;
         s->end_time = t;
         while (rc == 0 && evq_size(&e.q) && evq_top(&e.q)->time == t) {
@@ -339,6 +348,8 @@ int engine_run(const engine_params *p, sched *core, const workload *wl, run_resu
         s->busy += e.w[i].busy;
         s->idle += e.w[i].idle;
     }
+    while (si < p->n_samples)
+        out->samples[si++] = s->best;
     rc = 0;
 done:
     evq_destroy(&e.q);
@@ -358,6 +369,7 @@ void run_result_free(run_result *r)
     free(r->results);
     free(r->idle);
     free(r->best);
+    free(r->samples);
     run_summary s = r->sum;
     memset(r, 0, sizeof *r);
     r->sum = s;

@@ -73,6 +73,11 @@ typedef struct {
     best_row *best;
     size_t n_jobs, n_results, n_idle, n_best;
     size_t cap_jobs, cap_results, cap_idle, cap_best;
+    /* best-so-far sampled at engine_params.sample_times (sweeps); NULL when
+     * none were asked for: samples[i] is the best metric among results at
+     * time <= sample_times[i] (the final best for times past the run's end),
+     * NAN before the first result */
+    double *samples;
 } run_result;
 
 typedef struct {
@@ -84,6 +89,10 @@ typedef struct {
     /* narration of decisions in plain words (shsim run --explain); NULL: none */
     void (*narrate)(void *ctx, const char *line);
     void *narrate_ctx;
+    /* optional, for sweeps: n_samples ascending times at which to sample the
+     * best-so-far into run_result.samples; costs one compare per event time */
+    const double *sample_times;
+    size_t n_samples;
 } engine_params;
 
 engine_params engine_default_params(void);

@@ -22,57 +22,64 @@ run_spec run_spec_default(void)
     return rs;
 }
 
-int run_spec_execute(run_spec *rs, run_result *res, workload **wl_out, char *err, size_t n)
+int run_spec_prepare(run_spec *rs, const workload *wl, char *err, size_t n)
 {
-    workload *wl = NULL;
-    sched *core = NULL;
-    wl_params wp = wl_default_params();
-    wp.seed = rs->seed;
-    memset(res, 0, sizeof *res);
-    int rc = workload_open(&wl, rs->workload, &wp, err, n);
-    if (rc < 0)
-        return rc;
     if (!rs->r_max_given)
         rs->sp.r_max = workload_epochs(wl);
-    rc = -EINVAL;
     if (rs->sp.r_max > workload_epochs(wl)) {
         snprintf(err, n, "--r-max %u: workload '%s' has only %u epochs per trial", rs->sp.r_max,
                  rs->workload, workload_epochs(wl));
-        goto err;
+        return -EINVAL;
     }
     if (rs->sp.r_min > rs->sp.r_max) {
         snprintf(err, n, "--r-min %u is larger than --r-max %u", rs->sp.r_min, rs->sp.r_max);
-        goto err;
+        return -EINVAL;
     }
     uint32_t avail = workload_trials(wl);
     rs->sp.max_trials = rs->trials < avail ? rs->trials : avail;
     if (rs->sp.max_trials == SCHED_UNBOUNDED && isinf(rs->ep.horizon)) {
         snprintf(err, n, "workload '%s' is unbounded: give --trials N or --horizon T",
                  rs->workload);
-        goto err;
+        return -EINVAL;
     }
-    rc = sched_alloc(&core, rs->type, &rs->sp);
+    return 0;
+}
+
+int run_spec_run(const run_spec *rs, const workload *wl, run_result *res, char *err, size_t n)
+{
+    sched *core = NULL;
+    memset(res, 0, sizeof *res);
+    int rc = sched_alloc(&core, rs->type, &rs->sp);
     if (rc < 0) {
         snprintf(err, n, "cannot make the %s core (eta %u, r_min %u, r_max %u): %s",
                  sched_type_name(rs->type),
                  rs->sp.eta, rs->sp.r_min, rs->sp.r_max,
                  rc == -ENOMEM ? "out of memory" : "too many rung levels or a bracket too large");
-        goto err;
+        return rc;
     }
     rc = engine_run(&rs->ep, core, wl, res);
-    if (rc < 0) {
+    sched_free(core);
+    if (rc < 0)
         snprintf(err, n, "run failed: %s", strerror(-rc));
-        goto err;
-    }
-    sched_free(core);
-    if (wl_out)
-        *wl_out = wl;
-    else
+    return rc;
+}
+
+int run_spec_execute(run_spec *rs, run_result *res, workload **wl_out, char *err, size_t n)
+{
+    workload *wl = NULL;
+    wl_params wp = wl_default_params();
+    wp.seed = rs->seed;
+    memset(res, 0, sizeof *res);
+    int rc = workload_open(&wl, rs->workload, &wp, err, n);
+    if (rc < 0)
+        return rc;
+    rc = run_spec_prepare(rs, wl, err, n);
+    if (rc == 0)
+        rc = run_spec_run(rs, wl, res, err, n);
+    if (rc < 0 || !wl_out)
         workload_free(wl);
-    return 0;
-err:
-    sched_free(core);
-    workload_free(wl);
+    else
+        *wl_out = wl;
     return rc;
 }
 
@@ -85,10 +92,15 @@ static const char *variant_name(const run_spec *rs)
     return "-";
 }
 
+void summary_spec_header(FILE *f)
+{
+    fputs("scheduler,variant,rule,resume,workers,eta,r_min,r_max,workload,seed,horizon,target", f);
+}
+
 void summary_header(FILE *f)
 {
-    fputs("scheduler,variant,rule,resume,workers,eta,r_min,r_max,workload,seed,horizon,target,"
-          "trials_started,trials_rmax,jobs,epochs_trained,epochs_replayed,jobs_cut,jobs_dropped,"
+    summary_spec_header(f);
+    fputs(",trials_started,trials_rmax,jobs,epochs_trained,epochs_replayed,jobs_cut,jobs_dropped,"
           "end_time,busy,idle,idle_fraction,best,best_rmax,time_to_target\n",
           f);
 }
@@ -109,7 +121,7 @@ static void put_field(FILE *f, const char *s)
     fputc('"', f);
 }
 
-void summary_row(FILE *f, const run_spec *rs, const run_summary *s)
+void summary_spec_row(FILE *f, const run_spec *rs)
 {
     fprintf(f, "%s,%s,%s,%s,%u,%u,%u,%u,", sched_type_name(rs->type), variant_name(rs),
             rs->type == sched_asha ? sched_rule_name(rs->sp.rule) : "-",
@@ -120,6 +132,11 @@ void summary_row(FILE *f, const run_spec *rs, const run_summary *s)
     put_double(f, isinf(rs->ep.horizon) ? (double)NAN : rs->ep.horizon);
     fputc(',', f);
     put_double(f, rs->ep.target);
+}
+
+void summary_row(FILE *f, const run_spec *rs, const run_summary *s)
+{
+    summary_spec_row(f, rs);
     fprintf(f, ",%llu,%llu,%llu,%llu,%llu,%llu,%llu,", (unsigned long long)s->trials_started,
             (unsigned long long)s->trials_rmax, (unsigned long long)s->jobs,
             (unsigned long long)s->epochs_trained, (unsigned long long)s->epochs_replayed,

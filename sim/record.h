@@ -26,9 +26,20 @@ typedef struct {
 run_spec run_spec_default(void);
 /* 0, or -errno with a message in err (workload errors name file:line). */
 int run_spec_execute(run_spec *rs, run_result *res, workload **wl_out, char *err, size_t n);
+/* The two halves of run_spec_execute() for callers that keep workloads open
+ * (sweeps): prepare checks rs against wl and completes it (r_max from the
+ * workload, the trial cap); run makes the core and runs the engine.  Both
+ * return 0 or -errno with a message in err; run_spec_run() only reads rs and
+ * wl, so threads may run specs on one shared workload at once. */
+int run_spec_prepare(run_spec *rs, const workload *wl, char *err, size_t n);
+int run_spec_run(const run_spec *rs, const workload *wl, run_result *res, char *err, size_t n);
 
 /* The summary columns (one sweep row). */
 void summary_header(FILE *f);
+/* Only the leading columns that describe the run (scheduler .. target), no
+ * newline: what sweeps repeat in their per-cell files. */
+void summary_spec_header(FILE *f);
+void summary_spec_row(FILE *f, const run_spec *rs);
 void summary_row(FILE *f, const run_spec *rs, const run_summary *s);
 
 /* Write the run's files into dir; 0 or -errno with a message in err. */
