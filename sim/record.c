@@ -24,8 +24,9 @@ run_spec run_spec_default(void)
 
 int run_spec_prepare(run_spec *rs, const workload *wl, char *err, size_t n)
 {
+    /* a model workload knows up to 1000 epochs: default to at most 81 */
     if (!rs->r_max_given)
-        rs->sp.r_max = workload_epochs(wl);
+        rs->sp.r_max = workload_epochs(wl) < 81 ? workload_epochs(wl) : 81;
     if (rs->sp.r_max > workload_epochs(wl)) {
         snprintf(err, n, "--r-max %u: workload '%s' has only %u epochs per trial", rs->sp.r_max,
                  rs->workload, workload_epochs(wl));
