@@ -14,6 +14,13 @@
 enum { EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
 int cli_run(int argc, char **argv);
+/* The parse half of `run`, for the option fuzzer: 0 parsed, 1 --help asked,
+ * -1 bad options (printed unless silent). */
+typedef struct {
+    const char *out;
+    int gantt, quiet, help, silent;
+} run_cli;
+int cli_run_parse(int argc, char **argv, run_spec *rs, run_cli *o);
 int cli_figure(int argc, char **argv);
 
 /* Print "shsim: MESSAGE" to stderr. */

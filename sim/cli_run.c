@@ -51,7 +51,7 @@ static void narrate_stdout(void *ctx, const char *line)
     puts(line);
 }
 
-int cli_run(int argc, char **argv)
+int cli_run_parse(int argc, char **argv, run_spec *rs, run_cli *o)
 {
     static const struct option opts[] = {
         { "scheduler", required_argument, 0, 's' }, { "workers", required_argument, 0, 'w' },
@@ -65,34 +65,48 @@ int cli_run(int argc, char **argv)
         { "explain", no_argument, 0, 'X' },         { "quiet", no_argument, 0, 'q' },
         { "help", no_argument, 0, 'h' },            { 0, 0, 0, 0 },
     };
-    run_spec rs = run_spec_default();
-    rs.ep.workers = 4;
-    const char *out = "out";
-    int gantt = 0, quiet = 0, rule_given = 0, c;
-    optind = 1;
+    *rs = run_spec_default();
+    rs->ep.workers = 4;
+    *o = (run_cli){ .out = "out", .silent = o->silent };
+    int rule_given = 0, c;
+    optind = 0; /* glibc: 0 re-initialises getopt completely (parsers may run twice) */
+    opterr = o->silent ? 0 : 1;
     while ((c = getopt_long(argc, argv, "s:w:e:W:n:T:o:qh", opts, NULL)) != -1) {
-        int k = cli_spec_option(c, optarg, &rs, &rule_given);
+        int k = cli_spec_option(c, optarg, rs, &rule_given);
         if (k < 0)
-            return EXIT_USAGE;
+            return -1;
         if (k > 0)
             continue;
         switch (c) {
-        case 'o': out = optarg; break;
-        case 'G': gantt = 1; break;
-        case 'X':
-            rs.ep.narrate = narrate_stdout;
-            break;
-        case 'q': quiet = 1; break;
-        case 'h': fputs(usage, stdout); return 0;
+        case 'o': o->out = optarg; break;
+        case 'G': o->gantt = 1; break;
+        case 'X': rs->ep.narrate = narrate_stdout; break;
+        case 'q': o->quiet = 1; break;
+        case 'h': o->help = 1; return 1;
         default:
-            fputs("Try 'shsim run --help'.\n", stderr);
-            return EXIT_USAGE;
+            if (!o->silent)
+                fputs("Try 'shsim run --help'.\n", stderr);
+            return -1;
         }
     }
     if (optind < argc) {
         cli_error("run: unexpected argument '%s'", argv[optind]);
-        return EXIT_USAGE;
+        return -1;
     }
-    cli_spec_finish(&rs, rule_given);
-    return cli_execute(&rs, out, gantt, quiet);
+    cli_spec_finish(rs, rule_given);
+    return 0;
+}
+
+int cli_run(int argc, char **argv)
+{
+    run_spec rs;
+    run_cli o = { 0 };
+    int rc = cli_run_parse(argc, argv, &rs, &o);
+    if (rc < 0)
+        return EXIT_USAGE;
+    if (rc > 0) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    return cli_execute(&rs, o.out, o.gantt, o.quiet);
 }
