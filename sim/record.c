@@ -2,6 +2,7 @@
  * sim/record.c -- the files a run writes (DESIGN.md, "Files a run writes").
  */
 #include "sim/record.h"
+#include "sim/invariants.h"
 #include "sim/output.h"
 
 #include <errno.h>
@@ -60,8 +61,21 @@ int run_spec_run(const run_spec *rs, const workload *wl, run_result *res, char *
     }
     rc = engine_run(&rs->ep, core, wl, res);
     sched_free(core);
-    if (rc < 0)
+    if (rc < 0) {
         snprintf(err, n, "run failed: %s", strerror(-rc));
+        return rc;
+    }
+    char why[512];
+    rc = run_invariants(res, why, sizeof why);
+    if (rc == -EPROTO)
+        snprintf(err, n,
+                 "internal error, please report it: invariant violated: %s "
+                 "(scheduler %s, workload %s, seed %llu)",
+                 why, sched_type_name(rs->type), rs->workload, (unsigned long long)rs->seed);
+    else if (rc < 0)
+        snprintf(err, n, "run failed: out of memory while checking the run");
+    if (rc < 0)
+        run_result_free(res);
     return rc;
 }
 

@@ -1,0 +1,96 @@
+/*
+ * tests/test_invariants.c -- the end-of-run checks catch each kind of
+ * corruption in an otherwise valid run, and pass the real runs.
+ */
+#include "sim/invariants.h"
+#include "sim/record.h"
+#include "tests/testutil.h"
+
+#include <errno.h>
+#include <string.h>
+
+static run_result figure_run(void)
+{
+    run_spec rs = run_spec_default();
+    snprintf(rs.workload, sizeof rs.workload, "figure");
+    rs.type = sched_sh;
+    rs.ep.workers = 2;
+    rs.ep.horizon = 32;
+    rs.sp.r_max = 4;
+    rs.r_max_given = 1;
+    run_result r;
+    char err[4608];
+    if (run_spec_execute(&rs, &r, NULL, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    return r;
+}
+
+static void expect_violation(run_result *r, const char *needle)
+{
+    char msg[512];
+    assert_int_equal(run_invariants(r, msg, sizeof msg), -EPROTO);
+    if (!strstr(msg, needle))
+        fail_msg("message '%s' lacks '%s'", msg, needle);
+}
+
+static void test_valid_run_passes(void **state)
+{
+    (void)state;
+    run_result r = figure_run();
+    char msg[512];
+    assert_int_equal(run_invariants(&r, msg, sizeof msg), 0);
+    run_result_free(&r);
+}
+
+static void test_gap_between_intervals(void **state)
+{
+    (void)state;
+    run_result r = figure_run();
+    r.idle[0].end -= 1; /* worker 1 idle 12-18, next job starts at 19 */
+    expect_violation(&r, "worker 1");
+    run_result_free(&r);
+}
+
+static void test_time_goes_back(void **state)
+{
+    (void)state;
+    run_result r = figure_run();
+    r.results[3].time = -1;
+    expect_violation(&r, "precedes");
+    run_result_free(&r);
+}
+
+static void test_epoch_twice(void **state)
+{
+    (void)state;
+    run_result r = figure_run();
+    r.results[4].trial = r.results[0].trial;
+    r.results[4].epoch = r.results[0].epoch;
+    expect_violation(&r, "reported epoch");
+    run_result_free(&r);
+}
+
+static void test_counts_disagree(void **state)
+{
+    (void)state;
+    run_result r = figure_run();
+    r.sum.jobs_cut = 0;
+    expect_violation(&r, "cut");
+    run_result_free(&r);
+    r = figure_run();
+    r.sum.busy += 1;
+    expect_violation(&r, "busy");
+    run_result_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_valid_run_passes),
+        cmocka_unit_test(test_gap_between_intervals),
+        cmocka_unit_test(test_time_goes_back),
+        cmocka_unit_test(test_epoch_twice),
+        cmocka_unit_test(test_counts_disagree),
+    };
+    return cmocka_run_group_tests_name("invariants", tests, NULL, NULL);
+}
