@@ -54,8 +54,15 @@ int main(int argc, char **argv)
         return 0;
     }
     for (size_t i = 0; i < NCOMMANDS; i++)
-        if (strcmp(argv[1], commands[i].name) == 0)
-            return commands[i].fn(argc - 1, argv + 1);
+        if (strcmp(argv[1], commands[i].name) == 0) {
+            int st = commands[i].fn(argc - 1, argv + 1);
+            /* a full disk or closed pipe on stdout is an error, not silence */
+            if (fflush(stdout) != 0 || ferror(stdout)) {
+                cli_error("write error on standard output");
+                return st ? st : EXIT_FAIL;
+            }
+            return st;
+        }
     cli_error("unknown command '%s'", argv[1]);
     usage(stderr);
     return EXIT_USAGE;

@@ -67,5 +67,9 @@ cp -r "$tmp/keep" "$tmp/keep.orig"
 expect 2 $SHSIM run --eta 1 --out "$tmp/keep"
 if diff -r "$tmp/keep" "$tmp/keep.orig" >/dev/null; then ok; else bad "failed run changed outputs"; fi
 
+# write errors are reported (a full disk: /dev/full)
+$SHSIM figure sync-sh --no-plot --out "$tmp/full" >/dev/full 2>"$tmp/stderr"
+if [ $? = 1 ] && grep -q "write error" "$tmp/stderr"; then ok; else bad "write error not reported"; fi
+
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" = 0 ]
