@@ -22,6 +22,9 @@ typedef struct {
 } run_cli;
 int cli_run_parse(int argc, char **argv, run_spec *rs, run_cli *o);
 int cli_figure(int argc, char **argv);
+int cli_sweep(int argc, char **argv);
+int cli_merge(int argc, char **argv);
+int cli_bench(int argc, char **argv);
 
 /* Print "shsim: MESSAGE" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

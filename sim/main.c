@@ -16,6 +16,9 @@ typedef struct {
 static const command commands[] = {
     { "run", cli_run, "simulate one tuning run and write its trace files" },
     { "figure", cli_figure, "reproduce d2l Fig. 19.5.1 / 19.5.2 (CSV + Gantt charts)" },
+    { "sweep", cli_sweep, "run a grid of runs in parallel; per-run and per-cell CSV" },
+    { "merge", cli_merge, "join the shards of a sweep (sweep --shard I/K)" },
+    { "bench", cli_bench, "speed: events per second, ns per event, memory" },
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 

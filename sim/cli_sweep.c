@@ -1,0 +1,622 @@
+/*
+ * sim/cli_sweep.c -- `shsim sweep`: a grid of runs from the command line, a
+ * config file (INI, libinih) or a named preset, run in parallel (sweep.h).
+ *
+ * Every scheduler/engine/workload option of `run` is an axis taking a comma
+ * list (numbers also ranges: 1..256*2, 1..10, 0.5..2+0.5).  The grid is the
+ * product of the axes in the order of the axis table below, the last one
+ * varying fastest; seeds are the replications, shared by every cell.
+ * Values come in layers, each overriding the one before: the defaults, a
+ * --preset, a --config file, then the command line.
+ */
+#include "sim/cli.h"
+#include "sim/sweep.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <ini.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The default workload of `shsim sweep` and of the standard figures
+ * (`make figures`), with the r_max, horizon (seconds) and target error that
+ * suit it.  To switch to the LeNet workloads (issue 3) change this block:
+ * e.g. "lenet-model", r_max "auto" (the workload's epochs), a horizon in its
+ * seconds and a target error that most runs reach within it. */
+#define SWEEP_WORKLOAD "synthetic:lognormal:1:0.5"
+#define SWEEP_R_MAX "10"
+#define SWEEP_HORIZON "150"
+#define SWEEP_TARGET "0.13"
+
+#define SWEEP_SCHEDULERS "sh:strict,sh:fill,asha:promotion,asha:stopping"
+
+/* Keys: the axes first (in grid order, seeds last), then plain settings.
+ * Issue 5: a straggler option of `run` (--noise, --worker-speed, --drop)
+ * becomes an axis by one line in this table, before "workers", once
+ * cli_spec_option() applies it. */
+typedef struct {
+    const char *name;  /* long option and INI key */
+    const char *alias; /* its singular (the `run` spelling), or NULL */
+    int opt;           /* cli_spec_option() code; 0: handled here */
+    int ranges;        /* numeric: A..B ranges allowed */
+    const char *def;   /* default; NULL: the run_spec default */
+} key_def;
+
+enum { K_WORKLOADS, K_SCHEDULERS, K_RESUME, K_ETA, K_RMIN, K_RMAX, K_TRIALS, K_HORIZON,
+       K_TARGET, K_WORKERS, K_SEEDS, K_OUT, K_JOBS, K_CURVE, NKEYS };
+#define NCELL_AXES K_SEEDS /* the axes that make cells */
+
+static const key_def keys[NKEYS] = {
+    [K_WORKLOADS] = { "workloads", "workload", 'W', 0, SWEEP_WORKLOAD },
+    [K_SCHEDULERS] = { "schedulers", "scheduler", 0, 0, SWEEP_SCHEDULERS },
+    [K_RESUME] = { "resume", NULL, 'R', 0, NULL },
+    [K_ETA] = { "eta", NULL, 'e', 1, "2" },
+    [K_RMIN] = { "r-min", NULL, 'm', 1, "1" },
+    [K_RMAX] = { "r-max", NULL, 'M', 1, SWEEP_R_MAX },
+    [K_TRIALS] = { "trials", NULL, 'n', 1, NULL },
+    [K_HORIZON] = { "horizon", NULL, 'T', 1, SWEEP_HORIZON },
+    [K_TARGET] = { "target", NULL, 'g', 1, SWEEP_TARGET },
+    [K_WORKERS] = { "workers", NULL, 'w', 1, "1,4,16,64" },
+    [K_SEEDS] = { "seeds", "seed", 'S', 1, "1..5" },
+    [K_OUT] = { "out", NULL, 0, 0, "sweep" },
+    [K_JOBS] = { "jobs", NULL, 0, 0, NULL },
+    [K_CURVE] = { "curve-points", NULL, 0, 0, "50" },
+};
+
+/* Presets: a config file built in.  Issue 5 adds "asha-paper" here. */
+static const struct {
+    const char *name, *what, *ini;
+} presets[] = {
+    { "figures", "the grid of the standard figures (make figures)",
+      "workloads = " SWEEP_WORKLOAD "\n"
+      "schedulers = " SWEEP_SCHEDULERS "\n"
+      "workers = 1..256*2\n"
+      "eta = 2,3,4\n"
+      "r-min = 1\n"
+      "r-max = " SWEEP_R_MAX "\n"
+      "horizon = " SWEEP_HORIZON "\n"
+      "target = " SWEEP_TARGET "\n"
+      "seeds = 1..10\n"
+      "curve-points = 60\n" },
+};
+#define NPRESETS (sizeof presets / sizeof *presets)
+
+static const char usage[] =
+    "Usage: shsim sweep [OPTIONS]\n"
+    "Run a grid of simulated tuning runs in parallel and write sweep.csv (one\n"
+    "row per run, the summary.csv columns), sweep_agg.csv (per grid cell: mean,\n"
+    "standard deviation and 95% t confidence interval over the seeds),\n"
+    "sweep_curves.csv (best-so-far vs time per cell, with confidence band) and\n"
+    "sweep_info.csv.  Seeds are shared by all cells: runs are paired.\n"
+    "\n"
+    "Axes (comma lists; numbers also A..B, A..B+STEP, A..B*FACTOR):\n"
+    "  -s, --schedulers LIST    sh[:strict|fill], asha[:promotion|stopping[:RULE]],\n"
+    "                           random; RULE topk|quantile|rank\n"
+    "                           (default " SWEEP_SCHEDULERS ")\n"
+    "  -W, --workloads LIST     workload specs (default " SWEEP_WORKLOAD ")\n"
+    "  -w, --workers LIST       virtual workers (default 1,4,16,64)\n"
+    "  -e, --eta LIST           reduction factors (default 2)\n"
+    "      --r-min LIST         first rungs (default 1)\n"
+    "      --r-max LIST         last rungs, or auto: the workload's epochs (default " SWEEP_R_MAX ")\n"
+    "      --resume LIST        checkpoint, restart (default checkpoint)\n"
+    "  -n, --trials LIST        configuration caps (default none)\n"
+    "  -T, --horizon LIST       simulated seconds (default " SWEEP_HORIZON ")\n"
+    "      --target LIST        error for time_to_target (default " SWEEP_TARGET ")\n"
+    "      --seeds LIST         replications (default 1..5)\n"
+    "  (the singular spellings --scheduler, --workload, --seed work too)\n"
+    "Settings:\n"
+    "  -p, --preset NAME        start from a built-in grid (see below)\n"
+    "  -c, --config FILE        INI file, keys named like the long options\n"
+    "                           (workers = 1..64*2); the command line wins\n"
+    "  -o, --out DIR            output folder (default sweep)\n"
+    "  -j, --jobs N             threads (default: the online CPUs)\n"
+    "      --shard I/K          run only part I of K (1 <= I <= K) of the cells;\n"
+    "                           join the parts with shsim merge\n"
+    "      --curve-points K     best-so-far samples per run, 0 for none (default 50)\n"
+    "      --dry-run            print the grid's size and exit\n"
+    "  -q, --quiet              no progress bar, no summary line\n"
+    "  -h, --help               this help\n"
+    "\n"
+    "Presets:\n"
+    "  figures                  4 schedulers x workers 1..256 x eta 2,3,4 x 10 seeds\n"
+    "\n"
+    "Examples:\n"
+    "  shsim sweep --schedulers sh:strict,asha:promotion --workers 1..64*2 --seeds 1..10\n"
+    "  shsim sweep --preset figures --shard 2/8 --out part2\n";
+
+typedef struct {
+    const char *val[NKEYS];
+    char where[NKEYS][320]; /* "--workers", "FILE:LINE", "preset NAME", "default" */
+    char *owned[NKEYS];     /* strings this layer copied (config files) */
+} layers;
+
+static void layer_set(layers *L, int k, const char *v, char *owned, const char *where)
+{
+    free(L->owned[k]);
+    L->owned[k] = owned;
+    L->val[k] = v;
+    snprintf(L->where[k], sizeof L->where[k], "%s", where);
+}
+
+static int key_by_name(const char *name)
+{
+    char norm[64];
+    size_t i = 0;
+    for (; name[i] && i + 1 < sizeof norm; i++)
+        norm[i] = name[i] == '_' ? '-' : name[i];
+    norm[i] = '\0';
+    for (int k = 0; k < NKEYS; k++)
+        if (strcmp(norm, keys[k].name) == 0 || (keys[k].alias && strcmp(norm, keys[k].alias) == 0))
+            return k;
+    return -1;
+}
+
+/* ---- config files and presets (libinih) ------------------------------- */
+
+typedef struct {
+    layers *L;
+    const char *file;
+    FILE *f;
+    int line, lines_done, bad;
+} ini_ctx;
+
+/* fgets for inih that knows the line number (inih is built without
+ * INI_HANDLER_LINENO) and refuses lines longer than its buffer. */
+static char *ini_reader_fn(char *str, int num, void *stream)
+{
+    ini_ctx *c = stream;
+    c->line = c->lines_done + 1;
+    if (!fgets(str, num, c->f))
+        return NULL;
+    size_t len = strlen(str);
+    if (len && str[len - 1] == '\n') {
+        c->lines_done++;
+    } else if (!feof(c->f)) {
+        cli_error("%s:%d: line longer than %d characters", c->file, c->line, num - 2);
+        c->bad = 1;
+        return NULL;
+    }
+    return str;
+}
+
+static int ini_handler_fn(void *user, const char *section, const char *name, const char *value)
+{
+    ini_ctx *c = user;
+    char where[320];
+    if (c->f)
+        snprintf(where, sizeof where, "%s:%d", c->file, c->line);
+    else
+        snprintf(where, sizeof where, "%s", c->file);
+    if (*section && strcmp(section, "sweep") != 0) {
+        cli_error("%s: section [%s]: only [sweep] (or none) is known", where, section);
+        c->bad = 1;
+        return 0;
+    }
+    int k = key_by_name(name);
+    if (k < 0) {
+        cli_error("%s: unknown key '%s' (keys are the long options of shsim sweep)", where, name);
+        c->bad = 1;
+        return 0;
+    }
+    char *v = strdup(value);
+    if (!v) {
+        cli_error("out of memory");
+        c->bad = 1;
+        return 0;
+    }
+    layer_set(c->L, k, v, v, where);
+    return 1;
+}
+
+static int read_config(layers *L, const char *file)
+{
+    ini_ctx c = { .L = L, .file = file };
+    if (!(c.f = fopen(file, "r"))) {
+        cli_error("--config %s: %s", file, strerror(errno));
+        return -1;
+    }
+    int rc = ini_parse_stream(ini_reader_fn, &c, ini_handler_fn, &c);
+    fclose(c.f);
+    if (rc > 0 && !c.bad)
+        cli_error("%s:%d: not a key = value line", file, rc);
+    return rc != 0 || c.bad ? -1 : 0;
+}
+
+static int read_preset(layers *L, const char *name)
+{
+    for (size_t i = 0; i < NPRESETS; i++)
+        if (strcmp(name, presets[i].name) == 0) {
+            char where[64];
+            snprintf(where, sizeof where, "preset %s", name);
+            ini_ctx c = { .L = L, .file = where };
+            return ini_parse_string(presets[i].ini, ini_handler_fn, &c) != 0 || c.bad ? -1 : 0;
+        }
+    fprintf(stderr, "shsim: --preset '%s': unknown; choose one of", name);
+    for (size_t i = 0; i < NPRESETS; i++)
+        fprintf(stderr, "%s %s", i ? "," : "", presets[i].name);
+    fputc('\n', stderr);
+    return -1;
+}
+
+/* ---- the grid ---------------------------------------------------------- */
+
+typedef struct {
+    sweep_strv vals[NCELL_AXES]; /* n == 0: the axis is unset (run_spec default) */
+    size_t ncells;
+} grid;
+
+/* Apply scheduler variant NAME[:VARIANT[:RULE]]; quiet: the value was
+ * checked before, so nothing can fail.  0 or -1 after printing why. */
+static int apply_scheduler(const char *v, run_spec *rs, int *rule_given)
+{
+    char buf[128], *part[3] = { NULL, NULL, NULL };
+    if (strlen(v) >= sizeof buf) {
+        cli_error("--schedulers '%s': too long", v);
+        return -1;
+    }
+    snprintf(buf, sizeof buf, "%s", v);
+    int np = 0;
+    for (char *p = buf, *colon; np < 3; p = colon + 1) {
+        part[np++] = p;
+        if (!(colon = strchr(p, ':')))
+            break;
+        *colon = '\0';
+    }
+    if (np == 3 && strchr(part[2], ':')) {
+        cli_error("--schedulers '%s': expected NAME[:VARIANT[:RULE]]", v);
+        return -1;
+    }
+    static const char *const names[] = { "sh", "asha", "random", NULL };
+    static const char *const rules[] = { "topk", "quantile", "rank", NULL };
+    int which = -1;
+    for (int i = 0; names[i]; i++)
+        if (strcmp(part[0], names[i]) == 0)
+            which = i;
+    static const char *const variants[2][3] = { { "strict", "fill", NULL },
+                                                { "promotion", "stopping", NULL } };
+    if (which < 0) {
+        cli_error("--schedulers '%s': unknown scheduler '%s'; choose sh, asha or random", v,
+                  part[0]);
+        return -1;
+    }
+    if (which == 2 && np > 1) {
+        cli_error("--schedulers '%s': random takes no variant", v);
+        return -1;
+    }
+    if (which == 0 && np > 2) {
+        cli_error("--schedulers '%s': sh takes no rule (sh:strict or sh:fill)", v);
+        return -1;
+    }
+    int vi = 0;
+    if (np > 1) {
+        vi = -1;
+        for (int i = 0; variants[which][i]; i++)
+            if (strcmp(part[1], variants[which][i]) == 0)
+                vi = i;
+        if (vi < 0) {
+            cli_error("--schedulers '%s': %s takes %s or %s", v, names[which],
+                      variants[which][0], variants[which][1]);
+            return -1;
+        }
+    }
+    int ri = -1;
+    if (np > 2) {
+        for (int i = 0; rules[i]; i++)
+            if (strcmp(part[2], rules[i]) == 0)
+                ri = i;
+        if (ri < 0) {
+            cli_error("--schedulers '%s': unknown rule '%s'; choose topk, quantile or rank", v,
+                      part[2]);
+            return -1;
+        }
+    }
+    rs->type = sched_type_by_name(names[which]);
+    if (which == 0)
+        rs->sp.barrier = (sched_barrier)vi;
+    if (which == 1)
+        rs->sp.type = (sched_asha_type)vi;
+    if (ri >= 0) {
+        rs->sp.rule = (sched_rule)ri;
+        *rule_given = 1;
+    }
+    return 0;
+}
+
+/* Apply value v of axis k: 0, or -1 after printing why. */
+static int apply_axis(int k, const char *v, run_spec *rs, int *rule_given)
+{
+    if (k == K_SCHEDULERS)
+        return apply_scheduler(v, rs, rule_given);
+    if (k == K_RMAX && strcmp(v, "auto") == 0)
+        return 0;
+    if (k == K_WORKLOADS && strpbrk(v, "\n\r")) {
+        cli_error("--workloads: a workload spec cannot hold a line break");
+        return -1;
+    }
+    return cli_spec_option(keys[k].opt, v, rs, rule_given) < 0 ? -1 : 0;
+}
+
+static void grid_cell(void *ctx, size_t c, run_spec *rs)
+{
+    const grid *g = ctx;
+    size_t idx[NCELL_AXES];
+    for (int k = NCELL_AXES - 1; k >= 0; k--) {
+        size_t n = g->vals[k].n ? g->vals[k].n : 1;
+        idx[k] = c % n;
+        c /= n;
+    }
+    *rs = run_spec_default();
+    int rule_given = 0;
+    for (int k = 0; k < NCELL_AXES; k++)
+        if (g->vals[k].n)
+            (void)apply_axis(k, g->vals[k].v[idx[k]], rs, &rule_given);
+    cli_spec_finish(rs, rule_given);
+}
+
+static void note_where(const layers *L, int k)
+{
+    if (strncmp(L->where[k], "--", 2) != 0)
+        fprintf(stderr, "shsim:   (%s: %s = %s)\n", L->where[k], keys[k].name, L->val[k]);
+}
+
+/* Split and check every axis; fill g and the seeds.  0 or -1. */
+static int build_grid(const layers *L, grid *g, uint64_t **seeds, size_t *nseeds)
+{
+    char err[4200];
+    run_spec *rs = malloc(sizeof *rs);
+    if (!rs) {
+        cli_error("out of memory");
+        return -1;
+    }
+    g->ncells = 1;
+    int rc = 0;
+    sweep_strv sv = { 0 };
+    for (int k = 0; k <= K_SEEDS && rc == 0; k++) {
+        if (!L->val[k])
+            continue;
+        sweep_strv *dst = k < NCELL_AXES ? &g->vals[k] : &sv;
+        if (sweep_list(L->val[k], keys[k].ranges, dst, err, sizeof err) < 0) {
+            cli_error("--%s %s", keys[k].name, err);
+            note_where(L, k);
+            rc = -1;
+            break;
+        }
+        for (size_t i = 0; i < dst->n; i++) {
+            *rs = run_spec_default();
+            int rule_given = 0;
+            if (apply_axis(k, dst->v[i], rs, &rule_given) < 0) {
+                note_where(L, k);
+                rc = -1;
+                break;
+            }
+        }
+        if (rc == 0 && k < NCELL_AXES) {
+            if (g->ncells > ((size_t)1 << 40) / dst->n) {
+                cli_error("sweep: the grid has too many cells");
+                rc = -1;
+            }
+            g->ncells *= dst->n;
+        }
+    }
+    if (rc == 0) {
+        *nseeds = sv.n;
+        *seeds = malloc((sv.n + 1) * sizeof **seeds);
+        if (!*seeds) {
+            cli_error("out of memory");
+            rc = -1;
+        }
+        for (size_t i = 0; rc == 0 && i < sv.n; i++)
+            (void)cli_u64("--seeds", sv.v[i], &(*seeds)[i]);
+        if (rc == 0 && (g->ncells > ((size_t)1 << 40) / (sv.n ? sv.n : 1) || !sv.n)) {
+            cli_error("sweep: %s", sv.n ? "too many runs" : "no seeds");
+            rc = -1;
+        }
+    }
+    sweep_strv_free(&sv);
+    free(rs);
+    return rc;
+}
+
+/* ---- progress bar ------------------------------------------------------ */
+
+typedef struct {
+    double t0, last;
+    int drawn;
+} progress_state;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void fmt_secs(char *buf, size_t n, double s)
+{
+    if (!(s < 1e7))
+        snprintf(buf, n, "?");
+    else if (s < 90)
+        snprintf(buf, n, "%.0f s", s);
+    else if (s < 5400)
+        snprintf(buf, n, "%.0f min", s / 60);
+    else
+        snprintf(buf, n, "%.1f h", s / 3600);
+}
+
+static void progress_fn(void *ctx, size_t done, size_t total)
+{
+    progress_state *ps = ctx;
+    double t = now_s();
+    if (done < total && t - ps->last < 0.1)
+        return;
+    ps->last = t;
+    double el = t - ps->t0, rate = el > 0 ? (double)done / el : 0;
+    char left[32];
+    fmt_secs(left, sizeof left, rate > 0 ? (double)(total - done) / rate : (double)INFINITY);
+    char bar[31];
+    size_t fill = total ? done * 30 / total : 30;
+    for (size_t i = 0; i < 30; i++)
+        bar[i] = i < fill ? '#' : '.';
+    bar[30] = '\0';
+    fprintf(stderr, "\r%zu/%zu runs [%s] %3.0f%%  %.1f runs/s  %s left   ", done, total, bar,
+            total ? 100.0 * (double)done / (double)total : 100.0, rate, left);
+    fflush(stderr);
+    ps->drawn = 1;
+}
+
+/* ---- the command ------------------------------------------------------- */
+
+enum { O_SHARD = 1000, O_DRY, O_AXIS = 2000 };
+
+int cli_sweep(int argc, char **argv)
+{
+    struct option opts[2 * NKEYS + 8];
+    size_t no = 0;
+    for (int k = 0; k < NKEYS; k++) {
+        opts[no++] = (struct option){ keys[k].name, required_argument, 0, O_AXIS + k };
+        if (keys[k].alias)
+            opts[no++] = (struct option){ keys[k].alias, required_argument, 0, O_AXIS + k };
+    }
+    opts[no++] = (struct option){ "preset", required_argument, 0, 'p' };
+    opts[no++] = (struct option){ "config", required_argument, 0, 'c' };
+    opts[no++] = (struct option){ "shard", required_argument, 0, O_SHARD };
+    opts[no++] = (struct option){ "dry-run", no_argument, 0, O_DRY };
+    opts[no++] = (struct option){ "quiet", no_argument, 0, 'q' };
+    opts[no++] = (struct option){ "help", no_argument, 0, 'h' };
+    opts[no++] = (struct option){ 0, 0, 0, 0 };
+    static const struct {
+        char c;
+        int k;
+    } shorts[] = { { 's', K_SCHEDULERS }, { 'W', K_WORKLOADS }, { 'w', K_WORKERS },
+                   { 'e', K_ETA },        { 'n', K_TRIALS },    { 'T', K_HORIZON },
+                   { 'o', K_OUT },        { 'j', K_JOBS } };
+
+    layers cl, L;
+    memset(&cl, 0, sizeof cl);
+    memset(&L, 0, sizeof L);
+    const char *preset = NULL, *config = NULL, *shard_arg = NULL;
+    int quiet = 0, dry = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "s:W:w:e:n:T:o:j:p:c:qh", opts, NULL)) != -1) {
+        int k = c >= O_AXIS ? c - O_AXIS : -1;
+        for (size_t i = 0; i < sizeof shorts / sizeof *shorts; i++)
+            if (c == shorts[i].c)
+                k = shorts[i].k;
+        if (k >= 0) {
+            char where[80];
+            snprintf(where, sizeof where, "--%s", keys[k].name);
+            layer_set(&cl, k, optarg, NULL, where);
+            continue;
+        }
+        switch (c) {
+        case 'p': preset = optarg; break;
+        case 'c': config = optarg; break;
+        case O_SHARD: shard_arg = optarg; break;
+        case O_DRY: dry = 1; break;
+        case 'q': quiet = 1; break;
+        case 'h': fputs(usage, stdout); return 0;
+        default: fputs("Try 'shsim sweep --help'.\n", stderr); return EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        cli_error("sweep: unexpected argument '%s'", argv[optind]);
+        return EXIT_USAGE;
+    }
+
+    int status = EXIT_USAGE;
+    grid g;
+    memset(&g, 0, sizeof g);
+    uint64_t *seeds = NULL;
+    size_t nseeds = 0;
+    for (int k = 0; k < NKEYS; k++)
+        if (keys[k].def)
+            layer_set(&L, k, keys[k].def, NULL, "default");
+    if (preset && read_preset(&L, preset) < 0)
+        goto out;
+    if (config && read_config(&L, config) < 0)
+        goto out;
+    for (int k = 0; k < NKEYS; k++)
+        if (cl.val[k])
+            layer_set(&L, k, cl.val[k], NULL, cl.where[k]);
+
+    sweep_plan p = sweep_default_plan();
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    p.threads = ncpu > 0 ? (uint32_t)(ncpu < 1024 ? ncpu : 1024) : 1;
+    if (L.val[K_JOBS] && cli_u32("--jobs", L.val[K_JOBS], 1, 1024, &p.threads) < 0) {
+        note_where(&L, K_JOBS);
+        goto out;
+    }
+    if (cli_u32("--curve-points", L.val[K_CURVE], 0, 100000, &p.curve_points) < 0) {
+        note_where(&L, K_CURVE);
+        goto out;
+    }
+    if (shard_arg) {
+        unsigned i, k;
+        int used = 0;
+        if (sscanf(shard_arg, "%u/%u%n", &i, &k, &used) != 2 || shard_arg[used] || i < 1 ||
+            i > k || !(shard_arg[0] >= '0' && shard_arg[0] <= '9')) {
+            cli_error("--shard '%s': expected I/K with 1 <= I <= K", shard_arg);
+            goto out;
+        }
+        p.shard = i - 1;
+        p.shards = k;
+    }
+    const char *out = L.val[K_OUT];
+    if (!*out) {
+        cli_error("--out: an empty folder name");
+        goto out;
+    }
+    if (build_grid(&L, &g, &seeds, &nseeds) < 0)
+        goto out;
+    p.ncells = g.ncells;
+    p.cell = grid_cell;
+    p.cell_ctx = &g;
+    p.seeds = seeds;
+    p.nseeds = nseeds;
+
+    size_t mine = g.ncells / p.shards + (p.shard < g.ncells % p.shards);
+    if (dry) {
+        printf("grid:");
+        for (int k = 0; k < NCELL_AXES; k++)
+            if (g.vals[k].n > 1)
+                printf(" %zu %s x", g.vals[k].n, keys[k].name);
+        printf(" %zu seeds = %zu cells, %zu runs", nseeds, g.ncells, g.ncells * nseeds);
+        if (p.shards > 1)
+            printf("; shard %u/%u: %zu cells, %zu runs", p.shard + 1, p.shards, mine,
+                   mine * nseeds);
+        putchar('\n');
+        status = 0;
+        goto out;
+    }
+    progress_state ps = { .t0 = now_s(), .last = 0, .drawn = 0 };
+    if (!quiet && isatty(STDERR_FILENO)) {
+        p.progress = progress_fn;
+        p.progress_ctx = &ps;
+    }
+    char err[4200];
+    int rc = sweep_run(&p, out, err, sizeof err);
+    if (ps.drawn)
+        fputc('\n', stderr);
+    if (rc < 0) {
+        cli_error("%s", err);
+        status = rc == -EINVAL || rc == -ENOENT ? EXIT_USAGE : EXIT_FAIL;
+        goto out;
+    }
+    if (!quiet)
+        printf("%s: %zu runs (%zu cells x %zu seeds%s) in %.2f s on %u threads: sweep.csv, "
+               "sweep_agg.csv, sweep_curves.csv\n",
+               out, mine * nseeds, mine, nseeds, p.shards > 1 ? ", one shard" : "",
+               now_s() - ps.t0, p.threads);
+    status = 0;
+out:
+    for (int k = 0; k < NCELL_AXES; k++)
+        sweep_strv_free(&g.vals[k]);
+    for (int k = 0; k < NKEYS; k++)
+        free(L.owned[k]);
+    free(seeds);
+    return status;
+}

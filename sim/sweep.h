@@ -1,0 +1,94 @@
+/*
+ * sim/sweep.h -- grids of runs (sim-internal): parallel execution, sharding,
+ * aggregation over seeds, and merging of shards.
+ *
+ * A grid is ncells cells times nseeds seeds.  A cell is one fully specified
+ * run_spec but for its seed, given by a generator the caller supplies (so a
+ * grid of a million cells costs no memory up front); the seeds are shared by
+ * every cell, which pairs the runs across schedulers (common random numbers:
+ * trial k of seed s is the same trial in every cell).  Run r of the grid is
+ * cell r / nseeds with seed r % nseeds, and every output lists cells in
+ * increasing order and, within a cell, seeds in the order given.
+ *
+ * sweep_run() runs the cells c with c % shards == shard on `threads` threads;
+ * each run writes its summary (and its sampled best-so-far curve) into its
+ * own slot, and the files are written from the slots in grid order after all
+ * runs ended, so the bytes do not depend on the thread count.  Each distinct
+ * (workload spec, seed) is opened once and shared read-only by the threads.
+ * Files written into DIR, atomically (all or none):
+ *   sweep.csv         cell, then the summary.csv columns: one row per run;
+ *   sweep_agg.csv     one row per cell: cell, the run-describing summary
+ *                     columns (seed: the first seed), runs, and for every
+ *                     metric M its M_mean, M_sd, M_lo, M_hi over the seeds
+ *                     (lo/hi: the 95% confidence interval of the mean from
+ *                     Student's t with runs-1 degrees of freedom); metrics
+ *                     that can be missing (best, best_rmax, time_to_target)
+ *                     also get M_n, the runs that have one, and are averaged
+ *                     over those runs only;
+ *   sweep_curves.csv  cell, the same describing columns, time, n, mean, sd,
+ *                     lo, hi: the best-so-far at curve_points times
+ *                     T*i/curve_points (i = 1..curve_points) for every cell
+ *                     with a finite horizon T;
+ *   sweep_info.csv    shard, shards, cells, seeds, runs, curve_points, grid
+ *                     (a hash of the whole grid), so that sweep_merge() can
+ *                     check that its parts belong together.
+ * A shard's files hold only its cells; sweep_merge() joins the k parts of a
+ * grid into files byte-identical to those of an unsharded sweep.
+ *
+ * Errors: 0 or a negative errno code with a message in err; nothing printed.
+ */
+#ifndef SHSIM_SIM_SWEEP_H
+#define SHSIM_SIM_SWEEP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/record.h"
+
+/* A list of strings (owned). */
+typedef struct {
+    char **v;
+    size_t n, cap;
+} sweep_strv;
+
+void sweep_strv_free(sweep_strv *sv);
+/* Split a comma list into sv (appending).  With `ranges`, an item A..B is
+ * the numbers A, A+1, .., B; A..B+S steps by S; A..B*F multiplies by F
+ * (1..256*2 is 1, 2, 4, .., 256).  Integers stay integers (exactly, up to
+ * 2^64-1); other numbers are printed in shortest round-trip form.  Blanks
+ * around items are ignored.  0, or -EINVAL / -ENOMEM with a message. */
+int sweep_list(const char *text, int ranges, sweep_strv *sv, char *err, size_t n);
+
+/* Mean, standard deviation and 95% t confidence interval of the non-NaN
+ * values of x; n is their number.  n = 0: all NaN; n = 1: sd, lo, hi NaN. */
+typedef struct {
+    double mean, sd, lo, hi;
+    size_t n;
+} sweep_stat;
+sweep_stat sweep_stat_of(const double *x, size_t n);
+
+typedef struct {
+    size_t ncells;
+    /* Cell c's spec (its seed is ignored).  Called from several threads at
+     * once and more than once per cell: it must be a pure function of c. */
+    void (*cell)(void *ctx, size_t c, run_spec *rs);
+    void *cell_ctx;
+    const uint64_t *seeds;
+    size_t nseeds;
+    uint32_t curve_points; /* best-so-far samples per run; 0: none */
+    uint32_t threads;      /* >= 1 */
+    uint32_t shard, shards; /* run cells c with c % shards == shard */
+    /* Called after every run, under a lock (never twice at once); may be
+     * NULL.  done counts this shard's runs. */
+    void (*progress)(void *ctx, size_t done, size_t total);
+    void *progress_ctx;
+} sweep_plan;
+
+/* One thread, no shards, 50 curve points, no cells. */
+sweep_plan sweep_default_plan(void);
+int sweep_run(const sweep_plan *p, const char *dir, char *err, size_t n);
+/* Join the sweep folders dirs[0..ndirs-1], the k shards of one grid in any
+ * order, into out (which may be one of them). */
+int sweep_merge(const char *const *dirs, size_t ndirs, const char *out, char *err, size_t n);
+
+#endif
