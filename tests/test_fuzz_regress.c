@@ -1,0 +1,105 @@
+/*
+ * tests/test_fuzz_regress.c -- replays the fuzz corpus and every input a
+ * fuzzer once crashed on (tests/fuzz/{corpus,regress}/{table,options}/)
+ * through the table reader and the option parser.  Under `make check` the
+ * sanitizers and valgrind watch these runs; here each must end in success
+ * or a message.  Runs from the repository root, as `make test` does.
+ */
+#include "sim/cli.h"
+#include "tests/testutil.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int replay_dir(const char *dir, int (*one)(const char *path))
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    int count = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        count += one(path);
+    }
+    closedir(d);
+    return count;
+}
+
+static int table_one(const char *path)
+{
+    char spec[4200], err[4096] = "";
+    snprintf(spec, sizeof spec, "table:%s", path);
+    workload *w = NULL;
+    wl_params p = wl_default_params();
+    int rc = workload_open(&w, spec, &p, err, sizeof err);
+    if (rc == 0) {
+        assert_true(workload_trials(w) > 0);
+        workload_free(w);
+    } else {
+        assert_true(rc < 0);
+        if (!strstr(err, path))
+            fail_msg("%s: error message does not name the file: %s", path, err);
+    }
+    return 1;
+}
+
+static int options_one(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static char buf[65536];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    char *argv[80];
+    int argc = 0;
+    argv[argc++] = (char *)"run";
+    for (char *p = buf; argc < 79;) {
+        argv[argc++] = p;
+        char *nl = strchr(p, '\n');
+        if (!nl)
+            break;
+        *nl = '\0';
+        p = nl + 1;
+    }
+    argv[argc] = NULL;
+    run_spec rs;
+    run_cli o = { .silent = 1 };
+    int rc = cli_run_parse(argc, argv, &rs, &o);
+    assert_true(rc >= -1 && rc <= 1);
+    if (rc == 0) {
+        assert_true(rs.ep.workers >= 1);
+        assert_true(rs.sp.eta >= 2);
+    }
+    return 1;
+}
+
+static void test_tables(void **state)
+{
+    (void)state;
+    int n = replay_dir("tests/fuzz/corpus/table", table_one) +
+            replay_dir("tests/fuzz/regress/table", table_one);
+    assert_true(n >= 3); /* the seed corpus is there */
+}
+
+static void test_options(void **state)
+{
+    (void)state;
+    int n = replay_dir("tests/fuzz/corpus/options", options_one) +
+            replay_dir("tests/fuzz/regress/options", options_one);
+    assert_true(n >= 3);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tables),
+        cmocka_unit_test(test_options),
+    };
+    return cmocka_run_group_tests_name("fuzz_regress", tests, NULL, NULL);
+}
