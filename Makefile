@@ -40,6 +40,10 @@ ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
 
 LIB_SRC  := $(wildcard core/*.c) $(wildcard traces/*.c) $(filter-out sim/main.c,$(wildcard sim/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BDIR)/%.o)
+# The recorded tables of traces/data/ compiled in (traces/embedded.h).
+EMBED_CSV := $(sort $(wildcard traces/data/*.csv))
+GEN_SRC  := $(BDIR)/gen/embedded_data.c
+GEN_OBJ  := $(BDIR)/gen/embedded_data.o
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BDIR)/tests/%)
 TEST_HELPERS := $(filter-out $(TEST_SRC),$(wildcard tests/*.c))
@@ -56,7 +60,7 @@ $(BDIR)/shsim: $(BDIR)/sim/main.o $(BDIR)/libshsim.a
 	@echo "  LD      $@"
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BDIR)/libshsim.a: $(LIB_OBJ)
+$(BDIR)/libshsim.a: $(LIB_OBJ) $(GEN_OBJ)
 	@echo "  AR      $@"
 	$(Q)rm -f $@ && ar rcs $@ $^
 
@@ -64,6 +68,21 @@ $(BDIR)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(GEN_SRC): $(EMBED_CSV) tools/embed.sh
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	$(Q)sh tools/embed.sh $(EMBED_CSV) > $@.tmp && mv $@.tmp $@
+
+$(GEN_OBJ): $(GEN_SRC)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+# Regenerate traces/data/ from the recorded runs (maintainers only; nothing
+# else reads SHARED).  See traces/README.md.
+SHARED ?= ../shared
+data:
+	sh tools/lenet_tables.sh $(SHARED) traces/data
 
 $(BDIR)/tests/%: $(BDIR)/tests/%.o $(TEST_HELPER_OBJ) $(BDIR)/libshsim.a
 	@echo "  LD      $@"
@@ -91,7 +110,7 @@ install: shsim
 	install -m 755 shsim $(DESTDIR)$(PREFIX)/bin/shsim
 	install -m 644 plots/*.gp $(DESTDIR)$(PREFIX)/share/shsim/plots/
 
--include $(LIB_OBJ:.o=.d) $(BDIR)/sim/main.d $(TEST_SRC:%.c=$(BDIR)/%.d)
+-include $(LIB_OBJ:.o=.d) $(GEN_OBJ:.o=.d) $(BDIR)/sim/main.d $(TEST_SRC:%.c=$(BDIR)/%.d)
 
 # Fuzzing (clang's libFuzzer): `make fuzz FUZZ_TIME=60` runs each harness for
 # FUZZ_TIME seconds on a copy of its corpus (tests/fuzz/corpus/NAME); crashes

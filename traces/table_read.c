@@ -225,33 +225,47 @@ static void tr_release(tr_reader *r)
     free(r->head);
 }
 
-int tr_read(const char *path, tr_record_fn fn, void *ctx, char *err, size_t errlen)
+/* Where the bytes come from: a FILE, or a buffer in memory (the tables
+ * embedded into the binary).  next() copies up to n bytes into buf and
+ * returns how many; 0 at the end or on a read error (ferror tells). */
+typedef struct {
+    FILE *f;
+    const char *data;
+    size_t len, pos;
+} tr_source;
+
+static size_t tr_source_next(tr_source *src, char *buf, size_t n)
+{
+    size_t k;
+
+    if (src->f != NULL)
+        return fread(buf, 1, n, src->f);
+    k = src->len - src->pos < n ? src->len - src->pos : n;
+    if (k > 0)
+        memcpy(buf, src->data + src->pos, k);
+    src->pos += k;
+    return k;
+}
+
+static int tr_run(const char *path, tr_source *src, tr_record_fn fn, void *ctx, char *err, size_t errlen)
 {
     tr_reader r = {.path = path, .fn = fn, .ctx = ctx, .err = err, .errlen = errlen, .line = 1};
     struct csv_parser p;
     char *buf;
     size_t n, linelen = 0;
     int first = 1, at_line_start = 1, skipping = 0;
-    FILE *f;
 
-    f = fopen(path, "rb");
-    if (f == NULL) {
-        int e = errno;
-        wl_errf(err, errlen, "%s: %s", path, strerror(e));
-        return e > 0 ? -e : -EIO;
-    }
     buf = malloc(TR_BLOCK);
     if (buf == NULL || csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
         free(buf);
-        fclose(f);
         wl_errf(err, errlen, "%s: out of memory", path);
         return -ENOMEM;
     }
 
-    while (r.rc == 0 && (n = fread(buf, 1, TR_BLOCK, f)) > 0) {
+    while (r.rc == 0 && (n = tr_source_next(src, buf, TR_BLOCK)) > 0) {
         size_t i = 0;
 
-        /* fread fills the block unless the file ends, so a BOM is whole. */
+        /* A block is full unless the input ends, so a BOM is whole. */
         if (first && n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
             i = 3;
         first = 0;
@@ -279,7 +293,7 @@ int tr_read(const char *path, tr_record_fn fn, void *ctx, char *err, size_t errl
             i = end;
         }
     }
-    if (r.rc == 0 && ferror(f)) {
+    if (r.rc == 0 && src->f != NULL && ferror(src->f)) {
         int e = errno; /* set by the fread that failed */
         wl_errf(err, errlen, "%s: read error: %s", path, strerror(e));
         tr_fail(&r, e > 0 ? -e : -EIO);
@@ -294,7 +308,29 @@ int tr_read(const char *path, tr_record_fn fn, void *ctx, char *err, size_t errl
 
     csv_free(&p);
     free(buf);
-    fclose(f);
     tr_release(&r);
     return r.rc;
+}
+
+int tr_read(const char *path, tr_record_fn fn, void *ctx, char *err, size_t errlen)
+{
+    tr_source src = {0};
+    int rc;
+
+    src.f = fopen(path, "rb");
+    if (src.f == NULL) {
+        int e = errno;
+        wl_errf(err, errlen, "%s: %s", path, strerror(e));
+        return e > 0 ? -e : -EIO;
+    }
+    rc = tr_run(path, &src, fn, ctx, err, errlen);
+    fclose(src.f);
+    return rc;
+}
+
+int tr_read_mem(const char *name, const char *data, size_t len, tr_record_fn fn, void *ctx, char *err,
+                size_t errlen)
+{
+    tr_source src = {.data = data, .len = len};
+    return tr_run(name, &src, fn, ctx, err, errlen);
 }

@@ -37,5 +37,9 @@ typedef struct {
 typedef int (*tr_record_fn)(void *ctx, const tr_record *rec, char *err, size_t errlen);
 
 int tr_read(const char *path, tr_record_fn fn, void *ctx, char *err, size_t errlen);
+/* The same for len bytes in memory (a table embedded into the binary);
+ * messages name `name` as if it were the file. */
+int tr_read_mem(const char *name, const char *data, size_t len, tr_record_fn fn, void *ctx, char *err,
+                size_t errlen);
 
 #endif

@@ -45,6 +45,13 @@ struct workload {
 extern const wl_type wl_figure_type;
 extern const wl_type wl_table_type;
 extern const wl_type wl_synthetic_type;
+extern const wl_type wl_lenet_type;       /* wl_lenet.c */
+extern const wl_type wl_lenet_cpu31_type; /* wl_lenet.c */
+
+/* Open w as a `table:` workload read from len bytes at data (a table
+ * embedded into the binary); messages name `name` as the file.  Queries then
+ * go through wl_table_type's functions. */
+int wl_table_open_mem(workload *w, const char *name, const char *data, size_t len, char *err, size_t errlen);
 
 #if defined(__GNUC__)
 #define WL_PRINTF(f, a) __attribute__((format(printf, f, a)))

@@ -434,36 +434,34 @@ static void tbl_build_release(tbl_build *b)
     free(b->seen);
 }
 
-static int tbl_open(workload *w, const char *arg, const wl_params *p, char *err, size_t errlen)
+/* Read a table from the file `path`, or from len bytes at data when data is
+ * not NULL (then `path` only names it in messages), into w. */
+static int tbl_load(workload *w, const char *path, const char *data, size_t len, char *err, size_t errlen)
 {
     tbl_build b;
     tbl_state *st;
     int rc;
 
-    (void)p; /* a recorded table has nothing to seed */
-    if (arg == NULL || arg[0] == '\0') {
-        wl_errf(err, errlen, "%s: field 'FILE': missing (expected table:FILE)", w->name);
-        return -EINVAL;
-    }
     st = calloc(1, sizeof *st);
     if (st == NULL) {
-        wl_errf(err, errlen, "%s: out of memory", arg);
+        wl_errf(err, errlen, "%s: out of memory", path);
         return -ENOMEM;
     }
     memset(&b, 0, sizeof b);
-    b.path = arg;
+    b.path = path;
     b.st = st;
 
-    rc = tr_read(arg, tbl_row, &b, err, errlen);
+    rc = data != NULL ? tr_read_mem(path, data, len, tbl_row, &b, err, errlen)
+                      : tr_read(path, tbl_row, &b, err, errlen);
     if (rc < 0)
         goto err;
     if (!b.have_header) {
-        wl_errf(err, errlen, "%s: empty file: no header row", arg);
+        wl_errf(err, errlen, "%s: empty file: no header row", path);
         rc = -EINVAL;
         goto err;
     }
     if (st->trials == 0) {
-        wl_errf(err, errlen, "%s: no data rows (header only)", arg);
+        wl_errf(err, errlen, "%s: no data rows (header only)", path);
         rc = -EINVAL;
         goto err;
     }
@@ -473,7 +471,7 @@ static int tbl_open(workload *w, const char *arg, const wl_params *p, char *err,
     /* Invariant check: contiguous epochs 1..E for every config fill the
      * flat arrays exactly. */
     if ((size_t)st->trials * st->epochs != b.nrows) {
-        wl_errf(err, errlen, "%s: internal error: %zu rows for %lu configs of %lu epochs", arg, b.nrows,
+        wl_errf(err, errlen, "%s: internal error: %zu rows for %lu configs of %lu epochs", path, b.nrows,
                 (unsigned long)st->trials, (unsigned long)st->epochs);
         rc = -EINVAL;
         goto err;
@@ -490,6 +488,21 @@ err:
     tbl_build_release(&b);
     tbl_free(st);
     return rc;
+}
+
+static int tbl_open(workload *w, const char *arg, const wl_params *p, char *err, size_t errlen)
+{
+    (void)p; /* a recorded table has nothing to seed */
+    if (arg == NULL || arg[0] == '\0') {
+        wl_errf(err, errlen, "%s: field 'FILE': missing (expected table:FILE)", w->name);
+        return -EINVAL;
+    }
+    return tbl_load(w, arg, NULL, 0, err, errlen);
+}
+
+int wl_table_open_mem(workload *w, const char *name, const char *data, size_t len, char *err, size_t errlen)
+{
+    return tbl_load(w, name, data, len, err, errlen);
 }
 
 static double tbl_epoch_time(const void *state, uint32_t k, uint32_t e)

@@ -18,7 +18,8 @@
 #include "traces/wl_impl.h"
 #include "traces/workload.h"
 
-static const wl_type *const wl_types[] = {&wl_figure_type, &wl_table_type, &wl_synthetic_type};
+static const wl_type *const wl_types[] = {&wl_figure_type, &wl_table_type, &wl_synthetic_type, &wl_lenet_type,
+                                          &wl_lenet_cpu31_type};
 
 #define WL_REQUIRE(cond) \
     do {                 \
@@ -113,7 +114,7 @@ int workload_open(workload **out, const char *spec, const wl_params *p, char *er
     }
     if (type == NULL) {
         wl_errf(err, errlen,
-                "%s: unknown workload (expected figure, table:FILE or "
+                "%s: unknown workload (expected lenet, lenet-cpu31, figure, table:FILE or "
                 "synthetic[:DIST[:MEAN[:SPREAD]]])",
                 spec);
         return -EINVAL;

@@ -13,6 +13,10 @@
  * finite (workload_trials() rows); a model is unbounded (WL_UNBOUNDED).
  *
  * Specs understood by workload_open():
+ *   lenet                  recorded LeNet runs (d2l random search, V100):
+ *                          traces/data/lenet_rs.csv, compiled in
+ *   lenet-cpu31            the 31 configurations of the book's ASHA run, full
+ *                          curves: traces/data/lenet_cpu31.csv, compiled in
  *   figure                 the integer model of d2l Fig. 19.5.1/19.5.2
  *   table:FILE             CSV: config_id, epoch, epoch_time, error[, hyper...]
  *   synthetic[:DIST[:MEAN[:SPREAD]]]
