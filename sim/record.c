@@ -17,7 +17,7 @@ run_spec run_spec_default(void)
     rs.type = sched_asha;
     rs.sp = sched_default_params();
     rs.ep = engine_default_params();
-    snprintf(rs.workload, sizeof rs.workload, "figure");
+    snprintf(rs.workload, sizeof rs.workload, "lenet");
     rs.seed = 1;
     rs.trials = SCHED_UNBOUNDED;
     return rs;
