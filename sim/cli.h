@@ -25,6 +25,7 @@ int cli_figure(int argc, char **argv);
 int cli_sweep(int argc, char **argv);
 int cli_merge(int argc, char **argv);
 int cli_bench(int argc, char **argv);
+int cli_check(int argc, char **argv);
 
 /* Print "shsim: MESSAGE" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -39,6 +40,17 @@ int cli_choice(const char *opt, const char *s, const char *const *choices);
  * to rs: 1 when the option was known and applied, 0 when not one of these,
  * -1 after printing an error. */
 int cli_spec_option(int opt, const char *arg, run_spec *rs, int *rule_given);
+/* The straggler options (issue 5), long-only, shared by run and sweep: their
+ * cli_spec_option() codes, the getopt_long table entries, and their help. */
+enum { CLI_OPT_NOISE = 600, CLI_OPT_WORKER_SPEED, CLI_OPT_SLOW_WORKERS, CLI_OPT_DROP,
+       CLI_OPT_ON_DROP };
+#define CLI_STRAGGLER_OPTIONS                                                                  \
+    { "noise", required_argument, 0, CLI_OPT_NOISE },                                          \
+    { "worker-speed", required_argument, 0, CLI_OPT_WORKER_SPEED },                            \
+    { "slow-workers", required_argument, 0, CLI_OPT_SLOW_WORKERS },                            \
+    { "drop", required_argument, 0, CLI_OPT_DROP },                                            \
+    { "on-drop", required_argument, 0, CLI_OPT_ON_DROP }
+extern const char cli_straggler_help[];
 /* Finish a spec after parsing: the rule default depends on the ASHA type. */
 void cli_spec_finish(run_spec *rs, int rule_given);
 /* Run a spec and write its files into dir; prints errors; returns an exit

@@ -143,9 +143,49 @@ int cli_spec_option(int opt, const char *arg, run_spec *rs, int *rule_given)
         return cli_u64("--seed", arg, &rs->seed) < 0 ? -1 : 1;
     case 'g':
         return cli_double("--target", arg, -INFINITY, INFINITY, &rs->ep.target) < 0 ? -1 : 1;
+    case CLI_OPT_NOISE:
+    case CLI_OPT_WORKER_SPEED:
+    case CLI_OPT_SLOW_WORKERS:
+    case CLI_OPT_ON_DROP: {
+        char err[256];
+        static const char *const names[] = { "--noise", "--worker-speed", "--slow-workers",
+                                             "--drop", "--on-drop" };
+        straggler_params *g = &rs->ep.strag;
+        int rc = opt == CLI_OPT_NOISE          ? straggler_parse_noise(g, arg, err, sizeof err)
+                 : opt == CLI_OPT_WORKER_SPEED ? straggler_parse_speeds(g, arg, err, sizeof err)
+                 : opt == CLI_OPT_SLOW_WORKERS ? straggler_parse_slow(g, arg, err, sizeof err)
+                                               : straggler_parse_on_drop(g, arg, err, sizeof err);
+        if (rc < 0) {
+            cli_error("%s '%s': %s", names[opt - CLI_OPT_NOISE], arg, err);
+            return -1;
+        }
+        return 1;
+    }
+    case CLI_OPT_DROP:
+        if (cli_double("--drop", arg, 0, 1, &rs->ep.strag.drop) < 0)
+            return -1;
+        if (!(rs->ep.strag.drop < 1)) {
+            cli_error("--drop %s: must be less than 1 (every job lost never ends)", arg);
+            return -1;
+        }
+        return 1;
     }
     return 0;
 }
+
+const char cli_straggler_help[] =
+    "Stragglers (off by default; every draw a function of (seed, trial, job)):\n"
+    "      --noise DIST                 multiply each job's duration by a draw of mean 1:\n"
+    "                                   lognormal:SIGMA, normal:SIGMA (truncated at > 0),\n"
+    "                                   pareto:ALPHA (ALPHA > 1), exponential, none\n"
+    "      --worker-speed LIST          speeds of workers 0, 1, ... (1,1,1,0.33: worker 3\n"
+    "                                   takes 3 times as long); unlisted workers run at 1\n"
+    "      --slow-workers K:FACTOR      the last K workers take FACTOR times as long\n"
+    "      --drop P                     lose each job with probability P at a uniform\n"
+    "                                   point of its run (default 0)\n"
+    "      --on-drop retry|lose         retry: the rest of the job goes back to the front\n"
+    "                                   of the queue; lose: the trial fails (worst at its\n"
+    "                                   rung) (default retry)\n";
 
 void cli_spec_finish(run_spec *rs, int rule_given)
 {

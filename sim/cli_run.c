@@ -34,11 +34,14 @@ static const char usage[] =
     "  -n, --trials N                   at most N configurations (default: all the workload has)\n"
     "  -T, --horizon T                  stop at simulated time T seconds; running jobs are cut\n"
     "      --seed S                     seed of every random draw of the workload (default 1)\n"
-    "      --target M                   record the first time the best error is <= M\n"
+    "      --target M                   record the first time the best error is <= M\n";
+/* then cli_straggler_help, then: */
+static const char usage_out[] =
     "Output:\n"
     "  -o, --out DIR                    output folder, created if missing (default out)\n"
     "      --gantt                      also print a text Gantt chart of the schedule\n"
     "      --explain                    narrate every decision in plain words on stdout\n"
+    "                                   (\"t=12 worker 1 waits: rung 0 of bracket 0 ...\")\n"
     "  -q, --quiet                      no summary line\n"
     "  -h, --help                       this help\n"
     "\n"
@@ -64,7 +67,8 @@ int cli_run_parse(int argc, char **argv, run_spec *rs, run_cli *o)
         { "seed", required_argument, 0, 'S' },      { "target", required_argument, 0, 'g' },
         { "out", required_argument, 0, 'o' },       { "gantt", no_argument, 0, 'G' },
         { "explain", no_argument, 0, 'X' },         { "quiet", no_argument, 0, 'q' },
-        { "help", no_argument, 0, 'h' },            { 0, 0, 0, 0 },
+        { "help", no_argument, 0, 'h' },            CLI_STRAGGLER_OPTIONS,
+        { 0, 0, 0, 0 },
     };
     *rs = run_spec_default();
     rs->ep.workers = 4;
@@ -107,6 +111,8 @@ int cli_run(int argc, char **argv)
         return EXIT_USAGE;
     if (rc > 0) {
         fputs(usage, stdout);
+        fputs(cli_straggler_help, stdout);
+        fputs(usage_out, stdout);
         return 0;
     }
     return cli_execute(&rs, o.out, o.gantt, o.quiet);

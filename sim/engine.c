@@ -6,6 +6,12 @@
  * compares against a bare heap.  Free workers sit in a small min-heap of
  * indices, so offering them "in increasing worker index" is O(log W) each,
  * not a scan of all W.
+ *
+ * Stragglers (straggler.h) keep the one-event-per-busy-worker model: a
+ * worker whose job will be dropped at time D gets, instead of an epoch end
+ * at or after D, a drop event at D, so no event ever has to be removed.
+ * With no straggler effect active every duration is multiplied by exactly
+ * 1.0 and nothing else changes: runs are bit for bit those of before.
  */
 #include "sim/engine.h"
 #include "sim/evq.h"
@@ -23,6 +29,8 @@ typedef struct {
     uint32_t row;       /* job row index, or NONE */
     uint32_t epoch;     /* last epoch finished in this job */
     double start;       /* job start */
+    double scale;       /* the job's epoch seconds are multiplied by this */
+    double drop_at;     /* when the job is lost; INFINITY when it is not */
     double idle_since;
     double busy, idle;  /* totals, worker-seconds */
     int busy_now;
@@ -39,7 +47,11 @@ typedef struct {
     uint32_t nfree;
     uint32_t *last_row; /* trial -> its latest job row (trace only) */
     size_t cap_last;
+    uint32_t *njobs;    /* trial -> jobs started so far (straggler draws only) */
+    size_t cap_njobs;
+    double *slow;       /* worker -> duration factor (stragglers only) */
     uint32_t r_max;
+    int draws;          /* straggler noise or drops: per-job draws needed */
     double now;
     char line[512];
 } engine;
@@ -48,7 +60,8 @@ engine_params engine_default_params(void)
 {
     return (engine_params){ .workers = 1, .horizon = INFINITY, .restart = 0, .target = NAN,
                             .trace = 1, .narrate = NULL, .narrate_ctx = NULL,
-                            .sample_times = NULL, .n_samples = 0 };
+                            .sample_times = NULL, .n_samples = 0,
+                            .strag = straggler_default_params() };
 }
 
 const char *job_outcome_name(job_outcome o)
@@ -73,6 +86,35 @@ static int grow(void **arr, size_t *cap, size_t n, size_t size)
 }
 #define GROW(e, name) grow((void **)&(e)->out->name, &(e)->out->cap_##name, (e)->out->n_##name, \
                            sizeof *(e)->out->name)
+
+/* Make a per-trial array of uint32_t hold index `trial`; new slots get
+ * `fill`.  -ENOMEM on failure. */
+static int grow_trials(uint32_t **arr, size_t *cap, uint32_t trial, uint32_t fill)
+{
+    if (trial < *cap)
+        return 0;
+    size_t c = *cap ? *cap : 1024;
+    while (c <= trial)
+        c *= 2;
+    uint32_t *p = realloc(*arr, c * sizeof *p);
+    if (!p)
+        return -ENOMEM;
+    for (size_t i = *cap; i < c; i++)
+        p[i] = fill;
+    *arr = p;
+    *cap = c;
+    return 0;
+}
+
+/* Schedule worker wi's next event: the end of an epoch at t, or the drop
+ * when that epoch would end at or after the drop point. */
+static int push_next(engine *e, uint32_t wi, double t)
+{
+    const worker *w = &e->w[wi];
+    if (t >= w->drop_at)
+        return evq_push(&e->q, w->drop_at, wi, EV_DROP);
+    return evq_push(&e->q, t, wi, EV_EPOCH_END);
+}
 
 static void free_push(engine *e, uint32_t w)
 {
@@ -108,6 +150,26 @@ static void narrate(engine *e)
     e->p->narrate(e->p->narrate_ctx, e->line);
 }
 
+/* "epoch 3" or "epochs 3-5", for narration. */
+static void epochs_str(char *buf, size_t n, uint32_t a, uint32_t b)
+{
+    if (a == b)
+        snprintf(buf, n, "epoch %u", a);
+    else
+        snprintf(buf, n, "epochs %u-%u", a, b);
+}
+
+/* Index of epoch among the core's rung levels, or -1 (narration only). */
+static int level_of(const engine *e, uint32_t epoch)
+{
+    int n;
+    const uint32_t *lv = sched_get_levels(e->core, &n);
+    for (int k = 0; k < n; k++)
+        if (lv[k] == epoch)
+            return k;
+    return -1;
+}
+
 static int add_idle(engine *e, uint32_t w, double from, double to)
 {
     if (!(to > from))
@@ -133,21 +195,40 @@ static int start_job(engine *e, uint32_t wi, const sched_job *job)
     w->start = e->now;
     w->busy_now = 1;
     w->row = NONE;
+    w->scale = e->slow ? e->slow[wi] : 1.0;
+    w->drop_at = INFINITY;
     s->jobs++;
     if (job->trial + 1 > s->trials_started)
         s->trials_started = job->trial + 1;
+    double u = 0;
+    int dropped = 0;
+    if (e->draws) {
+        const straggler_params *sp = &e->p->strag;
+        if (grow_trials(&e->njobs, &e->cap_njobs, job->trial, 0) < 0)
+            return -ENOMEM;
+        uint32_t j = e->njobs[job->trial]++;
+        w->scale = straggler_noise(sp, job->trial, j) * w->scale;
+        dropped = straggler_drop(sp, job->trial, j, &u);
+    }
     double t = e->now;
     uint32_t first = job->from + 1;
     if (e->p->restart && job->from > 0) {
         /* retrain 1..from: costs time, reports nothing new */
         for (uint32_t ep = 1; ep <= job->from; ep++)
-            t += workload_epoch_time(e->wl, job->trial, ep);
+            t += workload_epoch_time(e->wl, job->trial, ep) * w->scale;
         s->epochs_replayed += job->from;
         first = 1;
     }
-    t += workload_epoch_time(e->wl, job->trial, job->from + 1);
-    if (evq_push(&e->q, t, wi, EV_EPOCH_END) < 0)
+    t += workload_epoch_time(e->wl, job->trial, job->from + 1) * w->scale;
+    double plan = t; /* the planned end: the same additions the events make */
+    if (dropped || e->p->narrate)
+        for (uint32_t ep = job->from + 2; ep <= job->to; ep++)
+            plan += workload_epoch_time(e->wl, job->trial, ep) * w->scale;
+    if (dropped)
+        w->drop_at = e->now + u * (plan - e->now);
+    if (push_next(e, wi, t) < 0)
         return -ENOMEM;
+    int retried = 0; /* known from the trace rows only, for narration */
     if (e->p->trace) {
         if (GROW(e, jobs) < 0)
             return -ENOMEM;
@@ -172,11 +253,29 @@ static int start_job(engine *e, uint32_t wi, const sched_job *job)
         uint32_t prev = e->last_row[job->trial];
         if (prev != NONE && e->out->jobs[prev].outcome == OUT_PAUSED)
             e->out->jobs[prev].outcome = OUT_PROMOTED;
+        retried = prev != NONE && e->out->jobs[prev].outcome == OUT_DROPPED;
         e->last_row[job->trial] = id;
     }
     if (e->p->narrate) {
-        snprintf(e->line, sizeof e->line, "t=%g worker %u starts trial %u, epochs %u-%u (rung %u)",
-                 e->now, wi, job->trial, first, job->to, job->rung);
+        char ep[64], re[64] = "", slow[64] = "";
+        epochs_str(ep, sizeof ep, job->from + 1, job->to);
+        if (first == 1 && job->from > 0) {
+            char rp[32];
+            epochs_str(rp, sizeof rp, 1, job->from);
+            snprintf(re, sizeof re, "retrains %s, then ", rp);
+        }
+        if (w->scale != 1.0)
+            snprintf(slow, sizeof slow, " (%.3g times the nominal time)", w->scale);
+        if (job->from == 0 && !retried)
+            snprintf(e->line, sizeof e->line, "t=%g worker %u starts trial %u: %s for rung %u, "
+                     "%g s%s", e->now, wi, job->trial, ep, job->rung, plan - e->now, slow);
+        else if (retried)
+            snprintf(e->line, sizeof e->line, "t=%g worker %u retries dropped trial %u: %s%s for "
+                     "rung %u, %g s%s", e->now, wi, job->trial, re, ep, job->rung, plan - e->now,
+                     slow);
+        else
+            snprintf(e->line, sizeof e->line, "t=%g worker %u promotes trial %u to rung %u: %s%s, "
+                     "%g s%s", e->now, wi, job->trial, job->rung, re, ep, plan - e->now, slow);
         narrate(e);
     }
     return 0;
@@ -230,8 +329,11 @@ static int epoch_end(engine *e, uint32_t wi)
         d = ep >= e->r_max ? SCHED_FINISH : SCHED_PAUSE; /* a core must not run past its job */
     s->epochs_trained++;
     s->results++;
-    if (d == SCHED_FINISH)
+    if (d == SCHED_FINISH) {
         s->trials_rmax++;
+        if (isnan(s->time_first_rmax))
+            s->time_first_rmax = e->now;
+    }
     if (e->p->trace) {
         if (GROW(e, results) < 0)
             return -ENOMEM;
@@ -240,16 +342,56 @@ static int epoch_end(engine *e, uint32_t wi)
     int rc = note_best(e, trial, ep, m, d);
     if (rc < 0)
         return rc;
-    if (e->p->narrate && d != SCHED_CONTINUE) {
-        snprintf(e->line, sizeof e->line, "t=%g trial %u reached epoch %u with error %.4g: %s",
-                 e->now, trial, ep, m, sched_decision_name(d));
-        narrate(e);
+    if (e->p->narrate) {
+        int k = level_of(e, ep);
+        static const char *const what[] = {
+            [SCHED_CONTINUE] = "continues", [SCHED_PAUSE] = "pauses (it may be promoted later)",
+            [SCHED_STOP] = "stopped", [SCHED_FINISH] = "done: it reached r_max",
+        };
+        if (k >= 0 || d != SCHED_CONTINUE) {
+            char where[48] = "";
+            if (k >= 0)
+                snprintf(where, sizeof where, "rung %d, ", k);
+            snprintf(e->line, sizeof e->line, "t=%g trial %u reached epoch %u (%serror %.4g): %s",
+                     e->now, trial, ep, where, m, what[d]);
+            narrate(e);
+        }
     }
     if (d == SCHED_CONTINUE)
-        return evq_push(&e->q, e->now + workload_epoch_time(e->wl, trial, ep + 1), wi,
-                        EV_EPOCH_END);
+        return push_next(e, wi, e->now + workload_epoch_time(e->wl, trial, ep + 1) * w->scale);
     end_job(e, wi, e->now,
             d == SCHED_PAUSE ? OUT_PAUSED : d == SCHED_STOP ? OUT_STOPPED : OUT_COMPLETED);
+    free_push(e, wi);
+    return 0;
+}
+
+/* Worker wi's job is lost now: end its row, tell the core, free the worker. */
+static int job_drop(engine *e, uint32_t wi)
+{
+    worker *w = &e->w[wi];
+    sched_job rest = w->job;
+    rest.from = w->epoch; /* the epochs reported so far happened */
+    int retry = e->p->strag.drop_retry;
+    end_job(e, wi, e->now, OUT_DROPPED);
+    e->out->sum.jobs_dropped++;
+    if (e->p->narrate) {
+        char ep[64], k[80];
+        epochs_str(ep, sizeof ep, w->job.from + 1, w->job.to);
+        if (rest.from)
+            snprintf(k, sizeof k, "epochs up to %u stay reported", rest.from);
+        else
+            snprintf(k, sizeof k, "no epoch of it was reported");
+        if (retry)
+            snprintf(e->line, sizeof e->line, "t=%g worker %u drops its job (trial %u, %s); %s; "
+                     "the rest goes back to the front of the queue", e->now, wi, rest.trial, ep,
+                     k);
+        else
+            snprintf(e->line, sizeof e->line, "t=%g worker %u drops its job (trial %u, %s); %s; "
+                     "trial %u fails and counts as the worst at rung %u", e->now, wi, rest.trial,
+                     ep, k, rest.trial, rest.rung);
+        narrate(e);
+    }
+    sched_lost(e->core, &rest, retry);
     free_push(e, wi);
     return 0;
 }
@@ -283,6 +425,13 @@ int engine_run(const engine_params *p, sched *core, const workload *wl, run_resu
     memset(out, 0, sizeof *out);
     if (!p || !core || !wl || p->workers < 1 || !(p->horizon > 0))
         return -EINVAL;
+    const straggler_params *sg = &p->strag;
+    if (!(sg->drop >= 0 && sg->drop < 1) || sg->n_speed > STRAG_MAX_SPEEDS ||
+        sg->n_speed > p->workers || sg->slow_k > p->workers || !(sg->slow_factor > 0))
+        return -EINVAL;
+    for (uint32_t i = 0; i < sg->n_speed; i++)
+        if (!(sg->speed[i] > 0))
+            return -EINVAL;
     const sched_params *sp = sched_get_params(core);
     if (sp->r_max > workload_epochs(wl))
         return -EINVAL;
@@ -293,13 +442,20 @@ int engine_run(const engine_params *p, sched *core, const workload *wl, run_resu
     engine e = { .p = p, .core = core, .wl = wl, .out = out, .r_max = sp->r_max };
     evq_init(&e.q);
     run_summary *s = &out->sum;
-    s->best = s->best_rmax = s->time_to_target = NAN;
+    s->best = s->best_rmax = s->time_to_target = s->time_first_rmax = NAN;
     s->workers = p->workers;
     int rc = -ENOMEM;
     e.w = calloc(p->workers, sizeof *e.w);
     e.freeh = malloc(p->workers * sizeof *e.freeh);
     if (!e.w || !e.freeh)
         goto done;
+    e.draws = straggler_draws(&p->strag);
+    if (straggler_active(&p->strag)) {
+        if (!(e.slow = malloc(p->workers * sizeof *e.slow)))
+            goto done;
+        for (uint32_t i = 0; i < p->workers; i++)
+            e.slow[i] = straggler_slowdown(&p->strag, i, p->workers);
+    }
     for (uint32_t i = 0; i < p->workers; i++) {
         e.freeh[i] = i; /* ascending: already a heap */
         e.w[i].row = NONE;
@@ -325,7 +481,7 @@ int engine_run(const engine_params *p, sched *core, const workload *wl, run_resu
             event ev;
             evq_pop(&e.q, &ev);
             s->events++;
-            rc = epoch_end(&e, ev.worker);
+            rc = ev.kind == EV_DROP ? job_drop(&e, ev.worker) : epoch_end(&e, ev.worker);
         }
         if (rc == 0 && t < p->horizon)
             rc = dispatch(&e);
@@ -337,6 +493,13 @@ int engine_run(const engine_params *p, sched *core, const workload *wl, run_resu
         e.now = p->horizon;
         for (uint32_t i = 0; i < p->workers; i++)
             if (e.w[i].busy_now) {
+                if (p->narrate) {
+                    char ep[64];
+                    epochs_str(ep, sizeof ep, e.w[i].job.from + 1, e.w[i].job.to);
+                    snprintf(e.line, sizeof e.line, "t=%g horizon: worker %u's job (trial %u, %s) "
+                             "is cut", p->horizon, i, e.w[i].job.trial, ep);
+                    narrate(&e);
+                }
                 end_job(&e, i, p->horizon, OUT_CUT);
                 s->jobs_cut++;
             }
@@ -356,6 +519,8 @@ done:
     free(e.w);
     free(e.freeh);
     free(e.last_row);
+    free(e.njobs);
+    free(e.slow);
     if (rc < 0)
         run_result_free(out);
     return rc;

@@ -12,6 +12,13 @@
  *     retrains epochs 1..from, which cost time and report nothing;
  *   - at the horizon T, events at exactly T are still delivered, no job starts
  *     at T, and jobs still running are cut;
+ *   - stragglers (engine_params.strag, sim/straggler.h): a job's epochs take
+ *     their workload seconds times F_job / speed_worker; a dropped job ends
+ *     at start + u * (its planned duration): the epochs that ended before
+ *     that point were reported, an epoch ending at or after it is lost, the
+ *     job's row gets outcome `dropped`, and the core is told
+ *     sched_lost(trial, from = last reported epoch, to, rung), so a retried
+ *     job resumes from the trial's last reported epoch;
  *   - nothing depends on addresses, threads or the machine.
  *
  * Ownership: engine_run() fills a run_result the caller releases with
@@ -25,6 +32,7 @@
 #include <stdint.h>
 
 #include "core/sched.h"
+#include "sim/straggler.h"
 #include "traces/workload.h"
 
 typedef enum {
@@ -61,6 +69,7 @@ typedef struct {
     double end_time, busy, idle;        /* worker-seconds */
     double best, best_rmax;             /* NAN when none */
     double time_to_target;              /* NAN when never reached or no target */
+    double time_first_rmax;             /* first time a trial reached r_max; NAN if none */
     uint32_t workers;
 } run_summary;
 
@@ -93,6 +102,8 @@ typedef struct {
      * best-so-far into run_result.samples; costs one compare per event time */
     const double *sample_times;
     size_t n_samples;
+    /* per-job noise, slow workers, dropped jobs; all off by default */
+    straggler_params strag;
 } engine_params;
 
 engine_params engine_default_params(void);

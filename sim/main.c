@@ -19,6 +19,7 @@ static const command commands[] = {
     { "sweep", cli_sweep, "run a grid of runs in parallel; per-run and per-cell CSV" },
     { "merge", cli_merge, "join the shards of a sweep (sweep --shard I/K)" },
     { "bench", cli_bench, "speed: events per second, ns per event, memory" },
+    { "check", cli_check, "compare the simulator with closed forms (idle, makespan)" },
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 

@@ -37,6 +37,9 @@ int run_spec_prepare(run_spec *rs, const workload *wl, char *err, size_t n)
         snprintf(err, n, "--r-min %u is larger than --r-max %u", rs->sp.r_min, rs->sp.r_max);
         return -EINVAL;
     }
+    rs->ep.strag.seed = rs->seed; /* straggler draws follow the run's seed */
+    if (straggler_check(&rs->ep.strag, rs->ep.workers, err, n) < 0)
+        return -EINVAL;
     uint32_t avail = workload_trials(wl);
     rs->sp.max_trials = rs->trials < avail ? rs->trials : avail;
     if (rs->sp.max_trials == SCHED_UNBOUNDED && isinf(rs->ep.horizon)) {
@@ -109,14 +112,15 @@ static const char *variant_name(const run_spec *rs)
 
 void summary_spec_header(FILE *f)
 {
-    fputs("scheduler,variant,rule,resume,workers,eta,r_min,r_max,workload,seed,horizon,target", f);
+    fputs("scheduler,variant,rule,resume,workers,eta,r_min,r_max,workload,seed,horizon,target,"
+          "noise,worker_speed,slow_workers,drop,on_drop", f);
 }
 
 void summary_header(FILE *f)
 {
     summary_spec_header(f);
     fputs(",trials_started,trials_rmax,jobs,epochs_trained,epochs_replayed,jobs_cut,jobs_dropped,"
-          "end_time,busy,idle,idle_fraction,best,best_rmax,time_to_target\n",
+          "end_time,busy,idle,idle_fraction,best,best_rmax,time_to_target,time_first_rmax\n",
           f);
 }
 
@@ -147,6 +151,16 @@ void summary_spec_row(FILE *f, const run_spec *rs)
     put_double(f, isinf(rs->ep.horizon) ? (double)NAN : rs->ep.horizon);
     fputc(',', f);
     put_double(f, rs->ep.target);
+    char buf[STRAG_MAX_SPEEDS * 32];
+    const straggler_params *g = &rs->ep.strag;
+    straggler_noise_str(g, buf, sizeof buf);
+    fprintf(f, ",%s,", buf);
+    straggler_speeds_str(g, buf, sizeof buf);
+    put_field(f, buf);
+    straggler_slow_str(g, buf, sizeof buf);
+    fprintf(f, ",%s,", buf);
+    put_double(f, g->drop);
+    fprintf(f, ",%s", straggler_on_drop_str(g));
 }
 
 void summary_row(FILE *f, const run_spec *rs, const run_summary *s)
@@ -158,7 +172,7 @@ void summary_row(FILE *f, const run_spec *rs, const run_summary *s)
             (unsigned long long)s->jobs_cut, (unsigned long long)s->jobs_dropped);
     double cap = (double)s->workers * s->end_time;
     double v[] = { s->end_time, s->busy, s->idle, cap > 0 ? s->idle / cap : 0.0,
-                   s->best, s->best_rmax, s->time_to_target };
+                   s->best, s->best_rmax, s->time_to_target, s->time_first_rmax };
     for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
         put_double(f, v[i]);
         fputc(i + 1 < sizeof v / sizeof *v ? ',' : '\n', f);
