@@ -377,10 +377,10 @@ static int job_drop(engine *e, uint32_t wi)
     if (e->p->narrate) {
         char ep[64], k[80];
         epochs_str(ep, sizeof ep, w->job.from + 1, w->job.to);
-        if (rest.from)
-            snprintf(k, sizeof k, "epochs up to %u stay reported", rest.from);
+        if (rest.from > w->job.from)
+            snprintf(k, sizeof k, "its results up to epoch %u are kept", rest.from);
         else
-            snprintf(k, sizeof k, "no epoch of it was reported");
+            snprintf(k, sizeof k, "it had reported no epoch");
         if (retry)
             snprintf(e->line, sizeof e->line, "t=%g worker %u drops its job (trial %u, %s); %s; "
                      "the rest goes back to the front of the queue", e->now, wi, rest.trial, ep,

@@ -71,5 +71,32 @@ if diff -r "$tmp/keep" "$tmp/keep.orig" >/dev/null; then ok; else bad "failed ru
 $SHSIM figure sync-sh --no-plot --out "$tmp/full" >/dev/full 2>"$tmp/stderr"
 if [ $? = 1 ] && grep -q "write error" "$tmp/stderr"; then ok; else bad "write error not reported"; fi
 
+# stragglers (issue 5): deterministic, shown in the traces, bad values named
+for i in 1 2; do
+    $SHSIM run --scheduler sh --workers 6 --eta 3 --r-max 9 --trials 54 --workload synthetic:constant:1 \
+        --noise lognormal:0.5 --slow-workers 2:3 --drop 0.1 --on-drop lose --seed 4 -q --out "$tmp/s$i" \
+        || bad "straggler run"
+done
+if diff -r "$tmp/s1" "$tmp/s2" >/dev/null; then ok; else bad "straggler run not deterministic"; fi
+grep -q ',dropped$' "$tmp/s1/jobs.csv" && ok || bad "jobs.csv shows no dropped job"
+grep -q 'lognormal:0.5,,2:3,0.1,lose' "$tmp/s1/summary.csv" && ok || bad "summary lacks the straggler settings"
+for bad_opt in "--noise gamma:2" "--noise pareto:1" "--drop 1" "--drop -0.1" "--worker-speed 1,0" \
+               "--slow-workers 3" "--on-drop maybe"; do
+    # shellcheck disable=SC2086
+    expect 2 $SHSIM run $bad_opt --out "$tmp/y"
+    grep -q -- "${bad_opt%% *}" "$tmp/stderr" && ok || bad "message does not name ${bad_opt%% *}"
+done
+expect 2 $SHSIM run --workers 2 --worker-speed 1,1,1 --out "$tmp/y"
+grep -q -- "--worker-speed" "$tmp/stderr" && ok || bad "message does not name --worker-speed"
+if [ -e "$tmp/y" ]; then bad "a failed straggler run wrote output"; else ok; fi
+$SHSIM run -s sh -W figure -w 2 --r-max 4 -T 32 --explain -q --out "$tmp/e" >"$tmp/explain"
+grep -q "t=12 worker 1 waits: rung 0 of bracket 0 still runs trial 2" "$tmp/explain" && ok \
+    || bad "--explain does not say why worker 1 waits"
+
+# shsim check: every closed form holds
+expect 0 $SHSIM check --reps 200
+expect 0 $SHSIM check --help
+expect 2 $SHSIM check --reps 1
+
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" = 0 ]
