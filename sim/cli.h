@@ -25,6 +25,8 @@ int cli_figure(int argc, char **argv);
 int cli_sweep(int argc, char **argv);
 int cli_merge(int argc, char **argv);
 int cli_bench(int argc, char **argv);
+int cli_import(int argc, char **argv);
+int cli_replay(int argc, char **argv);
 int cli_check(int argc, char **argv);
 
 /* Print "shsim: MESSAGE" to stderr. */

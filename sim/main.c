@@ -19,6 +19,8 @@ static const command commands[] = {
     { "sweep", cli_sweep, "run a grid of runs in parallel; per-run and per-cell CSV" },
     { "merge", cli_merge, "join the shards of a sweep (sweep --shard I/K)" },
     { "bench", cli_bench, "speed: events per second, ns per event, memory" },
+    { "import", cli_import, "turn a Syne Tune results.csv into a workload table" },
+    { "replay", cli_replay, "replay a recorded ASHA run through the core: decisions vs real" },
     { "check", cli_check, "compare the simulator with closed forms (idle, makespan)" },
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)

@@ -98,5 +98,19 @@ expect 0 $SHSIM check --reps 200
 expect 0 $SHSIM check --help
 expect 2 $SHSIM check --reps 1
 
+# recorded LeNet data: the default workload, import, replay (issue 3)
+expect 0 $SHSIM run --workload lenet-cpu31 --scheduler sh --r-min 2 -q --out "$tmp/cpu31"
+expect 0 $SHSIM import --help
+expect 0 $SHSIM replay --help
+expect 0 $SHSIM import synetune tests/data/synetune_small.csv --metric validation_error -o "$tmp/imp/t.csv"
+grep -q "2 of 3 trials kept" "$tmp/stdout" && ok || bad "import summary"
+expect 0 $SHSIM run --workload table:"$tmp/imp/t.csv" -q --out "$tmp/imp/run"
+expect 2 $SHSIM import synetune tests/data/synetune_small.csv --metric nope -o "$tmp/imp/u.csv"
+grep -q "synetune_small.csv:1: field 'nope'" "$tmp/stderr" && ok || bad "import error names file:line:field"
+if [ -e "$tmp/imp/u.csv" ]; then bad "a failed import wrote output"; else ok; fi
+expect 0 $SHSIM replay tests/data/d2l_asha_19.5_trace.csv --r-min 2 --eta 2 --r-max 10 --rule quantile
+grep -q "quantile: 57 of 58 decisions agree" "$tmp/stdout" && ok || bad "replay of the book's run"
+expect 2 $SHSIM replay tests/data/replay_small.csv --r-max 2
+
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -34,6 +34,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define WL_UNBOUNDED UINT32_MAX
 
@@ -57,5 +58,64 @@ double workload_metric(const workload *w, uint32_t k, uint32_t e);
 const char *workload_config_header(const workload *w);
 /* Trial k's hyperparameters as CSV fields (quoted where needed). */
 void workload_config(const workload *w, uint32_t k, char *buf, size_t n);
+
+/*
+ * Recorded results of a tuning run (traces/synetune.c): Syne Tune's
+ * results.csv, or a d2l per-epoch trace, as one row per reported epoch --
+ * what `shsim import synetune` turns into a table and `shsim replay` feeds
+ * to a core.  Columns are found by name; config_* columns are the trial's
+ * hyperparameters.  Each trial's rows hold epochs 1, 2, ... in file order
+ * with non-decreasing times (checked).  The metric is lower-is-better.
+ * Ownership: wl_results_read() fills *r, wl_results_free() releases it
+ * (also after a failed read, or on a zeroed struct).  Errors: 0 or -errno,
+ * with "FILE:LINE: field 'NAME': ..." in err.
+ */
+typedef struct {
+    const char *trial_col;  /* "trial_id" */
+    const char *epoch_col;  /* "epoch" */
+    const char *time_col;   /* NULL: st_tuner_time, st_tuner_time_s or
+                               elapsed_time, the first one present */
+    const char *metric_col; /* "validation_error" */
+} wl_results_params;
+
+typedef struct {
+    uint32_t trial;     /* index into trial_id[] (order of first appearance) */
+    uint32_t epoch;
+    double time;        /* seconds, from the time column */
+    double metric;
+    unsigned long line; /* where the row is in the file */
+} wl_result;
+
+typedef struct {
+    wl_result *row; /* file order */
+    size_t nrow;
+    size_t skipped;     /* rows without an epoch (other reports), ignored */
+    char **trial_id;    /* as written, ntrial of them */
+    char **hyper;       /* per trial: its config_* values as CSV fields */
+    uint32_t ntrial;
+    char *path, *time_col, *metric_col;
+    char *hyper_header; /* config_* names without the prefix, CSV; "" if none */
+    int trial_clock;    /* the time column counts from the trial's start (not
+                           st_tuner_time*, which counts from the tuner's) */
+} wl_results;
+
+typedef struct {
+    uint32_t trials, kept; /* trials in the file, complete ones written */
+    uint32_t epochs;       /* the last epoch: what "complete" means */
+} wl_import_stats;
+
+wl_results_params wl_results_default_params(void);
+int wl_results_read(wl_results *r, const char *path, const wl_results_params *p, char *err, size_t errlen);
+void wl_results_free(wl_results *r);
+/* The largest epoch trial reported, O(rows). */
+uint32_t wl_results_last_epoch(const wl_results *r, uint32_t trial);
+/* Write r as a `table:` CSV to f: the trials that reach the largest epoch
+ * of the file, in order of first appearance, config_id = trial_id, epoch
+ * seconds from time differences (traces/synetune.c says how), error = the
+ * metric, then the config_* columns; each line of `comment` (may be NULL)
+ * becomes a '#' line before the header.  Fills st; -EINVAL when no trial is
+ * complete or an epoch cannot be timed. */
+int wl_results_write_table(const wl_results *r, FILE *f, const char *comment, wl_import_stats *st, char *err,
+                           size_t errlen);
 
 #endif
