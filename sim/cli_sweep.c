@@ -47,7 +47,8 @@ typedef struct {
 } key_def;
 
 enum { K_WORKLOADS, K_SCHEDULERS, K_RESUME, K_ETA, K_RMIN, K_RMAX, K_TRIALS, K_HORIZON,
-       K_TARGET, K_WORKERS, K_SEEDS, K_OUT, K_JOBS, K_CURVE, NKEYS };
+       K_TARGET, K_NOISE, K_SPEED, K_SLOW, K_DROP, K_ON_DROP, K_WORKERS, K_SEEDS, K_OUT, K_JOBS,
+       K_CURVE, NKEYS };
 #define NCELL_AXES K_SEEDS /* the axes that make cells */
 
 static const key_def keys[NKEYS] = {
@@ -60,6 +61,11 @@ static const key_def keys[NKEYS] = {
     [K_TRIALS] = { "trials", NULL, 'n', 1, NULL },
     [K_HORIZON] = { "horizon", NULL, 'T', 1, SWEEP_HORIZON },
     [K_TARGET] = { "target", NULL, 'g', 1, SWEEP_TARGET },
+    [K_NOISE] = { "noise", NULL, CLI_OPT_NOISE, 0, NULL },
+    [K_SPEED] = { "worker-speed", NULL, CLI_OPT_WORKER_SPEED, 0, NULL },
+    [K_SLOW] = { "slow-workers", NULL, CLI_OPT_SLOW_WORKERS, 0, NULL },
+    [K_DROP] = { "drop", NULL, CLI_OPT_DROP, 1, NULL },
+    [K_ON_DROP] = { "on-drop", NULL, CLI_OPT_ON_DROP, 0, NULL },
     [K_WORKERS] = { "workers", NULL, 'w', 1, "1,4,16,64" },
     [K_SEEDS] = { "seeds", "seed", 'S', 1, "1..5" },
     [K_OUT] = { "out", NULL, 0, 0, "sweep" },
@@ -67,7 +73,8 @@ static const key_def keys[NKEYS] = {
     [K_CURVE] = { "curve-points", NULL, 0, 0, "50" },
 };
 
-/* Presets: a config file built in.  Issue 5 adds "asha-paper" here. */
+/* Presets: a config file built in. */
+extern const char sweep_preset_asha_paper[]; /* sim/preset_asha_paper.c */
 static const struct {
     const char *name, *what, *ini;
 } presets[] = {
@@ -82,6 +89,8 @@ static const struct {
       "target = " SWEEP_TARGET "\n"
       "seeds = 1..10\n"
       "curve-points = 60\n" },
+    { "asha-paper", "the straggler experiment of the ASHA paper (Li et al. 2020, App. A.1)",
+      sweep_preset_asha_paper },
 };
 #define NPRESETS (sizeof presets / sizeof *presets)
 
@@ -107,6 +116,12 @@ static const char usage[] =
     "  -T, --horizon LIST       simulated seconds (default " SWEEP_HORIZON ")\n"
     "      --target LIST        error for time_to_target (default " SWEEP_TARGET ")\n"
     "      --seeds LIST         replications (default 1..5)\n"
+    "      --noise LIST         per-job noise: none, lognormal:SIGMA, normal:SIGMA,\n"
+    "                           pareto:ALPHA, exponential (default none)\n"
+    "      --worker-speed LIST  speed lists, '/' between workers: 1/1/1/0.33\n"
+    "      --slow-workers LIST  K:FACTOR, the last K workers FACTOR times slower\n"
+    "      --drop LIST          probabilities of losing a job (default 0)\n"
+    "      --on-drop LIST       retry, lose (default retry)\n"
     "  (the singular spellings --scheduler, --workload, --seed work too)\n"
     "Settings:\n"
     "  -p, --preset NAME        start from a built-in grid (see below)\n"
@@ -123,6 +138,9 @@ static const char usage[] =
     "\n"
     "Presets:\n"
     "  figures                  4 schedulers x workers 1..256 x eta 2,3,4 x 10 seeds\n"
+    "  asha-paper               sh:fill, asha x noise normal:0..1.3 x drop 0,1e-3,1e-2;\n"
+    "                           eta 4, r 1..256, 25 workers, budget 2000, 10 seeds\n"
+    "                           (draw it: gnuplot -e \"dir='DIR'\" plots/asha_paper.gp)\n"
     "\n"
     "Examples:\n"
     "  shsim sweep --schedulers sh:strict,asha:promotion --workers 1..64*2 --seeds 1..10\n"

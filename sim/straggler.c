@@ -206,8 +206,9 @@ int straggler_parse_speeds(straggler_params *p, const char *s, char *err, size_t
     }
     strcpy(buf, s);
     uint32_t k = 0;
+    /* ',' or '/' between speeds: a sweep axis splits its values at commas */
     for (char *tok = buf;;) {
-        char *comma = strchr(tok, ',');
+        char *comma = strpbrk(tok, ",/");
         if (comma)
             *comma = '\0';
         double v;

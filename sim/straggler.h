@@ -76,7 +76,8 @@ double straggler_slowdown(const straggler_params *p, uint32_t w, uint32_t worker
 int straggler_check(const straggler_params *p, uint32_t workers, char *err, size_t n);
 
 /* Parsers of the command-line forms: "none", "lognormal:SIGMA",
- * "normal:SIGMA", "pareto:ALPHA", "exponential"; "1,1,1,0.33";
+ * "normal:SIGMA", "pareto:ALPHA", "exponential"; "1,1,1,0.33" (or
+ * "1/1/1/0.33", the form a sweep axis takes);
  * "K:FACTOR"; "retry" or "lose". */
 int straggler_parse_noise(straggler_params *p, const char *s, char *err, size_t n);
 int straggler_parse_speeds(straggler_params *p, const char *s, char *err, size_t n);

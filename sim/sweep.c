@@ -254,7 +254,7 @@ static const struct {
     { "trials_started", 0 }, { "trials_rmax", 0 }, { "jobs", 0 },      { "epochs_trained", 0 },
     { "epochs_replayed", 0 }, { "jobs_cut", 0 },   { "jobs_dropped", 0 }, { "end_time", 0 },
     { "busy", 0 },           { "idle", 0 },        { "idle_fraction", 0 }, { "best", 1 },
-    { "best_rmax", 1 },      { "time_to_target", 1 },
+    { "best_rmax", 1 },      { "time_to_target", 1 }, { "time_first_rmax", 1 },
 };
 #define NMETRICS (sizeof metrics / sizeof *metrics)
 
@@ -275,7 +275,8 @@ static double metric_value(const run_summary *s, size_t m)
     case 10: return cap > 0 ? s->idle / cap : 0.0; /* as summary_row() */
     case 11: return s->best;
     case 12: return s->best_rmax;
-    default: return s->time_to_target;
+    case 13: return s->time_to_target;
+    default: return s->time_first_rmax;
     }
 }
 
