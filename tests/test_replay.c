@@ -156,6 +156,51 @@ static void test_replay_book_run(void **state)
     wl_results_free(&r);
 }
 
+/* The tie of trials 0 and 1 the other way round (trial 1's rows first in
+ * the file): trial 0 is stopped at rung 4, as it really was, but now also
+ * at rung 2, where it really continued -- still 57 of 58. */
+static void test_replay_book_run_ties_reversed(void **state)
+{
+    (void)state;
+    char tmpl[] = "/tmp/shsim_book_XXXXXX", line[256];
+    int fd = mkstemp(tmpl);
+    assert_true(fd >= 0);
+    FILE *out = fdopen(fd, "w");
+    assert_non_null(out);
+    for (int pass = 0; pass < 3; pass++) { /* header; trial 1; everything else */
+        FILE *in = fopen(BOOK, "r");
+        assert_non_null(in);
+        int header = 1;
+        while (fgets(line, sizeof line, in)) {
+            if (line[0] == '#')
+                continue;
+            int is1 = strncmp(line, "1,", 2) == 0;
+            if ((pass == 0 && header) || (pass == 1 && !header && is1) || (pass == 2 && !header && !is1))
+                fputs(line, out);
+            header = 0;
+        }
+        fclose(in);
+    }
+    fclose(out);
+    wl_results r;
+    replay_result rep;
+    replay_ok(tmpl, 2, 2, 10, &r, &rep);
+    assert_int_equal(rep.n, 58);
+    assert_int_equal(rep.agree[SCHED_RULE_QUANTILE], 57);
+    for (size_t i = 0; i < rep.n; i++) {
+        const replay_row *w = &rep.row[i];
+        if (strcmp(r.trial_id[w->trial], "0") == 0 && w->level <= 4) {
+            assert_int_equal(w->stop[SCHED_RULE_QUANTILE], 1);
+            assert_int_equal(w->n, 2);
+        } else {
+            assert_int_equal(w->stop[SCHED_RULE_QUANTILE], w->real_stop);
+        }
+    }
+    replay_free(&rep);
+    wl_results_free(&r);
+    remove(tmpl);
+}
+
 static void test_replay_errors(void **state)
 {
     (void)state;
@@ -175,6 +220,7 @@ int main(void)
         cmocka_unit_test(test_replay_small),
         cmocka_unit_test(test_replay_ties_follow_file_order),
         cmocka_unit_test(test_replay_book_run),
+        cmocka_unit_test(test_replay_book_run_ties_reversed),
         cmocka_unit_test(test_replay_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
