@@ -9,7 +9,9 @@
  * Stopping type (Syne Tune, Ray Tune, the d2l book's real run): every trial
  * is started for r_max and judged by the rule each time it reaches a rung.
  *
- * Cost: a decision touches at most one rung book per level, O(L log n).
+ * Cost: a decision touches at most one rung book per level, O(L log n),
+ * and in the promotion type only the books that changed since the last
+ * decision (verdicts are cached per rung).
  * The core counts running jobs only to tell WAIT (something may still
  * report) from DONE.
  */
@@ -21,10 +23,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#define STALE (-2) /* not a rule_verdict */
+
 typedef struct {
     sched_common c;
     rungbook rung[SCHED_MAX_LEVELS]; /* rungs below r_max */
     double q[SCHED_MAX_LEVELS];      /* quantile level r_k / r_{k+1} */
+    /* promotion type: the rule's verdict on rung k's best pending trial,
+     * or STALE once the rung changed; a verdict depends only on the rung's
+     * book, so a decision re-judges only the rungs that changed since */
+    int verdict[SCHED_MAX_LEVELS];
     uint32_t next_trial;
     uint64_t running;
 } asha_state;
@@ -35,6 +43,7 @@ static int asha_init(void *st, const sched_common *c)
     s->c = *c;
     for (int k = 0; k < c->nlevels; k++) {
         rungbook_init(&s->rung[k]);
+        s->verdict[k] = STALE;
         if (k + 1 < c->nlevels)
             s->q[k] = (double)c->levels[k] / (double)c->levels[k + 1];
     }
@@ -63,9 +72,13 @@ static sched_answer asha_next(void *st, sched_job *job)
             double m;
             if (!rungbook_best_pending(&s->rung[k], &t, &m, &seq))
                 continue;
-            if (rule_judge(s->c.p.rule, &s->rung[k], m, seq, s->c.p.eta, s->q[k]) != RULE_ADMIT)
+            if (s->verdict[k] == STALE)
+                s->verdict[k] =
+                    (int)rule_judge(s->c.p.rule, &s->rung[k], m, seq, s->c.p.eta, s->q[k]);
+            if (s->verdict[k] != RULE_ADMIT)
                 continue;
             rungbook_pop_pending(&s->rung[k]);
+            s->verdict[k] = STALE;
             *job = (sched_job){ .trial = t, .from = s->c.levels[k], .to = s->c.levels[k + 1],
                                 .rung = (uint32_t)k + 1 };
             s->running++;
@@ -94,6 +107,7 @@ static sched_decision asha_report(void *st, uint32_t trial, uint32_t epoch, doub
     }
     int promo = s->c.p.type == SCHED_ASHA_PROMOTION;
     int64_t seq = rungbook_insert(&s->rung[j], trial, metric, promo);
+    s->verdict[j] = STALE;
     if (promo) {
         s->running--;
         return SCHED_PAUSE;
@@ -114,8 +128,10 @@ static void asha_fail(void *st, const sched_job *job)
     s->running--;
     /* promotion type: the failed trial is worst at the rung it aimed at and
      * is never promoted; it still counts in n, as a finished job would */
-    if (s->c.p.type == SCHED_ASHA_PROMOTION && (int)job->rung < s->c.nlevels - 1)
+    if (s->c.p.type == SCHED_ASHA_PROMOTION && (int)job->rung < s->c.nlevels - 1) {
         (void)rungbook_insert(&s->rung[job->rung], job->trial, INFINITY, 0);
+        s->verdict[job->rung] = STALE;
+    }
 }
 
 static void asha_explain(const void *st, char *buf, size_t n)

@@ -14,7 +14,10 @@
  * out completely before another bracket opens, in both modes), and every
  * bracket but the last has eta^K of them, so trial t lives in bracket
  * t / eta^K: O(1) lookup.  Rung completion sorts the rung once,
- * O(n log n) per rung, O(log n) amortised per job.
+ * O(n log n) per rung, O(log n) amortised per job.  `fill` finds the oldest
+ * bracket with a job in a heap of bracket indices, O(log B) per decision
+ * (a scan from the oldest unfinished bracket grew with the run: one
+ * straggler in an old bracket kept every newer one in the scan).
  */
 #include "core/sched_impl.h"
 
@@ -33,6 +36,7 @@ struct rank_item {
 
 typedef struct {
     uint32_t first, n0;     /* trial ids first..first+n0-1 */
+    int in_ready;           /* fill: in sh_state.ready */
     uint32_t rung;          /* current rung index */
     uint32_t n, next, done; /* slots at this rung, handed out, reported */
     uint32_t *slot_trial;   /* [n0] */
@@ -47,6 +51,11 @@ typedef struct {
     uint32_t next_trial;
     bracket **br;         /* every bracket opened; NULL once finished */
     uint32_t nbr, capbr, oldest;
+    /* fill: min-heap of bracket indices holding every bracket that has an
+     * unassigned job (and some that no longer do, dropped when met), so
+     * "the oldest bracket with a job" is O(log B), not a scan of the
+     * brackets opened since the oldest unfinished one */
+    uint32_t *ready, nready;
     int wait_bracket;     /* for sched_explain: bracket that made us wait */
 } sh_state;
 
@@ -82,6 +91,40 @@ static void sh_destroy(void *st)
     for (uint32_t i = 0; i < s->nbr; i++)
         bracket_free(s->br[i]);
     free(s->br);
+    free(s->ready);
+}
+
+/* Enter bracket i into the ready heap (fill only); the heap has room. */
+static void ready_push(sh_state *s, uint32_t i)
+{
+    bracket *b = s->br[i];
+    if (s->c.p.barrier != SCHED_BARRIER_FILL || b->in_ready)
+        return;
+    b->in_ready = 1;
+    uint32_t k = s->nready++;
+    while (k > 0 && s->ready[(k - 1) / 2] > i) {
+        s->ready[k] = s->ready[(k - 1) / 2];
+        k = (k - 1) / 2;
+    }
+    s->ready[k] = i;
+}
+
+static void ready_pop(sh_state *s)
+{
+    uint32_t last = s->ready[--s->nready], i = 0, n = s->nready;
+    for (;;) {
+        uint32_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && s->ready[c + 1] < s->ready[c])
+            c++;
+        if (s->ready[c] >= last)
+            break;
+        s->ready[i] = s->ready[c];
+        i = c;
+    }
+    if (n)
+        s->ready[i] = last;
 }
 
 static int trials_left(const sh_state *s)
@@ -96,6 +139,11 @@ static bracket *bracket_open(sh_state *s)
         n0 = s->c.p.max_trials - s->next_trial;
     if (s->nbr == s->capbr) {
         uint32_t cap = s->capbr ? 2 * s->capbr : 16;
+        /* a bracket is in the ready heap at most once: capbr bounds it */
+        uint32_t *r = realloc(s->ready, (size_t)cap * sizeof *r);
+        if (!r)
+            return NULL;
+        s->ready = r;
         bracket **p = realloc(s->br, (size_t)cap * sizeof *p);
         if (!p)
             return NULL;
@@ -122,6 +170,7 @@ static bracket *bracket_open(sh_state *s)
     }
     s->next_trial += n0;
     s->br[s->nbr++] = b;
+    ready_push(s, s->nbr - 1);
     return b;
 }
 
@@ -145,12 +194,15 @@ static sched_answer sh_next(void *st, sched_job *job)
     sh_state *s = st;
     s->wait_bracket = -1;
     if (s->c.p.barrier == SCHED_BARRIER_FILL) {
-        for (uint32_t i = s->oldest; i < s->nbr; i++) {
-            bracket *b = s->br[i];
+        while (s->nready) {
+            bracket *b = s->br[s->ready[0]];
             if (b && b->next < b->n) {
                 hand_out(s, b, job);
                 return SCHED_RUN;
             }
+            if (b)
+                b->in_ready = 0;
+            ready_pop(s);
         }
     } else if (s->nbr) {
         bracket *b = s->br[s->nbr - 1];
@@ -228,6 +280,8 @@ static void rung_complete(sh_state *s, uint32_t bi)
         s->br[bi] = NULL;
         while (s->oldest < s->nbr && !s->br[s->oldest])
             s->oldest++;
+    } else {
+        ready_push(s, bi);
     }
 }
 
