@@ -1,3 +1,360 @@
-/* placeholder, replaced below */
+/*
+ * sim/cli_bench.c -- `shsim bench`: how fast the engine and cores are.  A
+ * benchmark, never a test (libuv's habit): it prints numbers, checks none.
+ *
+ * For each scheduler it runs the engine with traces off on the synthetic
+ * workload (lognormal epochs, mean 1 s) with 1024 workers, eta 3, r_min 1,
+ * r_max 81, at 10^3 .. 10^6 trials, and prints epoch events per second and
+ * ns per event, and the peak memory; each measurement runs in a forked
+ * child so that its peak RSS (getrusage) is its own.  The yardstick is
+ * measured in the same process: a bare binary heap of (time, seq) keys in
+ * the hold model (pop the earliest, push it back later) at 2, 64 and 1024
+ * pending events, the event counts the engine holds with that many busy
+ * workers.  Last, the wall time of the default `make figures` sweep.
+ */
 #include "sim/cli.h"
-int cli_bench(int argc, char **argv) { (void)argc; (void)argv; return 0; }
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define BENCH_WORKLOAD "synthetic:lognormal:1:0.5"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* CPU seconds of this process: per-event costs are timed with it, so that
+ * other work on the machine (a shared box) does not count. */
+static double cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* ---- the yardstick: a bare binary heap in the hold model --------------- */
+
+typedef struct {
+    double t;
+    uint64_t seq;
+} hkey;
+
+static int hless(const hkey *a, const hkey *b)
+{
+    return a->t < b->t || (a->t == b->t && a->seq < b->seq);
+}
+
+static uint64_t xs_next(uint64_t *s)
+{
+    uint64_t x = *s;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return *s = x;
+}
+
+/* ns per hold (pop the minimum, push it back at a later time: two heap
+ * operations, as the engine does) with n pending; the increment is uniform
+ * in (0, 1) from a xorshift. */
+static double bare_heap_ns(size_t n, double min_s)
+{
+    hkey *h = malloc(n * sizeof *h);
+    if (!h)
+        return NAN;
+    uint64_t rng = 0x9E3779B97F4A7C15ull, seq = 0;
+    for (size_t i = 0; i < n; i++) /* ascending: a heap already */
+        h[i] = (hkey){ (double)i / (double)n, seq++ };
+    double sink = 0, t0 = cpu_s(), el;
+    uint64_t done = 0;
+    do {
+        for (int rep = 0; rep < 1 << 16; rep++) {
+            /* pop: the root out, the last key sifted down from the root */
+            hkey top = h[0], last = h[n - 1];
+            size_t m = n - 1, i = 0;
+            sink += top.t;
+            for (;;) {
+                size_t c = 2 * i + 1;
+                if (c >= m)
+                    break;
+                if (c + 1 < m && hless(&h[c + 1], &h[c]))
+                    c++;
+                if (!hless(&h[c], &last))
+                    break;
+                h[i] = h[c];
+                i = c;
+            }
+            h[i] = last;
+            /* push: the same event later, sifted up from the end */
+            hkey x = { top.t + (double)(xs_next(&rng) >> 11) * 0x1.0p-53, seq++ };
+            for (i = m; i > 0 && hless(&x, &h[(i - 1) / 2]); i = (i - 1) / 2)
+                h[i] = h[(i - 1) / 2];
+            h[i] = x;
+        }
+        done += 1 << 16;
+        el = cpu_s() - t0;
+    } while (el < min_s);
+    free(h);
+    if (sink == 42) /* keep the loop */
+        fputc(' ', stderr);
+    return 1e9 * el / (double)done;
+}
+
+/* ns per event spent in the workload: the engine asks, per epoch event,
+ * for the metric of the epoch that ended and the time of the next. */
+static double workload_ns(double min_s)
+{
+    workload *wl = NULL;
+    wl_params wp = wl_default_params();
+    char err[4608];
+    if (workload_open(&wl, BENCH_WORKLOAD, &wp, err, sizeof err) < 0)
+        return NAN;
+    uint64_t rng = 0x2545F4914F6CDD1Dull, done = 0;
+    double sink = 0, t0 = cpu_s(), el;
+    do {
+        for (int rep = 0; rep < 1 << 14; rep++) {
+            uint32_t k = (uint32_t)(xs_next(&rng) % 1000000), e = 1 + (uint32_t)(rng >> 60);
+            sink += workload_metric(wl, k, e) + workload_epoch_time(wl, k, e + 1);
+        }
+        done += 1 << 14;
+        el = cpu_s() - t0;
+    } while (el < min_s);
+    workload_free(wl);
+    if (sink == 42)
+        fputc(' ', stderr);
+    return 1e9 * el / (double)done;
+}
+
+/* ---- one engine measurement in a child --------------------------------- */
+
+typedef struct {
+    const char *label;
+    const char *sched;
+    int barrier, type;
+} bench_sched;
+
+static const bench_sched scheds[] = {
+    { "sh:strict", "sh", SCHED_BARRIER_STRICT, 0 },
+    { "sh:fill", "sh", SCHED_BARRIER_FILL, 0 },
+    { "asha:promotion", "asha", 0, SCHED_ASHA_PROMOTION },
+    { "asha:stopping", "asha", 0, SCHED_ASHA_STOPPING },
+    { "random", "random", 0, 0 },
+};
+#define NSCHEDS (sizeof scheds / sizeof *scheds)
+
+typedef struct {
+    double wall;       /* seconds per run */
+    uint64_t events, trials;
+    long rss_kib, base_kib;
+    int ok;
+} bench_out;
+
+static void bench_child(const bench_sched *b, uint32_t trials, uint32_t workers, double min_s,
+                        int fd)
+{
+    bench_out o = { 0 };
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    o.base_kib = ru.ru_maxrss;
+    run_spec rs = run_spec_default();
+    snprintf(rs.workload, sizeof rs.workload, "%s", BENCH_WORKLOAD);
+    rs.type = sched_type_by_name(b->sched);
+    rs.sp.barrier = (sched_barrier)b->barrier;
+    rs.sp.type = (sched_asha_type)b->type;
+    cli_spec_finish(&rs, 0);
+    rs.ep.workers = workers;
+    rs.ep.trace = 0;
+    rs.sp.eta = 3;
+    rs.sp.r_min = 1;
+    rs.sp.r_max = 81;
+    rs.r_max_given = 1;
+    rs.trials = trials;
+    workload *wl = NULL;
+    wl_params wp = wl_default_params();
+    char err[4608];
+    if (workload_open(&wl, rs.workload, &wp, err, sizeof err) == 0 &&
+        run_spec_prepare(&rs, wl, err, sizeof err) == 0) {
+        double t0 = cpu_s(), el = 0;
+        int reps = 0;
+        o.ok = 1;
+        do { /* repeat short runs until the clock can see them */
+            run_result res;
+            if (run_spec_run(&rs, wl, &res, err, sizeof err) < 0) {
+                o.ok = 0;
+                break;
+            }
+            o.events = res.sum.events;
+            o.trials = res.sum.trials_started;
+            run_result_free(&res);
+            reps++;
+            el = cpu_s() - t0;
+        } while (el < min_s);
+        o.wall = el / reps;
+    }
+    workload_free(wl);
+    getrusage(RUSAGE_SELF, &ru);
+    o.rss_kib = ru.ru_maxrss;
+    if (write(fd, &o, sizeof o) != (ssize_t)sizeof o)
+        _exit(1);
+    _exit(0);
+}
+
+static int bench_one(const bench_sched *b, uint32_t trials, uint32_t workers, double min_s,
+                     bench_out *o)
+{
+    int fds[2];
+    if (pipe(fds) < 0)
+        return -1;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        bench_child(b, trials, workers, min_s, fds[1]);
+    }
+    close(fds[1]);
+    ssize_t got = read(fds[0], o, sizeof *o);
+    close(fds[0]);
+    int st;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    return got == (ssize_t)sizeof *o && o->ok ? 0 : -1;
+}
+
+/* ---- the figures sweep ------------------------------------------------- */
+
+static int bench_sweep(double *wall)
+{
+    char dir[] = "/tmp/shsim_bench.XXXXXX";
+    if (!mkdtemp(dir))
+        return -1;
+    char *argv[] = { (char *)"sweep", (char *)"--preset", (char *)"figures", (char *)"--out",
+                     dir, (char *)"--quiet", NULL };
+    double t0 = now_s();
+    int st = cli_sweep(6, argv);
+    *wall = now_s() - t0;
+    static const char *const f[] = { "sweep.csv", "sweep_agg.csv", "sweep_curves.csv",
+                                     "sweep_info.csv" };
+    char path[64];
+    for (size_t i = 0; i < sizeof f / sizeof *f; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, f[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+    return st;
+}
+
+static const char usage[] =
+    "Usage: shsim bench [OPTIONS]\n"
+    "Speed of the engine and the cores, traces off: for sh:strict, sh:fill,\n"
+    "asha:promotion, asha:stopping and random on workload " BENCH_WORKLOAD "\n"
+    "with 1024 workers, eta 3, r_min 1, r_max 81, at 10^3 .. 10^6 trials: epoch\n"
+    "events per second, ns per event and its ratio to a bare binary-heap hold\n"
+    "loop at as many pending events as there are workers (measured here too),\n"
+    "peak RSS and bytes per trial; then the wall time of the default\n"
+    "`make figures` sweep (shsim sweep --preset figures).\n"
+    "\n"
+    "  -w, --workers N   virtual workers (default 1024)\n"
+    "      --max-trials N  largest trial count (default 1000000)\n"
+    "      --quick       at most 10^5 trials, no sweep\n"
+    "      --no-sweep    skip the figures sweep\n"
+    "  -h, --help        this help\n";
+
+int cli_bench(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "workers", required_argument, 0, 'w' }, { "max-trials", required_argument, 0, 'N' },
+        { "quick", no_argument, 0, 'Q' },         { "no-sweep", no_argument, 0, 'S' },
+        { "help", no_argument, 0, 'h' },          { 0, 0, 0, 0 },
+    };
+    uint32_t workers = 1024, max_trials = 1000000;
+    int sweep = 1, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "w:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'w':
+            if (cli_u32("--workers", optarg, 1, 1u << 20, &workers) < 0)
+                return EXIT_USAGE;
+            break;
+        case 'N':
+            if (cli_u32("--max-trials", optarg, 1000, 100000000, &max_trials) < 0)
+                return EXIT_USAGE;
+            break;
+        case 'Q':
+            max_trials = 100000;
+            sweep = 0;
+            break;
+        case 'S': sweep = 0; break;
+        case 'h': fputs(usage, stdout); return 0;
+        default: fputs("Try 'shsim bench --help'.\n", stderr); return EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        cli_error("bench: unexpected argument '%s'", argv[optind]);
+        return EXIT_USAGE;
+    }
+    size_t pend[] = { 2, 64, workers };
+    size_t npend = workers == 2 || workers == 64 ? 2 : 3;
+    double bare[3], yard = NAN;
+    printf("CPU time per event.  Yardsticks, measured now:\n"
+           "  bare binary-heap hold loop, (time, seq) keys by value, pop + push:\n");
+    for (size_t i = 0; i < npend; i++) {
+        bare[i] = bare_heap_ns(pend[i], 0.3);
+        printf("    %7zu pending  %7.1f ns/event\n", pend[i], bare[i]);
+        if (pend[i] == workers)
+            yard = bare[i];
+    }
+    double wl_ns = workload_ns(0.3);
+    printf("  workload queries (metric + next epoch time) of %s:\n"
+           "                     %7.1f ns/event\n",
+           BENCH_WORKLOAD, wl_ns);
+    printf("\nEngine, traces off: %u workers, eta 3, r_min 1, r_max 81\n", workers);
+    printf("  %-15s %8s %10s %9s %9s %7s %10s %7s %9s %8s\n", "scheduler", "trials", "events",
+           "Mevent/s", "ns/event", "x bare", "engine ns", "x bare", "peak MiB", "B/trial");
+    int status = 0;
+    for (size_t si = 0; si < NSCHEDS; si++) {
+        for (uint32_t t = 1000; t <= max_trials; t *= 10) {
+            bench_out o;
+            if (bench_one(&scheds[si], t, workers, t >= 1000000 ? 0 : 0.3, &o) < 0) {
+                cli_error("bench: %s with %u trials failed", scheds[si].label, t);
+                status = EXIT_FAIL;
+                continue;
+            }
+            double ns = 1e9 * o.wall / (double)o.events;
+            printf("  %-15s %8llu %10llu %9.2f %9.1f %7.2f %10.1f %7.2f %9.1f %8.1f\n",
+                   scheds[si].label, (unsigned long long)o.trials,
+                   (unsigned long long)o.events, (double)o.events / o.wall / 1e6, ns, ns / yard,
+                   ns - wl_ns, (ns - wl_ns) / yard, (double)o.rss_kib / 1024.0,
+                   1024.0 * (double)(o.rss_kib - o.base_kib) / (double)o.trials);
+            fflush(stdout);
+        }
+    }
+    printf("  x bare: over the bare loop at %u pending; engine ns: ns/event less the\n"
+           "  workload queries; B/trial: the run's peak RSS growth over its trials\n",
+           workers);
+    if (sweep) {
+        double wall;
+        long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+        if (bench_sweep(&wall) != 0) {
+            cli_error("bench: the figures sweep failed");
+            return EXIT_FAIL;
+        }
+        printf("\nDefault figures sweep (shsim sweep --preset figures), %ld threads: %.2f s "
+               "wall\n", ncpu, wall);
+    }
+    return status;
+}
