@@ -42,6 +42,8 @@ LIB_SRC  := $(wildcard core/*.c) $(wildcard traces/*.c) $(filter-out sim/main.c,
 LIB_OBJ  := $(LIB_SRC:%.c=$(BDIR)/%.o)
 # The recorded tables of traces/data/ compiled in (traces/embedded.h).
 EMBED_CSV := $(sort $(wildcard traces/data/*.csv))
+# ... and the fitted LeNet model's parameters (traces/model.h; `make fit`).
+EMBED_CSV += traces/data/lenet_model.params
 GEN_SRC  := $(BDIR)/gen/embedded_data.c
 GEN_OBJ  := $(BDIR)/gen/embedded_data.o
 TEST_SRC := $(wildcard tests/test_*.c)
@@ -49,7 +51,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BDIR)/tests/%)
 TEST_HELPERS := $(filter-out $(TEST_SRC),$(wildcard tests/*.c))
 TEST_HELPER_OBJ := $(TEST_HELPERS:%.c=$(BDIR)/%.o)
 
-.PHONY: all test check bench figures fuzz clean install data
+.PHONY: all test check bench figures fuzz clean install data fit
 .SECONDARY:
 all: shsim
 
@@ -77,6 +79,12 @@ $(GEN_SRC): $(EMBED_CSV) tools/embed.sh
 $(GEN_OBJ): $(GEN_SRC)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+# Refit the LeNet model to traces/data/lenet_rs.csv: rewrites
+# traces/data/lenet_model.params and docs/figures/model/ (the README's
+# validation table is what it prints).
+fit: $(BDIR)/shsim
+	$(BDIR)/shsim fit --out traces/data/lenet_model.params --plot docs/figures/model
 
 # Regenerate traces/data/ from the recorded runs (maintainers only; nothing
 # else reads SHARED).  See traces/README.md.

@@ -28,6 +28,7 @@ int cli_bench(int argc, char **argv);
 int cli_import(int argc, char **argv);
 int cli_replay(int argc, char **argv);
 int cli_check(int argc, char **argv);
+int cli_fit(int argc, char **argv);
 
 /* Print "shsim: MESSAGE" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

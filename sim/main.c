@@ -22,6 +22,7 @@ static const command commands[] = {
     { "import", cli_import, "turn a Syne Tune results.csv into a workload table" },
     { "replay", cli_replay, "replay a recorded ASHA run through the core: decisions vs real" },
     { "check", cli_check, "compare the simulator with closed forms (idle, makespan)" },
+    { "fit", cli_fit, "fit the LeNet model (lenet-model) to recorded curves; validation table" },
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 

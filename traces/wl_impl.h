@@ -47,6 +47,7 @@ extern const wl_type wl_table_type;
 extern const wl_type wl_synthetic_type;
 extern const wl_type wl_lenet_type;       /* wl_lenet.c */
 extern const wl_type wl_lenet_cpu31_type; /* wl_lenet.c */
+extern const wl_type wl_model_type;       /* wl_model.c: lenet-model */
 
 /* Open w as a `table:` workload read from len bytes at data (a table
  * embedded into the binary); messages name `name` as the file.  Queries then

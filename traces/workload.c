@@ -19,7 +19,7 @@
 #include "traces/workload.h"
 
 static const wl_type *const wl_types[] = {&wl_figure_type, &wl_table_type, &wl_synthetic_type, &wl_lenet_type,
-                                          &wl_lenet_cpu31_type};
+                                          &wl_lenet_cpu31_type, &wl_model_type};
 
 #define WL_REQUIRE(cond) \
     do {                 \
@@ -114,7 +114,7 @@ int workload_open(workload **out, const char *spec, const wl_params *p, char *er
     }
     if (type == NULL) {
         wl_errf(err, errlen,
-                "%s: unknown workload (expected lenet, lenet-cpu31, figure, table:FILE or "
+                "%s: unknown workload (expected lenet, lenet-cpu31, lenet-model[:FILE], figure, table:FILE or "
                 "synthetic[:DIST[:MEAN[:SPREAD]]])",
                 spec);
         return -EINVAL;

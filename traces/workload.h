@@ -17,6 +17,9 @@
  *                          traces/data/lenet_rs.csv, compiled in
  *   lenet-cpu31            the 31 configurations of the book's ASHA run, full
  *                          curves: traces/data/lenet_cpu31.csv, compiled in
+ *   lenet-model[:FILE]     unbounded trials of the model fitted to lenet
+ *                          (traces/model.h, `shsim fit`); parameters from
+ *                          traces/data/lenet_model.params (compiled in) or FILE
  *   figure                 the integer model of d2l Fig. 19.5.1/19.5.2
  *   table:FILE             CSV: config_id, epoch, epoch_time, error[, hyper...]
  *   synthetic[:DIST[:MEAN[:SPREAD]]]
