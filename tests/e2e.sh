@@ -112,5 +112,18 @@ expect 0 $SHSIM replay tests/data/d2l_asha_19.5_trace.csv --r-min 2 --eta 2 --r-
 grep -q "quantile: 57 of 58 decisions agree" "$tmp/stdout" && ok || bad "replay of the book's run"
 expect 2 $SHSIM replay tests/data/replay_small.csv --r-max 2
 
+# the fitted LeNet model: shsim fit, --workload lenet-model[:FILE] (issue 3)
+expect 0 $SHSIM fit --help
+expect 0 $SHSIM fit -q --out "$tmp/fit/m.params" --trials 200
+for i in 1 2; do
+    expect 0 $SHSIM run --workload lenet-model:"$tmp/fit/m.params" --scheduler asha --type stopping \
+        --trials 50 --seed 3 -q --out "$tmp/lm$i"
+done
+if diff -r "$tmp/lm1" "$tmp/lm2" >/dev/null; then ok; else bad "lenet-model not deterministic"; fi
+expect 0 $SHSIM run --workload lenet-model --scheduler sh --trials 40 -q --out "$tmp/lm3"
+expect 2 $SHSIM fit --table /nonexistent.csv --out "$tmp/fit/n.params"
+if [ -e "$tmp/fit/n.params" ]; then bad "a failed fit wrote output"; else ok; fi
+expect 2 $SHSIM run --workload lenet-model:/nonexistent.params -q --out "$tmp/lm4"
+
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" = 0 ]
