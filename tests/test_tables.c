@@ -32,6 +32,7 @@
 #include <cmocka.h>
 
 #include "tests/testutil.h"
+#include "traces/wl_impl.h"
 #include "traces/workload.h"
 
 #define SMALL "tests/data/synetune_small.csv"
@@ -151,6 +152,37 @@ static void test_lenet_bad_specs(void **state)
     assert_non_null(strstr(err, "takes no argument"));
     assert_int_equal(workload_open(&w, "lenet-cpu", NULL, err, sizeof err), -EINVAL);
     assert_non_null(strstr(err, "unknown workload"));
+}
+
+/* A table read from memory (how the embedded tables are read): comments,
+ * no NUL at the end (only len bytes count), and errors that name the
+ * logical file with line and field. */
+static void test_table_from_memory(void **state)
+{
+    (void)state;
+    static const char good[] = "# comment\nconfig_id,epoch,epoch_time,error,lr\n7,1,2.5,0.5,0.1\n7,2,2.5,0.4,0.1\n"
+                               "GARBAGE";
+    static const char bad[] = "# comment\nconfig_id,epoch,epoch_time,error\n0,1,2.5,0.5\n0,2,abc,0.4\n";
+    char err[256], cfg[64];
+    workload w;
+
+    memset(&w, 0, sizeof w);
+    w.name = (char *)"lenet";
+    assert_int_equal(wl_table_open_mem(&w, "lenet_rs.csv", good, sizeof good - 1 - strlen("GARBAGE"), err,
+                                       sizeof err),
+                     0);
+    assert_int_equal(w.trials, 1);
+    assert_int_equal(w.epochs, 2);
+    wl_table_type.config(w.state, 0, cfg, sizeof cfg);
+    assert_string_equal(cfg, "7,0.1");
+    assert_close(wl_table_type.metric(w.state, 0, 2), 0.4, 0, 0);
+    wl_table_type.free(w.state);
+
+    memset(&w, 0, sizeof w);
+    w.name = (char *)"lenet";
+    assert_int_equal(wl_table_open_mem(&w, "lenet_rs.csv", bad, sizeof bad - 1, err, sizeof err), -EINVAL);
+    assert_string_equal(err, "lenet_rs.csv:4: field 'epoch_time': 'abc' is not a number");
+    assert_null(w.state);
 }
 
 /* Import the small results file to a string. */
@@ -307,6 +339,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lenet_rs_hand_rows),   cmocka_unit_test(test_lenet_cpu31_hand_rows),
         cmocka_unit_test(test_embedded_equals_file), cmocka_unit_test(test_lenet_bad_specs),
+        cmocka_unit_test(test_table_from_memory),
         cmocka_unit_test(test_import_tuner_clock),   cmocka_unit_test(test_import_trial_clock),
         cmocka_unit_test(test_import_roundtrip),     cmocka_unit_test(test_import_errors),
     };
