@@ -213,10 +213,19 @@ int cli_execute(run_spec *rs, const char *dir, int gantt, int quiet)
         if (!quiet) {
             const run_summary *s = &res.sum;
             printf("%s: %llu trials started, %llu reached r_max %u, %llu epochs, end %g s, "
-                   "idle %.1f%% of worker time, best error %g\n",
+                   "idle %.1f%% of worker time, best error %g",
                    dir, (unsigned long long)s->trials_started, (unsigned long long)s->trials_rmax,
                    rs->sp.r_max, (unsigned long long)s->epochs_trained, s->end_time,
                    s->end_time > 0 ? 100.0 * s->idle / (s->workers * s->end_time) : 0.0, s->best);
+            if (s->jobs_dropped)
+                printf(", %llu jobs dropped", (unsigned long long)s->jobs_dropped);
+            if (!isnan(rs->ep.target)) {
+                if (isnan(s->time_to_target))
+                    printf(", error <= %g never reached", rs->ep.target);
+                else
+                    printf(", error <= %g first at %g s", rs->ep.target, s->time_to_target);
+            }
+            putchar('\n');
         }
     }
     run_result_free(&res);
