@@ -97,6 +97,22 @@ grep -q "t=12 worker 1 waits: rung 0 of bracket 0 still runs trial 2" "$tmp/expl
 expect 0 $SHSIM check --reps 200
 expect 0 $SHSIM check --help
 expect 2 $SHSIM check --reps 1
+expect 0 $SHSIM check --emax lognormal:0.5
+grep -q '^ *16 *2.21788' "$tmp/stdout" && ok || bad "check --emax: E[max of 16] of lognormal:0.5"
+expect 2 $SHSIM check --emax gamma:1
+
+# the straggler options as sweep axes, and the preset of the ASHA paper
+expect 0 $SHSIM sweep --preset asha-paper --dry-run
+grep -q "2 schedulers x 14 noise x 3 drop x 10 seeds = 84 cells, 840 runs" "$tmp/stdout" && ok \
+    || bad "asha-paper preset grid"
+expect 0 $SHSIM sweep --schedulers sh:fill,asha --workloads synthetic:constant:1 --eta 4 --r-max 16 \
+    --workers 5 --noise normal:0,normal:1 --drop 0,0.05 --on-drop retry,lose --worker-speed 1/1/0.5 \
+    --horizon 100 --seeds 1..2 -j 2 -q --out "$tmp/sw"
+[ "$(wc -l <"$tmp/sw/sweep_agg.csv")" = 17 ] && ok || bad "straggler sweep: 16 cells"
+head -1 "$tmp/sw/sweep_agg.csv" | grep -q "noise,worker_speed,slow_workers,drop,on_drop" && \
+    head -1 "$tmp/sw/sweep_agg.csv" | grep -q "time_first_rmax_mean" && ok || bad "sweep_agg columns"
+expect 2 $SHSIM sweep --noise normal:x --dry-run
+grep -q -- "--noise" "$tmp/stderr" && ok || bad "sweep: message does not name --noise"
 
 # recorded LeNet data: the default workload, import, replay (issue 3)
 expect 0 $SHSIM run --workload lenet-cpu31 --scheduler sh --r-min 2 -q --out "$tmp/cpu31"
