@@ -4,8 +4,9 @@
  * folder and after `make install` without a data directory.
  *
  * The Makefile generates the array (BUILD/gen/embedded_data.c, by
- * tools/embed.sh from traces/data/ *.csv); each entry is a file's bytes, NUL-
- * terminated after `len` bytes, named by its base name ("lenet_rs.csv").
+ * tools/embed.sh from traces/data/ *.csv and lenet_model.params, the fitted
+ * model of traces/model.h); each entry is a file's bytes, NUL-terminated
+ * after `len` bytes, named by its base name ("lenet_rs.csv").
  * The data is static and read-only: nothing to free.
  */
 #ifndef SHSIM_TRACES_EMBEDDED_H

@@ -27,11 +27,14 @@
  *                    coef * (1, ln(lr / lr_first), ln(batch / batch_first))
  *                    + residual, residual ~ N(0, D R D), D = diag(sigma),
  *                  R the correlation matrix of rho;
- *   error          mu(e) + (noise_chance (1 - q(e)) + noise q(e)) N(0, 1),
+ *   error          mu(e) + (noise_chance (1 - q(e)) + noise q(e) mu(e)) N(0, 1),
  *                  clamped to [0, 1], with q(e) = 1 - (1 + x(e) / tau)^-beta
  *                  the progress made: a curve at chance barely wiggles (the
  *                  balanced test set makes a constant guess 0.9 wrong, give
- *                  or take a few images), a learning one does.
+ *                  or take a few images), a learning one does, by about the
+ *                  same fraction of its error (noise is a coefficient of
+ *                  variation: the recorded wiggle is ~0.013 at error 0.2,
+ *                  ~0.03 at 0.5).
  *
  * Ownership: model_data_* allocate and model_data_free() releases (free of
  * a zeroed or freed set does nothing); model_fit_info is plain values.
@@ -77,7 +80,7 @@ typedef struct {
     double coef[MODEL_NPAR][MODEL_NX];
     double sigma[MODEL_NPAR]; /* residual sd of theta */
     double rho[MODEL_NRHO];   /* residual correlations */
-    double noise;             /* per-epoch error sd at full progress */
+    double noise;             /* per-epoch error sd / error at full progress */
     double noise_chance;      /* per-epoch error sd while at chance */
 } model_params;
 

@@ -767,26 +767,28 @@ static int fit_curves(fit_job *j, model_fit_info *info)
     /* per-epoch noise from the wiggle: second differences
      * y(e-1) - 2 y(e) + y(e+1) of the full trials' epochs past the escape
      * (from two epochs after it), where the curve itself hardly bends: each
-     * has variance noise^2 (q(e-1)^2 + 4 q(e)^2 + q(e+1)^2) under the model.
-     * Unlike the fits' residuals, this does not count the curve family's
-     * misfit (the real drop from chance is steeper than any smooth curve
-     * with a slow tail) as noise. */
+     * has variance noise^2 (w(e-1)^2 + 4 w(e)^2 + w(e+1)^2), w = q mu, under
+     * the model.  Unlike the fits' residuals, this does not count the curve
+     * family's misfit (the real drop from chance is steeper than any smooth
+     * curve with a slow tail) as noise. */
     {
-        double dd = 0, qq = 0;
+        double dd = 0, ww = 0;
         for (uint32_t i = 0; i < nfull; i++) {
             const double *th = j->theta + (size_t)idx[i] * MODEL_NPAR;
             const double *ye = d->error + (size_t)idx[i] * E;
-            double dl, a, tau, q[3];
+            double dl, a, tau, w[3];
             model_theta_curve(m, th, &dl, &a, &tau);
             for (uint32_t e = j->first[idx[i]] + 2; e + 1 <= E; e++) {
                 double d2 = ye[e - 2] - 2 * ye[e - 1] + ye[e];
-                for (int t = 0; t < 3; t++)
-                    model_curve(m, dl, a, tau, (double)(e - 1 + (uint32_t)t), &q[t]);
+                for (int t = 0; t < 3; t++) {
+                    double q, mu = model_curve(m, dl, a, tau, (double)(e - 1 + (uint32_t)t), &q);
+                    w[t] = q * mu;
+                }
                 dd += d2 * d2;
-                qq += q[0] * q[0] + 4 * q[1] * q[1] + q[2] * q[2];
+                ww += w[0] * w[0] + 4 * w[1] * w[1] + w[2] * w[2];
             }
         }
-        m->noise = qq > 0 ? fmin(1, sqrt(dd / qq)) : 0;
+        m->noise = ww > 0 ? fmin(1, sqrt(dd / ww)) : 0;
     }
 
     /* noise at chance: a robust sd (MAD) of the deviations from chance of

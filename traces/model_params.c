@@ -70,7 +70,8 @@ static const model_key model_keys[] = {
     KD("curve", "rho_delay_rate", rho[MODEL_RHO_DR], NULL),
     KD("curve", "rho_asym_rate", rho[MODEL_RHO_AR], NULL),
     KD("curve", "noise", noise,
-       "sd of the per-epoch error noise: noise_chance (1 - q) + noise q, q = 1 - (1 + x / tau)^-beta the progress"),
+       "sd of the per-epoch error noise: noise_chance (1 - q) + noise q mu, mu the curve,\n"
+       "q = 1 - (1 + x / tau)^-beta the progress"),
     KD("curve", "noise_chance", noise_chance, NULL),
 };
 #define NKEYS (sizeof model_keys / sizeof model_keys[0])

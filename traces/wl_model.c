@@ -131,7 +131,7 @@ double model_error(const model_params *m, uint64_t seed, const model_trial *t, u
 
     mu = model_curve(m, t->delay, t->asym, t->rate, e, &q);
     crn_rng_init(&r, &s, crn_key(seed, k, e, MODEL_STREAM_NOISE));
-    return clampd(mu + (m->noise_chance * (1 - q) + m->noise * q) * gsl_ran_ugaussian(&r), 0, 1);
+    return clampd(mu + (m->noise_chance * (1 - q) + m->noise * q * mu) * gsl_ran_ugaussian(&r), 0, 1);
 }
 
 int model_data_generate(model_data *d, const model_params *m, uint64_t seed, uint32_t trials)
