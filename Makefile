@@ -86,6 +86,25 @@ $(GEN_OBJ): $(GEN_SRC)
 fit: $(BDIR)/shsim
 	$(BDIR)/shsim fit --out traces/data/lenet_model.params --plot docs/figures/model
 
+# The standard figures (README, "Standard figures"): the figures sweep
+# (shsim sweep --preset figures, data kept in $(BUILD)/figures-sweep), four
+# plots of it in PNG and SVG, and the two book figures, into $(FIGDIR).
+FIGDIR ?= docs/figures
+FIGURE_PLOTS := idle_vs_workers best_vs_time ttt_vs_workers ttt_heatmap
+figures: $(BDIR)/shsim
+	$(BDIR)/shsim sweep --preset figures --out $(BUILD)/figures-sweep
+	@mkdir -p $(FIGDIR)
+	$(Q)for p in $(FIGURE_PLOTS); do for f in png svg; do \
+	  echo "  PLOT    $(FIGDIR)/$$p.$$f"; \
+	  gnuplot -e "dir='$(BUILD)/figures-sweep'; fmt='$$f'; out='$(FIGDIR)/$$p.$$f.tmp'" plots/$$p.gp \
+	    && mv $(FIGDIR)/$$p.$$f.tmp $(FIGDIR)/$$p.$$f || { rm -f $(FIGDIR)/$$p.$$f.tmp; exit 1; }; \
+	done; done
+	$(BDIR)/shsim figure all --quiet --out $(FIGDIR)
+
+# Speed (README, "Speed"): a benchmark, never part of the tests.
+bench: $(BDIR)/shsim
+	$(BDIR)/shsim bench
+
 # Regenerate traces/data/ from the recorded runs (maintainers only; nothing
 # else reads SHARED).  See traces/README.md.
 SHARED ?= ../shared
