@@ -141,5 +141,32 @@ expect 2 $SHSIM fit --table /nonexistent.csv --out "$tmp/fit/n.params"
 if [ -e "$tmp/fit/n.params" ]; then bad "a failed fit wrote output"; else ok; fi
 expect 2 $SHSIM run --workload lenet-model:/nonexistent.params -q --out "$tmp/lm4"
 
+# sweep and merge (issue 4): config file, shards joined byte-identical to
+# one sweep whatever the thread count, bad shards and parts refused
+for c in sweep merge bench; do
+    expect 0 $SHSIM $c --help
+    grep -q "Usage: shsim $c" "$tmp/stdout" && ok || bad "$c --help prints no usage"
+done
+printf '[sweep]\nschedulers = sh:strict, asha:stopping:rank\nworkers = 1..8*2\nseeds = 1..3\n' >"$tmp/sw.ini"
+sw="--config $tmp/sw.ini --workloads synthetic:lognormal:1:0.5 --r-max 9 --eta 3 --horizon 40 -q"
+expect 0 $SHSIM sweep $sw -j 1 --out "$tmp/swa"
+expect 0 $SHSIM sweep $sw -j 3 --out "$tmp/swb"
+if diff -r "$tmp/swa" "$tmp/swb" >/dev/null; then ok; else bad "sweep depends on --jobs"; fi
+[ "$(wc -l <"$tmp/swa/sweep.csv")" = 25 ] && ok || bad "sweep: 8 cells x 3 seeds"
+for i in 1 2 3; do expect 0 $SHSIM sweep $sw --shard $i/3 --out "$tmp/part$i"; done
+expect 0 $SHSIM merge -q --out "$tmp/swm" "$tmp/part3" "$tmp/part1" "$tmp/part2"
+if diff -r "$tmp/swa" "$tmp/swm" >/dev/null; then ok; else bad "merged shards differ from one sweep"; fi
+expect 2 $SHSIM merge -q --out "$tmp/swx" "$tmp/part1" "$tmp/part2"
+expect 2 $SHSIM sweep $sw --shard 4/3 --out "$tmp/swx"
+grep -q -- "--shard" "$tmp/stderr" && ok || bad "sweep: message does not name --shard"
+printf 'workers = 0\n' >"$tmp/bad.ini"
+expect 2 $SHSIM sweep --config "$tmp/bad.ini" --out "$tmp/swx"
+grep -q "bad.ini:1" "$tmp/stderr" && ok || bad "sweep: config error names file:line"
+expect 2 $SHSIM sweep --schedulers sh:promotion --out "$tmp/swx"
+if [ -e "$tmp/swx" ]; then bad "a failed sweep or merge wrote output"; else ok; fi
+expect 0 $SHSIM sweep --preset figures --dry-run
+grep -q "4 schedulers x 3 eta x 9 workers x 10 seeds = 108 cells, 1080 runs" "$tmp/stdout" && ok \
+    || bad "figures preset grid"
+
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" = 0 ]
