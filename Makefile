@@ -88,7 +88,9 @@ fit: $(BDIR)/shsim
 
 # The standard figures (README, "Standard figures"): the figures sweep
 # (shsim sweep --preset figures, data kept in $(BUILD)/figures-sweep), four
-# plots of it in PNG and SVG, and the two book figures, into $(FIGDIR).
+# plots of it in PNG and SVG, and the two book figures, into $(FIGDIR); then
+# the ASHA paper's straggler experiment (sweep --preset asha-paper) into
+# $(FIGDIR)/asha-paper.
 FIGDIR ?= docs/figures
 FIGURE_PLOTS := idle_vs_workers best_vs_time ttt_vs_workers ttt_heatmap
 figures: $(BDIR)/shsim
@@ -100,6 +102,10 @@ figures: $(BDIR)/shsim
 	    && mv $(FIGDIR)/$$p.$$f.tmp $(FIGDIR)/$$p.$$f || { rm -f $(FIGDIR)/$$p.$$f.tmp; exit 1; }; \
 	done; done
 	$(BDIR)/shsim figure all --quiet --out $(FIGDIR)
+	$(BDIR)/shsim sweep --preset asha-paper --quiet --out $(BUILD)/asha-paper-sweep
+	@mkdir -p $(FIGDIR)/asha-paper
+	cp $(BUILD)/asha-paper-sweep/sweep_agg.csv $(FIGDIR)/asha-paper/sweep_agg.csv
+	gnuplot -e "dir='$(FIGDIR)/asha-paper'" plots/asha_paper.gp
 
 # Speed (README, "Speed"): a benchmark, never part of the tests.
 bench: $(BDIR)/shsim
