@@ -25,14 +25,15 @@
 /* The default workload of `shsim sweep` and of the standard figures
  * (`make figures`), with the r_max, horizon (seconds) and target error that
  * suit it: the LeNet model fitted to the recorded d2l runs (issue 3),
- * unbounded, 10 epochs of V100 seconds.  In one simulated hour nearly every
- * run reaches error 0.12, even on one worker.  To change the workload,
- * change this block together (e.g. "synthetic:lognormal:1:0.5" with r_max
- * "10", horizon "150" and target "0.15"). */
+ * unbounded, 10 epochs of V100 seconds.  The target, 0.14, is about the best
+ * of the 99 recorded trials (0.142); every run of the figures grid reaches
+ * it within one simulated hour, even on one worker.  To change the
+ * workload, change this block together (e.g. "synthetic:lognormal:1:0.5"
+ * with r_max "10", horizon "150" and target "0.15"). */
 #define SWEEP_WORKLOAD "lenet-model"
 #define SWEEP_R_MAX "auto"
 #define SWEEP_HORIZON "3600"
-#define SWEEP_TARGET "0.12"
+#define SWEEP_TARGET "0.14"
 
 #define SWEEP_SCHEDULERS "sh:strict,sh:fill,asha:promotion,asha:stopping"
 
