@@ -16,6 +16,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define FIT_DEFAULT_OUT "traces/data/lenet_model.params"
 
@@ -174,9 +175,28 @@ static int write_params(const char *path, const model_params *m, const char *com
     out_set os;
     FILE *f;
 
+    struct stat st;
+
     if (strcmp(path, "-") == 0) {
         if (model_params_write(stdout, m, comment) < 0) {
             cli_error("standard output: write failed");
+            return -1;
+        }
+        return 0;
+    }
+    /* Not a regular file (/dev/null, /dev/stdout, a pipe): write into it.
+     * Replacing it by rename would put a plain file where the device was. */
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        FILE *df = fopen(path, "w");
+        int bad;
+        if (df == NULL) {
+            cli_error("%s: %s", path, strerror(errno));
+            return -1;
+        }
+        bad = model_params_write(df, m, comment) < 0;
+        bad |= fclose(df) != 0;
+        if (bad) {
+            cli_error("%s: write failed", path);
             return -1;
         }
         return 0;

@@ -140,6 +140,11 @@ expect 0 $SHSIM run --workload lenet-model --scheduler sh --trials 40 -q --out "
 expect 2 $SHSIM fit --table /nonexistent.csv --out "$tmp/fit/n.params"
 if [ -e "$tmp/fit/n.params" ]; then bad "a failed fit wrote output"; else ok; fi
 expect 2 $SHSIM run --workload lenet-model:/nonexistent.params -q --out "$tmp/lm4"
+# a params "file" that is not a regular file is written into, not replaced
+mkfifo "$tmp/fit/fifo" && { cat "$tmp/fit/fifo" >"$tmp/fit/got" & }
+expect 0 $SHSIM fit -q --trials 20 --out "$tmp/fit/fifo"
+wait
+if [ -p "$tmp/fit/fifo" ] && grep -q "^format = 1" "$tmp/fit/got"; then ok; else bad "fit replaced a FIFO"; fi
 
 # sweep and merge (issue 4): config file, shards joined byte-identical to
 # one sweep whatever the thread count, bad shards and parts refused

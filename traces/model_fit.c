@@ -35,7 +35,9 @@
  *   - late: escaped too late for a and tau to be told apart: only ln d is
  *     fitted, with a and tau at the regression's prediction.
  *   beta is shared: Brent's method on ln beta minimises the total sum of
- *   squares of the full fits (after a grid scan brackets it); softness is
+ *   squares of the full fits (after a grid scan brackets it; each curve
+ *   also restarts from its fits at the previous and the best beta so far,
+ *   so that the profile does not jump between a curve's two basins); softness is
  *   not fitted (model_default_params(): 0.05 epochs, a kink smoothed for
  *   the Jacobian -- the recorded drops from chance take under an epoch,
  *   and wider values fit worse).  logit a and ln tau are regressed on
@@ -53,12 +55,13 @@
  * early, i.e. mostly the faster configurations, so for slow ones they are
  * extrapolated; a, tau and beta trade off along a sloppy direction over 10
  * epochs, and the prior leans on it (on the model's own curves the fit
- * finds beta about 15% high and the constants of logit a and ln tau about
- * 0.15-0.2 high, with curves that look alike: tests/test_model.c); the
+ * finds beta about 10% high and the constants of logit a and ln tau about
+ * 0.1 high, with curves that look alike: tests/test_model.c); the
  * residual spreads include each curve fit's own estimation error.
  *
- * Cost: about (grid + Brent steps) x full trials x 8 starts small fits of
- * E residuals and 3 parameters: well under a second for 100 trials.
+ * Cost: about (10 grid points + ~8 Brent steps) x full trials x 10 starts
+ * small fits of E + 3 residuals and 3 parameters: about 0.4 s for the 99
+ * recorded trials, 1.3 s for 300 generated ones.
  */
 #include <errno.h>
 #include <math.h>
@@ -83,7 +86,7 @@
 #define NSTART 8
 #define BETA_LO 0.05
 #define BETA_HI 8.0
-#define BETA_GRID 16
+#define BETA_GRID 10
 
 enum trial_class { CLS_SKIP, CLS_CENSORED, CLS_LATE, CLS_FULL };
 
@@ -238,21 +241,31 @@ static double logit_a(const model_params *m, double a)
 }
 
 /* Fit all of theta to y (first epoch below chance for good: f).  Returns
- * the best sum of squares, theta in th; +inf when every start failed. */
+ * the best sum of squares, theta in th.  warm (NULL or two thetas: the fit
+ * at the previous beta, and at the best beta so far) adds two starts -- a
+ * curve with two basins (a late escape after a false start, say) then keeps
+ * the better one from one beta to the next, instead of the profile over
+ * beta jumping between them.  +inf when every start failed. */
 static double fit_full(fitter *ft, const model_params *m, const double *y, uint32_t E, uint32_t f,
-                       double th[MODEL_NPAR])
+                       double th[MODEL_NPAR], const double *warm)
 {
     curve_ctx c = {.m = m, .y = y, .n = E, .np = 3};
-    double ymin = y[0], best = INFINITY;
+    double ymin = y[0], best = INFINITY, prev[2 * MODEL_NPAR];
 
+    if (warm != NULL)
+        memcpy(prev, warm, sizeof prev);
     for (uint32_t e = 1; e < E; e++)
         ymin = fmin(ymin, y[e]);
-    for (int s = 0; s < NSTART; s++) {
+    for (int s = warm != NULL ? -2 : 0; s < NSTART; s++) {
         double x0[3], x[3], sse;
-        double d0 = fmax(0.2, (double)f - ((s & 1) ? 0.3 : 1.0));
-        x0[0] = log1p(d0);
-        x0[1] = logit_a(m, ymin * ((s & 2) ? 0.6 : 0.9));
-        x0[2] = log((s & 4) ? 2.0 : 0.2);
+        if (s < 0) {
+            memcpy(x0, prev + (s + 2) * MODEL_NPAR, sizeof x0);
+        } else {
+            double d0 = fmax(0.2, (double)f - ((s & 1) ? 0.3 : 1.0));
+            x0[0] = log1p(d0);
+            x0[1] = logit_a(m, ymin * ((s & 2) ? 0.6 : 0.9));
+            x0[2] = log((s & 4) ? 2.0 : 0.2);
+        }
         sse = fit_once(ft->w3, &c, x0, x);
         if (sse < best) {
             best = sse;
@@ -294,11 +307,15 @@ typedef struct {
     uint32_t *first;         /* [n] first epoch below chance for good */
     double *x;               /* [n * MODEL_NX] regressors */
     double *theta;           /* [n * MODEL_NPAR] */
+    double *best_theta;      /* [n * MODEL_NPAR]: the fits at the best beta so far */
+    double best_total;       /* their sum of squares; +inf before the first */
     char *err;
     size_t errlen;
 } fit_job;
 
-/* Total sum of squares of the full fits at beta (+inf if one fails). */
+/* Total sum of squares of the full fits at beta (+inf if one fails);
+ * their thetas in j->theta, and in j->best_theta when the total is the best
+ * so far. */
 static double sse_at_beta(fit_job *j, double beta)
 {
     double total = 0;
@@ -306,9 +323,17 @@ static double sse_at_beta(fit_job *j, double beta)
 
     j->m->beta = beta;
     for (uint32_t k = 0; k < j->n; k++) {
+        double *th = j->theta + (size_t)k * MODEL_NPAR, warm[2 * MODEL_NPAR];
         if (j->cls[k] != CLS_FULL)
             continue;
-        total += fit_full(&j->ft, j->m, j->d->error + (size_t)k * E, E, j->first[k], j->theta + (size_t)k * MODEL_NPAR);
+        memcpy(warm, th, sizeof(double) * MODEL_NPAR);
+        memcpy(warm + MODEL_NPAR, j->best_theta + (size_t)k * MODEL_NPAR, sizeof(double) * MODEL_NPAR);
+        total += fit_full(&j->ft, j->m, j->d->error + (size_t)k * E, E, j->first[k], th,
+                          isfinite(j->best_total) ? warm : NULL);
+    }
+    if (total < j->best_total) {
+        j->best_total = total;
+        memcpy(j->best_theta, j->theta, (size_t)j->n * MODEL_NPAR * sizeof *j->theta);
     }
     return total;
 }
@@ -348,7 +373,7 @@ static int fit_beta(fit_job *j)
         status = gsl_min_fminimizer_iterate(s);
         if (status != GSL_SUCCESS)
             break;
-        status = gsl_min_test_interval(gsl_min_fminimizer_x_lower(s), gsl_min_fminimizer_x_upper(s), 1e-4, 0);
+        status = gsl_min_test_interval(gsl_min_fminimizer_x_lower(s), gsl_min_fminimizer_x_upper(s), 1e-3, 0);
         if (status == GSL_SUCCESS)
             break;
         if (status == GSL_CONTINUE)
@@ -859,7 +884,9 @@ int model_fit(const model_data *d, model_params *m, model_fit_info *info, char *
     j.first = calloc(d->trials, sizeof *j.first);
     j.x = calloc((size_t)d->trials * MODEL_NX, sizeof *j.x);
     j.theta = calloc((size_t)d->trials * MODEL_NPAR, sizeof *j.theta);
-    if (j.cls == NULL || j.first == NULL || j.x == NULL || j.theta == NULL ||
+    j.best_theta = calloc((size_t)d->trials * MODEL_NPAR, sizeof *j.best_theta);
+    j.best_total = INFINITY;
+    if (j.cls == NULL || j.first == NULL || j.x == NULL || j.theta == NULL || j.best_theta == NULL ||
         fitter_alloc(&j.ft, d->epochs) < 0) {
         wl_errf(err, errlen, "out of memory");
         rc = -ENOMEM;
@@ -881,5 +908,6 @@ out:
     free(j.first);
     free(j.x);
     free(j.theta);
+    free(j.best_theta);
     return rc;
 }
