@@ -52,6 +52,13 @@ FILE *out_set_open(out_set *s, const char *dir, const char *name)
         snprintf(s->err, sizeof s->err, "%s/%s: path too long", dir, name);
         return NULL;
     }
+    /* renaming over a device or folder would replace it (as root even
+     * /dev/null): refuse anything but a regular file or nothing */
+    struct stat st;
+    if (lstat(s->final[i], &st) == 0 && !S_ISREG(st.st_mode)) {
+        snprintf(s->err, sizeof s->err, "%s: exists and is not a regular file", s->final[i]);
+        return NULL;
+    }
     int fd = mkstemp(s->tmp[i]);
     if (fd < 0) {
         snprintf(s->err, sizeof s->err, "%s: %s", s->final[i], strerror(errno));

@@ -67,6 +67,11 @@ cp -r "$tmp/keep" "$tmp/keep.orig"
 expect 2 $SHSIM run --eta 1 --out "$tmp/keep"
 if diff -r "$tmp/keep" "$tmp/keep.orig" >/dev/null; then ok; else bad "failed run changed outputs"; fi
 
+# an output name taken by a non-file is refused, never replaced
+mkdir -p "$tmp/od/jobs.csv"
+expect 1 $SHSIM run -q --out "$tmp/od"
+grep -q "not a regular file" "$tmp/stderr" && [ -d "$tmp/od/jobs.csv" ] && ok || bad "non-file output replaced"
+
 # write errors are reported (a full disk: /dev/full)
 $SHSIM figure sync-sh --no-plot --out "$tmp/full" >/dev/full 2>"$tmp/stderr"
 if [ $? = 1 ] && grep -q "write error" "$tmp/stderr"; then ok; else bad "write error not reported"; fi
