@@ -628,10 +628,10 @@ int cli_sweep(int argc, char **argv)
         goto out;
     }
     if (!quiet)
-        printf("%s: %zu runs (%zu cells x %zu seeds%s) in %.2f s on %u threads: sweep.csv, "
+        printf("%s: %zu runs (%zu cells x %zu seeds%s) in %.2f s on %u thread%s: sweep.csv, "
                "sweep_agg.csv, sweep_curves.csv\n",
                out, mine * nseeds, mine, nseeds, p.shards > 1 ? ", one shard" : "",
-               now_s() - ps.t0, p.threads);
+               now_s() - ps.t0, p.threads, p.threads == 1 ? "" : "s");
     status = 0;
 out:
     for (int k = 0; k < NCELL_AXES; k++)
