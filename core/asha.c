@@ -9,13 +9,13 @@
  * Stopping type (Syne Tune, Ray Tune, the d2l book's real run): every trial
  * is started for r_max and judged by the rule each time it reaches a rung.
  *
- * Cost: a decision touches at most one rung book per level, O(L log n),
- * and in the promotion type only the books that changed since the last
- * decision (verdicts are cached per rung).
+ * Cost: a verdict is O(1) (core/rungsplit.h keeps each rung split at its
+ * rule's boundary), recording a value O(log n) worst case; a decision
+ * looks at each level once, O(L).
  * The core counts running jobs only to tell WAIT (something may still
  * report) from DONE.
  */
-#include "core/rules.h"
+#include "core/rungsplit.h"
 #include "core/sched_impl.h"
 
 #include <errno.h>
@@ -23,16 +23,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define STALE (-2) /* not a rule_verdict */
-
 typedef struct {
     sched_common c;
-    rungbook rung[SCHED_MAX_LEVELS]; /* rungs below r_max */
-    double q[SCHED_MAX_LEVELS];      /* quantile level r_k / r_{k+1} */
-    /* promotion type: the rule's verdict on rung k's best pending trial,
-     * or STALE once the rung changed; a verdict depends only on the rung's
-     * book, so a decision re-judges only the rungs that changed since */
-    int verdict[SCHED_MAX_LEVELS];
+    rungsplit rung[SCHED_MAX_LEVELS]; /* rungs below r_max */
     uint32_t next_trial;
     uint64_t running;
 } asha_state;
@@ -41,20 +34,17 @@ static int asha_init(void *st, const sched_common *c)
 {
     asha_state *s = st;
     s->c = *c;
-    for (int k = 0; k < c->nlevels; k++) {
-        rungbook_init(&s->rung[k]);
-        s->verdict[k] = STALE;
-        if (k + 1 < c->nlevels)
-            s->q[k] = (double)c->levels[k] / (double)c->levels[k + 1];
-    }
+    for (int k = 0; k + 1 < c->nlevels; k++)
+        rungsplit_init(&s->rung[k], c->p.rule, c->p.eta,
+                       (double)c->levels[k] / (double)c->levels[k + 1]);
     return 0;
 }
 
 static void asha_destroy(void *st)
 {
     asha_state *s = st;
-    for (int k = 0; k < s->c.nlevels; k++)
-        rungbook_destroy(&s->rung[k]);
+    for (int k = 0; k + 1 < s->c.nlevels; k++)
+        rungsplit_destroy(&s->rung[k]);
 }
 
 static int trials_left(const asha_state *s)
@@ -70,15 +60,10 @@ static sched_answer asha_next(void *st, sched_job *job)
         for (int k = last - 1; k >= 0; k--) {
             uint32_t t, seq;
             double m;
-            if (!rungbook_best_pending(&s->rung[k], &t, &m, &seq))
+            if (!rungsplit_best_pending(&s->rung[k], &t, &m, &seq) ||
+                rungsplit_judge(&s->rung[k], m, seq) != RULE_ADMIT)
                 continue;
-            if (s->verdict[k] == STALE)
-                s->verdict[k] =
-                    (int)rule_judge(s->c.p.rule, &s->rung[k], m, seq, s->c.p.eta, s->q[k]);
-            if (s->verdict[k] != RULE_ADMIT)
-                continue;
-            rungbook_pop_pending(&s->rung[k]);
-            s->verdict[k] = STALE;
+            rungsplit_pop_pending(&s->rung[k]);
             *job = (sched_job){ .trial = t, .from = s->c.levels[k], .to = s->c.levels[k + 1],
                                 .rung = (uint32_t)k + 1 };
             s->running++;
@@ -106,16 +91,14 @@ static sched_decision asha_report(void *st, uint32_t trial, uint32_t epoch, doub
         return SCHED_FINISH;
     }
     int promo = s->c.p.type == SCHED_ASHA_PROMOTION;
-    int64_t seq = rungbook_insert(&s->rung[j], trial, metric, promo);
-    s->verdict[j] = STALE;
+    int64_t seq = rungsplit_insert(&s->rung[j], trial, metric, promo);
     if (promo) {
         s->running--;
         return SCHED_PAUSE;
     }
     if (seq < 0) /* out of memory: judge nothing, let the trial go on */
         return SCHED_CONTINUE;
-    if (rule_judge(s->c.p.rule, &s->rung[j], metric, (uint32_t)seq, s->c.p.eta, s->q[j]) ==
-        RULE_REJECT) {
+    if (rungsplit_judge(&s->rung[j], metric, (uint32_t)seq) == RULE_REJECT) {
         s->running--;
         return SCHED_STOP;
     }
@@ -128,10 +111,8 @@ static void asha_fail(void *st, const sched_job *job)
     s->running--;
     /* promotion type: the failed trial is worst at the rung it aimed at and
      * is never promoted; it still counts in n, as a finished job would */
-    if (s->c.p.type == SCHED_ASHA_PROMOTION && (int)job->rung < s->c.nlevels - 1) {
-        (void)rungbook_insert(&s->rung[job->rung], job->trial, INFINITY, 0);
-        s->verdict[job->rung] = STALE;
-    }
+    if (s->c.p.type == SCHED_ASHA_PROMOTION && (int)job->rung < s->c.nlevels - 1)
+        (void)rungsplit_insert(&s->rung[job->rung], job->trial, INFINITY, 0);
 }
 
 static void asha_explain(const void *st, char *buf, size_t n)

@@ -1,9 +1,8 @@
 /*
- * tests/test_rules.c -- rung levels, the rung book against a sorting
- * reference, and each rule on hand-made rungs (ties, n < eta).
+ * tests/test_rules.c -- rung levels, each rule on hand-made rungs (ties,
+ * n < eta), and the split rung against the rules computed by sorting.
  */
-#include "core/rules.h"
-#include "core/rungbook.h"
+#include "core/rungsplit.h"
 #include "core/sched.h"
 #include "tests/testutil.h"
 
@@ -35,30 +34,79 @@ static void test_levels(void **state)
     assert_int_equal(sched_levels(1, 2, 1000, out, 4), -EINVAL); /* too many levels */
 }
 
-static rungbook book_of(const double *v, int n)
+/* The rules exactly as DESIGN.md states them, by sorting: the reference. */
+typedef struct {
+    double m;
+    uint32_t seq;
+} kv;
+
+static int cmp_kv(const void *a, const void *b)
 {
-    rungbook rb;
-    rungbook_init(&rb);
+    const kv *x = a, *y = b;
+    if (x->m != y->m)
+        return x->m < y->m ? -1 : 1;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static rule_verdict reference(sched_rule rule, const double *v, uint32_t n, uint32_t judged,
+                              uint32_t eta, double q)
+{
+    kv *s = malloc(n * sizeof *s);
+    assert_non_null(s);
+    for (uint32_t i = 0; i < n; i++)
+        s[i] = (kv){ v[i], i };
+    qsort(s, n, sizeof *s, cmp_kv);
+    rule_verdict out = RULE_ADMIT;
+    if (rule == SCHED_RULE_TOPK) {
+        uint32_t k = n / eta, pos = 0;
+        while (s[pos].seq != judged)
+            pos++;
+        out = k == 0 ? RULE_NO_JUDGEMENT : pos < k ? RULE_ADMIT : RULE_REJECT;
+    } else if (rule == SCHED_RULE_RANK) {
+        uint64_t better = 0;
+        for (uint32_t i = 0; i < n; i++)
+            better += v[i] < v[judged];
+        out = better * eta > n ? RULE_REJECT : RULE_ADMIT;
+    } else if (n >= 2) {
+        double x = (double)(n - 1) * q, lo = floor(x), g = x - lo;
+        uint32_t l = (uint32_t)lo, h = l + 1 < n ? l + 1 : n - 1;
+        double a = s[l].m, b = s[h].m, d = b - a;
+        double qv = g >= 0.5 ? b - d * (1.0 - g) : a + d * g;
+        out = v[judged] <= qv ? RULE_ADMIT : RULE_REJECT;
+    }
+    free(s);
+    return out;
+}
+
+static rungsplit book_of(sched_rule rule, uint32_t eta, double q, const double *v, int n)
+{
+    rungsplit r;
+    rungsplit_init(&r, rule, eta, q);
     for (int i = 0; i < n; i++)
-        assert_true(rungbook_insert(&rb, (uint32_t)(100 + i), v[i], 1) == i);
-    return rb;
+        assert_true(rungsplit_insert(&r, (uint32_t)(100 + i), v[i], 1) == i);
+    return r;
 }
 
 static void test_topk(void **state)
 {
     (void)state;
     double v[] = { 0.5, 0.3, 0.3, 0.9 };
-    rungbook rb = book_of(v, 4); /* n 4, eta 2: best 2 are seq 1 and 2 (tie: earlier first) */
-    assert_int_equal(rule_judge(SCHED_RULE_TOPK, &rb, 0.3, 1, 2, 0.5), RULE_ADMIT);
-    assert_int_equal(rule_judge(SCHED_RULE_TOPK, &rb, 0.3, 2, 2, 0.5), RULE_ADMIT);
-    assert_int_equal(rule_judge(SCHED_RULE_TOPK, &rb, 0.5, 0, 2, 0.5), RULE_REJECT);
-    assert_int_equal(rule_judge(SCHED_RULE_TOPK, &rb, 0.9, 3, 2, 0.5), RULE_REJECT);
+    /* n 4, eta 2: best 2 are seq 1 and 2 (tie: earlier first) */
+    rungsplit r = book_of(SCHED_RULE_TOPK, 2, 0.5, v, 4);
+    assert_int_equal(rungsplit_judge(&r, 0.3, 1), RULE_ADMIT);
+    assert_int_equal(rungsplit_judge(&r, 0.3, 2), RULE_ADMIT);
+    assert_int_equal(rungsplit_judge(&r, 0.5, 0), RULE_REJECT);
+    assert_int_equal(rungsplit_judge(&r, 0.9, 3), RULE_REJECT);
+    rungsplit_destroy(&r);
     /* eta 3: floor(4/3) = 1, only seq 1; the later-recorded tie loses */
-    assert_int_equal(rule_judge(SCHED_RULE_TOPK, &rb, 0.3, 1, 3, 0.5), RULE_ADMIT);
-    assert_int_equal(rule_judge(SCHED_RULE_TOPK, &rb, 0.3, 2, 3, 0.5), RULE_REJECT);
+    r = book_of(SCHED_RULE_TOPK, 3, 0.5, v, 4);
+    assert_int_equal(rungsplit_judge(&r, 0.3, 1), RULE_ADMIT);
+    assert_int_equal(rungsplit_judge(&r, 0.3, 2), RULE_REJECT);
+    rungsplit_destroy(&r);
     /* n < eta: no judgement */
-    assert_int_equal(rule_judge(SCHED_RULE_TOPK, &rb, 0.3, 1, 5, 0.5), RULE_NO_JUDGEMENT);
-    rungbook_destroy(&rb);
+    r = book_of(SCHED_RULE_TOPK, 5, 0.5, v, 4);
+    assert_int_equal(rungsplit_judge(&r, 0.3, 1), RULE_NO_JUDGEMENT);
+    rungsplit_destroy(&r);
 }
 
 static void test_quantile(void **state)
@@ -66,108 +114,115 @@ static void test_quantile(void **state)
     (void)state;
     /* expected values follow numpy's "linear" method to the last bit */
     double a[] = { 0.1, 0.2, 0.4 };
-    rungbook rb = book_of(a, 3);
-    assert_double_exact(rule_quantile(&rb, 0.8), 0.32000000000000006);
-    assert_int_equal(rule_judge(SCHED_RULE_QUANTILE, &rb, 0.2, 1, 2, 0.8), RULE_ADMIT);
-    assert_int_equal(rule_judge(SCHED_RULE_QUANTILE, &rb, 0.4, 2, 2, 0.8), RULE_REJECT);
-    rungbook_destroy(&rb);
+    rungsplit r = book_of(SCHED_RULE_QUANTILE, 2, 0.8, a, 3);
+    assert_double_exact(rungsplit_quantile(&r), 0.32000000000000006);
+    assert_int_equal(rungsplit_judge(&r, 0.2, 1), RULE_ADMIT);
+    assert_int_equal(rungsplit_judge(&r, 0.4, 2), RULE_REJECT);
+    rungsplit_destroy(&r);
     double b[] = { 0.3, 0.1, 0.7, 0.2 };
-    rb = book_of(b, 4);
-    assert_double_exact(rule_quantile(&rb, 0.8), 0.46000000000000013);
-    assert_double_exact(rule_quantile(&rb, 0.25), 0.17500000000000002);
-    assert_double_exact(rule_quantile(&rb, 0.5), 0.25);
+    r = book_of(SCHED_RULE_QUANTILE, 2, 0.8, b, 4);
+    assert_double_exact(rungsplit_quantile(&r), 0.46000000000000013);
+    rungsplit_destroy(&r);
+    r = book_of(SCHED_RULE_QUANTILE, 2, 0.25, b, 4);
+    assert_double_exact(rungsplit_quantile(&r), 0.17500000000000002);
+    rungsplit_destroy(&r);
+    r = book_of(SCHED_RULE_QUANTILE, 2, 0.5, b, 4);
+    assert_double_exact(rungsplit_quantile(&r), 0.25);
     /* v equal to the quantile continues (<=) */
-    assert_int_equal(rule_judge(SCHED_RULE_QUANTILE, &rb, 0.2, 3, 2, 0.5), RULE_ADMIT);
-    assert_int_equal(rule_judge(SCHED_RULE_QUANTILE, &rb, 0.3, 0, 2, 0.5), RULE_REJECT);
-    rungbook_destroy(&rb);
+    assert_int_equal(rungsplit_judge(&r, 0.2, 3), RULE_ADMIT);
+    assert_int_equal(rungsplit_judge(&r, 0.3, 0), RULE_REJECT);
+    rungsplit_destroy(&r);
     double c[] = { 0.9, 0.35, 0.41, 0.2, 0.7 };
-    rb = book_of(c, 5);
-    assert_double_exact(rule_quantile(&rb, 0.5), 0.41);
-    assert_int_equal(rule_judge(SCHED_RULE_QUANTILE, &rb, 0.41, 2, 2, 0.5), RULE_ADMIT);
-    rungbook_destroy(&rb);
+    r = book_of(SCHED_RULE_QUANTILE, 2, 0.5, c, 5);
+    assert_double_exact(rungsplit_quantile(&r), 0.41);
+    assert_int_equal(rungsplit_judge(&r, 0.41, 2), RULE_ADMIT);
+    rungsplit_destroy(&r);
     /* n < 2: continue */
     double d[] = { 0.95 };
-    rb = book_of(d, 1);
-    assert_int_equal(rule_judge(SCHED_RULE_QUANTILE, &rb, 0.95, 0, 2, 0.5), RULE_ADMIT);
-    rungbook_destroy(&rb);
+    r = book_of(SCHED_RULE_QUANTILE, 2, 0.5, d, 1);
+    assert_int_equal(rungsplit_judge(&r, 0.95, 0), RULE_ADMIT);
+    rungsplit_destroy(&r);
 }
 
 static void test_rank(void **state)
 {
     (void)state;
     double v[] = { 0.5, 0.3, 0.3, 0.9, 0.1 };
-    rungbook rb = book_of(v, 5);
+    rungsplit r = book_of(SCHED_RULE_RANK, 2, 0.5, v, 5);
     /* eta 2: stop iff better/n > 1/2 */
-    assert_int_equal(rule_judge(SCHED_RULE_RANK, &rb, 0.1, 4, 2, 0.5), RULE_ADMIT);  /* 0/5 */
-    assert_int_equal(rule_judge(SCHED_RULE_RANK, &rb, 0.3, 2, 2, 0.5), RULE_ADMIT);  /* 1/5: ties are not better */
-    assert_int_equal(rule_judge(SCHED_RULE_RANK, &rb, 0.5, 0, 2, 0.5), RULE_REJECT); /* 3/5 */
-    assert_int_equal(rule_judge(SCHED_RULE_RANK, &rb, 0.9, 3, 2, 0.5), RULE_REJECT); /* 4/5 */
-    rungbook_destroy(&rb);
+    assert_int_equal(rungsplit_judge(&r, 0.1, 4), RULE_ADMIT);  /* 0/5 */
+    assert_int_equal(rungsplit_judge(&r, 0.3, 2), RULE_ADMIT);  /* 1/5: ties are not better */
+    assert_int_equal(rungsplit_judge(&r, 0.5, 0), RULE_REJECT); /* 3/5 */
+    assert_int_equal(rungsplit_judge(&r, 0.9, 3), RULE_REJECT); /* 4/5 */
+    rungsplit_destroy(&r);
     /* exactly 1/eta is not more than 1/eta: 2 better of 4 with eta 2 continues */
     double w[] = { 0.1, 0.2, 0.3, 0.4 };
-    rb = book_of(w, 4);
-    assert_int_equal(rule_judge(SCHED_RULE_RANK, &rb, 0.3, 2, 2, 0.5), RULE_ADMIT);
-    assert_int_equal(rule_judge(SCHED_RULE_RANK, &rb, 0.4, 3, 2, 0.5), RULE_REJECT);
-    rungbook_destroy(&rb);
+    r = book_of(SCHED_RULE_RANK, 2, 0.5, w, 4);
+    assert_int_equal(rungsplit_judge(&r, 0.3, 2), RULE_ADMIT);
+    assert_int_equal(rungsplit_judge(&r, 0.4, 3), RULE_REJECT);
+    rungsplit_destroy(&r);
     /* first value of a rung continues */
     double one[] = { 0.99 };
-    rb = book_of(one, 1);
-    assert_int_equal(rule_judge(SCHED_RULE_RANK, &rb, 0.99, 0, 2, 0.5), RULE_ADMIT);
-    rungbook_destroy(&rb);
+    r = book_of(SCHED_RULE_RANK, 2, 0.5, one, 1);
+    assert_int_equal(rungsplit_judge(&r, 0.99, 0), RULE_ADMIT);
+    rungsplit_destroy(&r);
 }
 
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Property: every answer of the book equals the obvious answer by sorting. */
-static void test_rungbook_against_sort(void **state)
+/* Property: after every insert, the verdict on the new entry (stopping) and
+ * on the best pending entry (promotion) equal the sorting reference, for
+ * every rule, several eta and q, random / ascending / descending / tied
+ * values; pending entries come out best first. */
+static void test_rungsplit_against_reference(void **state)
 {
     (void)state;
-    enum { N = 3000 };
-    static double v[N], s[N];
-    rungbook rb;
-    rungbook_init(&rb);
-    srand(11);
-    for (int i = 0; i < N; i++) {
-        v[i] = (double)(rand() % 200) / 8.0; /* ties */
-        assert_true(rungbook_insert(&rb, (uint32_t)i, v[i], i % 3 != 0) == i);
-        if (i % 97 != 0 && i != N - 1)
-            continue;
-        int n = i + 1;
-        for (int j = 0; j < n; j++)
-            s[j] = v[j];
-        qsort(s, (size_t)n, sizeof *s, cmp_d);
-        for (int k = 0; k < n; k += 7)
-            assert_double_exact(rungbook_select(&rb, (uint32_t)k), s[k]);
-        for (int j = 0; j < n; j += 5) {
-            uint32_t pos = 0, better = 0;
-            for (int m = 0; m < n; m++) {
-                pos += v[m] < v[j] || (v[m] == v[j] && m < j);
-                better += v[m] < v[j];
+    enum { N = 600 };
+    static double v[N];
+    const sched_rule rules[] = { SCHED_RULE_TOPK, SCHED_RULE_QUANTILE, SCHED_RULE_RANK };
+    const struct {
+        uint32_t eta;
+        double q;
+    } par[] = { { 2, 0.5 }, { 3, 1.0 / 3 }, { 4, 0.25 }, { 2, 0.8 } };
+    for (int pattern = 0; pattern < 4; pattern++)
+        for (size_t ri = 0; ri < 3; ri++)
+            for (size_t pi = 0; pi < sizeof par / sizeof *par; pi++) {
+                rungsplit r;
+                rungsplit_init(&r, rules[ri], par[pi].eta, par[pi].q);
+                srand((unsigned)(11 + pattern));
+                uint32_t popped = 0;
+                for (uint32_t i = 0; i < N; i++) {
+                    v[i] = pattern == 0   ? (double)(rand() % 40) / 8.0 /* many ties */
+                           : pattern == 1 ? (double)i                 /* ascending */
+                           : pattern == 2 ? (double)(N - i)           /* descending */
+                                          : (double)rand() / RAND_MAX;
+                    assert_true(rungsplit_insert(&r, i, v[i], 1) == i);
+                    assert_int_equal(rungsplit_judge(&r, v[i], i),
+                                     reference(rules[ri], v, i + 1, i, par[pi].eta, par[pi].q));
+                    uint32_t t, seq;
+                    double m;
+                    if (i % 3 == 2 && rungsplit_best_pending(&r, &t, &m, &seq)) {
+                        assert_int_equal(t, seq);
+                        assert_double_exact(m, v[seq]);
+                        assert_int_equal(rungsplit_judge(&r, m, seq),
+                                         reference(rules[ri], v, i + 1, seq, par[pi].eta,
+                                                   par[pi].q));
+                        /* it is the best not yet popped */
+                        rungsplit_pop_pending(&r);
+                        popped++;
+                    }
+                }
+                uint32_t t, seq, count = 0;
+                double m, last = -INFINITY;
+                uint32_t last_seq = 0;
+                while (rungsplit_best_pending(&r, &t, &m, &seq)) {
+                    assert_true(m > last || (m == last && seq > last_seq));
+                    last = m;
+                    last_seq = seq;
+                    rungsplit_pop_pending(&r);
+                    count++;
+                }
+                assert_int_equal(count + popped, N);
+                rungsplit_destroy(&r);
             }
-            assert_int_equal(rungbook_position(&rb, v[j], (uint32_t)j), pos);
-            assert_int_equal(rungbook_count_better(&rb, v[j]), better);
-        }
-    }
-    /* pending entries come out best first, ties by seq */
-    double last = -1;
-    uint32_t last_seq = 0, count = 0;
-    uint32_t t, seq;
-    double m;
-    while (rungbook_best_pending(&rb, &t, &m, &seq)) {
-        assert_true(seq % 3 != 0);
-        assert_true(m > last || (m == last && seq > last_seq));
-        assert_int_equal(t, seq);
-        last = m;
-        last_seq = seq;
-        rungbook_pop_pending(&rb);
-        count++;
-    }
-    assert_int_equal(count, N - (N + 2) / 3);
-    rungbook_destroy(&rb);
 }
 
 int main(void)
@@ -177,7 +232,7 @@ int main(void)
         cmocka_unit_test(test_topk),
         cmocka_unit_test(test_quantile),
         cmocka_unit_test(test_rank),
-        cmocka_unit_test(test_rungbook_against_sort),
+        cmocka_unit_test(test_rungsplit_against_reference),
     };
     return cmocka_run_group_tests_name("rules", tests, NULL, NULL);
 }

@@ -1,0 +1,177 @@
+/*
+ * core/rungsplit.c -- a rung split at its rule's boundary; see rungsplit.h.
+ * Invariants: top.n == boundary(n) once an insert returns; every key in top
+ * is smaller than every key in rest; each heap is 4-ary (children of i are
+ * 4i+1..4i+4) with its best (max for top, min otherwise) at index 0.
+ */
+#include "core/rungsplit.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define D 4
+
+static inline int key_less(const rs_entry *a, const rs_entry *b)
+{
+    return a->metric < b->metric || (a->metric == b->metric && a->seq < b->seq);
+}
+
+/* "a sits above b" in the heap: min-heaps (max = 0) or the max-heap top */
+static inline int above(const rs_entry *a, const rs_entry *b, int max)
+{
+    return max ? key_less(b, a) : key_less(a, b);
+}
+
+static int heap_reserve(rs_heap *h)
+{
+    if (h->n < h->cap)
+        return 0;
+    uint32_t cap = h->cap ? 2 * h->cap : 16;
+    rs_entry *p = realloc(h->e, (size_t)cap * sizeof *p);
+    if (!p)
+        return -ENOMEM;
+    h->e = p;
+    h->cap = cap;
+    return 0;
+}
+
+/* Caller reserved room. */
+static void heap_push(rs_heap *h, rs_entry x, int max)
+{
+    uint32_t i = h->n++;
+    while (i > 0) {
+        uint32_t p = (i - 1) / D;
+        if (!above(&x, &h->e[p], max))
+            break;
+        h->e[i] = h->e[p];
+        i = p;
+    }
+    h->e[i] = x;
+}
+
+static rs_entry heap_pop(rs_heap *h, int max)
+{
+    rs_entry root = h->e[0], x = h->e[--h->n];
+    uint32_t i = 0, n = h->n;
+    for (;;) {
+        uint32_t c = D * i + 1;
+        if (c >= n)
+            break;
+        uint32_t best = c, end = c + D < n ? c + D : n;
+        for (uint32_t j = c + 1; j < end; j++)
+            if (above(&h->e[j], &h->e[best], max))
+                best = j;
+        if (!above(&h->e[best], &x, max))
+            break;
+        h->e[i] = h->e[best];
+        i = best;
+    }
+    if (n)
+        h->e[i] = x;
+    return root;
+}
+
+void rungsplit_init(rungsplit *r, sched_rule rule, uint32_t eta, double q)
+{
+    memset(r, 0, sizeof *r);
+    r->rule = rule;
+    r->eta = eta;
+    r->q = q;
+}
+
+void rungsplit_destroy(rungsplit *r)
+{
+    if (!r)
+        return;
+    free(r->top.e);
+    free(r->rest.e);
+    free(r->pend.e);
+    memset(r, 0, sizeof *r);
+}
+
+/* How many of n entries belong in top: the rule's boundary. */
+static uint32_t boundary(const rungsplit *r, uint32_t n)
+{
+    if (r->rule != SCHED_RULE_QUANTILE)
+        return n / r->eta;
+    return n ? (uint32_t)floor((double)(n - 1) * r->q) + 1 : 0;
+}
+
+int64_t rungsplit_insert(rungsplit *r, uint32_t trial, double metric, int pending)
+{
+    /* reserve everything first, so a failure leaves the rung unchanged;
+     * top and rest together never hold more than n + 1 */
+    if (heap_reserve(&r->top) < 0 || heap_reserve(&r->rest) < 0 ||
+        (pending && heap_reserve(&r->pend) < 0))
+        return -ENOMEM;
+    rs_entry x = { .metric = metric, .seq = r->n, .trial = trial };
+    r->n++;
+    if (pending)
+        heap_push(&r->pend, x, 0);
+    if (r->top.n && key_less(&x, &r->top.e[0]))
+        heap_push(&r->top, x, 1);
+    else
+        heap_push(&r->rest, x, 0);
+    /* the boundary moves by at most one per insert; the loops are for the
+     * entry that just landed on the wrong side of it */
+    uint32_t s = boundary(r, r->n);
+    while (r->top.n > s)
+        heap_push(&r->rest, heap_pop(&r->top, 1), 0);
+    while (r->top.n < s && r->rest.n) {
+        if (heap_reserve(&r->top) < 0)
+            return -ENOMEM; /* cannot happen: top.n < s <= n fits the reserve */
+        heap_push(&r->top, heap_pop(&r->rest, 0), 1);
+    }
+    return x.seq;
+}
+
+double rungsplit_quantile(const rungsplit *r)
+{
+    /* numpy >= 1.22, method "linear": virtual index (n-1)q, a lerp computed
+     * from the upper end when gamma >= 0.5, as numpy does, so the result
+     * matches it to the last bit.  top's root is x[lo], rest's x[lo+1]. */
+    double v = (double)(r->n - 1) * r->q;
+    double g = v - floor(v);
+    double a = r->top.e[0].metric, b = r->rest.n ? r->rest.e[0].metric : a;
+    double d = b - a;
+    return g >= 0.5 ? b - d * (1.0 - g) : a + d * g;
+}
+
+rule_verdict rungsplit_judge(const rungsplit *r, double metric, uint32_t seq)
+{
+    switch (r->rule) {
+    case SCHED_RULE_TOPK: {
+        /* position(key) < s  <=>  key <= the s-th best key */
+        if (r->top.n == 0)
+            return RULE_NO_JUDGEMENT;
+        rs_entry k = { .metric = metric, .seq = seq };
+        return key_less(&r->top.e[0], &k) ? RULE_REJECT : RULE_ADMIT;
+    }
+    case SCHED_RULE_RANK:
+        /* better/n > 1/eta  <=>  better > s  <=>  x[s] < v (x sorted) */
+        return r->rest.n && r->rest.e[0].metric < metric ? RULE_REJECT : RULE_ADMIT;
+    case SCHED_RULE_QUANTILE:
+        if (r->n < 2)
+            return RULE_ADMIT;
+        return metric <= rungsplit_quantile(r) ? RULE_ADMIT : RULE_REJECT;
+    }
+    return RULE_ADMIT;
+}
+
+int rungsplit_best_pending(const rungsplit *r, uint32_t *trial, double *metric, uint32_t *seq)
+{
+    if (!r->pend.n)
+        return 0;
+    *trial = r->pend.e[0].trial;
+    *metric = r->pend.e[0].metric;
+    *seq = r->pend.e[0].seq;
+    return 1;
+}
+
+void rungsplit_pop_pending(rungsplit *r)
+{
+    if (r->pend.n)
+        (void)heap_pop(&r->pend, 0);
+}

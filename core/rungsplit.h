@@ -1,0 +1,71 @@
+/*
+ * core/rungsplit.h -- the values recorded at one rung, split at the one
+ * order statistic its rule needs.
+ *
+ * Every rule of DESIGN.md (semantics 4) compares a value with the order
+ * statistics of the rung at a boundary that only moves up as the rung grows:
+ *   topk      v's key <= the key of the s-th best,     s = floor(n/eta)
+ *   rank      v <= the (s+1)-th best metric,  s = floor(n/eta)
+ *   quantile  v <= lerp of the (lo+1)-th and (lo+2)-th best, s = lo+1,
+ *             lo = floor((n-1) q)
+ * so a rung keeps its entries in two heaps: `top`, a max-heap of the s best
+ * keys, and `rest`, a min-heap of the others; every top key is below every
+ * rest key.  A verdict reads the two roots: O(1).  An insert pushes into one
+ * heap and moves at most a root or two across, O(log n) worst case; pushes
+ * of random keys sift up O(1) levels on average and touch only the end of
+ * the array, so the working set stays near the roots (a search tree over a
+ * million entries waits on memory at every level).  Heaps are 4-ary: half
+ * the depth of binary ones, four children in one cache line.
+ *
+ * Keys are (metric, seq): lower metric is better and ties go to the
+ * earlier-recorded entry (seq counts this rung's inserts).  A third heap
+ * holds the entries not yet promoted, so "the best not-yet-promoted trial"
+ * is its root.  Memory: 16 bytes per entry, 16 more while pending; arrays
+ * grow by doubling, no malloc per entry.  Entries are never removed.
+ */
+#ifndef SHSIM_CORE_RUNGSPLIT_H
+#define SHSIM_CORE_RUNGSPLIT_H
+
+#include <stdint.h>
+
+#include "core/sched.h"
+
+typedef struct {
+    double metric;
+    uint32_t seq, trial;
+} rs_entry;
+
+typedef struct {
+    rs_entry *e;
+    uint32_t n, cap;
+} rs_heap;
+
+typedef struct {
+    rs_heap top;  /* max-heap: the s best */
+    rs_heap rest; /* min-heap: the others */
+    rs_heap pend; /* min-heap: not yet promoted */
+    uint32_t n;   /* entries recorded */
+    sched_rule rule;
+    uint32_t eta;
+    double q; /* quantile level r_k / r_{k+1} */
+} rungsplit;
+
+typedef enum { RULE_NO_JUDGEMENT = -1, RULE_REJECT = 0, RULE_ADMIT = 1 } rule_verdict;
+
+void rungsplit_init(rungsplit *r, sched_rule rule, uint32_t eta, double q);
+void rungsplit_destroy(rungsplit *r);
+/* Record `metric` for `trial`; pending != 0 also enters it among the
+ * not-yet-promoted.  Returns the entry's seq (>= 0) or -ENOMEM (unchanged). */
+int64_t rungsplit_insert(rungsplit *r, uint32_t trial, double metric, int pending);
+static inline uint32_t rungsplit_size(const rungsplit *r) { return r->n; }
+/* The rule's verdict on the recorded entry (metric, seq).
+ * RULE_NO_JUDGEMENT: topk with n < eta. */
+rule_verdict rungsplit_judge(const rungsplit *r, double metric, uint32_t seq);
+/* numpy's "linear" quantile of the rung at level q (quantile rule, n >= 1). */
+double rungsplit_quantile(const rungsplit *r);
+/* The best not-yet-promoted entry: 1 and its fields, or 0 when none. */
+int rungsplit_best_pending(const rungsplit *r, uint32_t *trial, double *metric, uint32_t *seq);
+/* Mark the best not-yet-promoted entry promoted. */
+void rungsplit_pop_pending(rungsplit *r);
+
+#endif
