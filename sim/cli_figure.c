@@ -28,25 +28,11 @@ static const char usage[] =
 
 static int one_figure(const char *name, const char *base, int plot, int quiet)
 {
-    run_spec rs = run_spec_default();
-    snprintf(rs.workload, sizeof rs.workload, "figure");
-    rs.ep.workers = 2;
-    rs.ep.horizon = 32;
-    rs.sp.eta = 2;
-    rs.sp.r_min = 1;
-    rs.sp.r_max = 4;
-    rs.r_max_given = 1;
-    const char *title;
-    if (strcmp(name, "sync-sh") == 0) {
-        rs.type = sched_sh;
-        rs.sp.barrier = SCHED_BARRIER_STRICT;
-        title = "Synchronous successive halving (d2l Fig. 19.5.1): eta 2, 2 workers";
-    } else {
-        rs.type = sched_asha;
-        rs.sp.type = SCHED_ASHA_PROMOTION;
-        rs.sp.rule = SCHED_RULE_TOPK;
-        title = "Asynchronous successive halving (d2l Fig. 19.5.2): eta 2, 2 workers";
-    }
+    int sync = strcmp(name, "sync-sh") == 0;
+    run_spec rs = run_spec_figure(sync ? sched_sh : sched_asha);
+    const char *title =
+        sync ? "Synchronous successive halving (d2l Fig. 19.5.1): eta 2, 2 workers"
+             : "Asynchronous successive halving (d2l Fig. 19.5.2): eta 2, 2 workers";
     char dir[4096];
     if ((size_t)snprintf(dir, sizeof dir, "%s/%s", base, name) >= sizeof dir) {
         cli_error("--out %s: path too long", base);

@@ -23,6 +23,23 @@ run_spec run_spec_default(void)
     return rs;
 }
 
+run_spec run_spec_figure(const sched_type *type)
+{
+    run_spec rs = run_spec_default();
+    snprintf(rs.workload, sizeof rs.workload, "figure");
+    rs.type = type;
+    rs.ep.workers = 2;
+    rs.ep.horizon = 32;
+    rs.sp.eta = 2;
+    rs.sp.r_min = 1;
+    rs.sp.r_max = 4;
+    rs.r_max_given = 1;
+    rs.sp.barrier = SCHED_BARRIER_STRICT;
+    rs.sp.type = SCHED_ASHA_PROMOTION;
+    rs.sp.rule = SCHED_RULE_TOPK;
+    return rs;
+}
+
 int run_spec_prepare(run_spec *rs, const workload *wl, char *err, size_t n)
 {
     /* a model workload knows up to 1000 epochs: default to at most 81 */

@@ -24,6 +24,10 @@ typedef struct {
 } run_spec;
 
 run_spec run_spec_default(void);
+/* The run of d2l Fig. 19.5.1 (type sched_sh: strict SH) or Fig. 19.5.2
+ * (sched_asha: promotion, topk) on the `figure` workload: eta 2, 2 workers,
+ * rungs 1, 2, 4 epochs, checkpoint resume, horizon 32. */
+run_spec run_spec_figure(const sched_type *type);
 /* 0, or -errno with a message in err (workload errors name file:line). */
 int run_spec_execute(run_spec *rs, run_result *res, workload **wl_out, char *err, size_t n);
 /* The two halves of run_spec_execute() for callers that keep workloads open

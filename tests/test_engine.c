@@ -24,22 +24,8 @@ static void run_ok(run_spec *rs, run_result *res)
         fail_msg("run failed: %s", err);
 }
 
-static run_spec figure_spec(const sched_type *type)
-{
-    run_spec rs = run_spec_default();
-    snprintf(rs.workload, sizeof rs.workload, "figure");
-    rs.type = type;
-    rs.ep.workers = 2;
-    rs.ep.horizon = 32;
-    rs.sp.eta = 2;
-    rs.sp.r_min = 1;
-    rs.sp.r_max = 4;
-    rs.r_max_given = 1;
-    rs.sp.barrier = SCHED_BARRIER_STRICT;
-    rs.sp.type = SCHED_ASHA_PROMOTION;
-    rs.sp.rule = SCHED_RULE_TOPK;
-    return rs;
-}
+/* exactly what `shsim figure` runs */
+#define figure_spec run_spec_figure
 
 static void check_bars(const run_result *r, const bar *want, size_t n)
 {
