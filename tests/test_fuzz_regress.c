@@ -6,6 +6,7 @@
  * or a message.  Runs from the repository root, as `make test` does.
  */
 #include "sim/cli.h"
+#include "tests/fuzz/argv_split.h"
 #include "tests/testutil.h"
 
 #include <dirent.h>
@@ -57,17 +58,7 @@ static int options_one(const char *path)
     fclose(f);
     buf[n] = '\0';
     char *argv[80];
-    int argc = 0;
-    argv[argc++] = (char *)"run";
-    for (char *p = buf; argc < 79;) {
-        argv[argc++] = p;
-        char *nl = strchr(p, '\n');
-        if (!nl)
-            break;
-        *nl = '\0';
-        p = nl + 1;
-    }
-    argv[argc] = NULL;
+    int argc = argv_split(buf, argv, 80);
     run_spec rs;
     run_cli o = { .silent = 1 };
     int rc = cli_run_parse(argc, argv, &rs, &o);

@@ -1,9 +1,10 @@
 /*
  * tests/fuzz/fuzz_options.c -- libFuzzer harness for the option parser of
  * `shsim run`: the input, split at newlines, is the argument list.  Parsing
- * must accept or reject, never crash.  Built and run by `make fuzz`.
+ * must accept or reject, never crash.  Input with a NUL byte ends there.  Built and run by `make fuzz`.
  */
 #include "sim/cli.h"
+#include "tests/fuzz/argv_split.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -20,17 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(buf, data, size);
     buf[size] = '\0';
     char *argv[MAXARG + 2];
-    int argc = 0;
-    argv[argc++] = (char *)"run";
-    for (char *p = buf; argc <= MAXARG;) {
-        argv[argc++] = p;
-        char *nl = memchr(p, '\n', (size_t)(buf + size - p));
-        if (!nl)
-            break;
-        *nl = '\0';
-        p = nl + 1;
-    }
-    argv[argc] = NULL;
+    int argc = argv_split(buf, argv, MAXARG + 2);
     run_spec rs;
     run_cli o = { .silent = 1 };
     int rc = cli_run_parse(argc, argv, &rs, &o);
