@@ -10,7 +10,9 @@
  * measured in the same process: a bare binary heap of (time, seq) keys in
  * the hold model (pop the earliest, push it back later) at 2, 64 and 1024
  * pending events, the event counts the engine holds with that many busy
- * workers.  Last, the wall time of the default `make figures` sweep.
+ * workers, and the workload's share of an event: plain queries, and the
+ * per-trial handle the engine uses (filled per job, queried per event).
+ * Last, the wall time of the default `make figures` sweep.
  */
 #include "sim/cli.h"
 
@@ -110,29 +112,79 @@ static double bare_heap_ns(size_t n, double min_s)
     return 1e9 * el / (double)done;
 }
 
-/* ns per event spent in the workload: the engine asks, per epoch event,
- * for the metric of the epoch that ended and the time of the next. */
-static double workload_ns(double min_s)
+/* ---- the workload's share ---------------------------------------------- */
+
+/* The engine fills a query handle of the job's trial when a job starts and
+ * asks it for the first epoch's time; then, per epoch event, for the metric
+ * of the epoch that ended and (if the job goes on) the time of the next.
+ * Per event that is about event_ns + fill_ns * jobs / events (an upper
+ * estimate: it counts the last event of a job's time query, which the
+ * engine skips).  plain_ns is the same pair of queries without a handle,
+ * each deriving the trial from scratch (what the engine paid before). */
+typedef struct {
+    const char *spec;
+    double plain_ns, fill_ns, event_ns;
+} wl_cost;
+
+#define WL_NH 1024 /* handles queried in turn: one per worker of the engine runs */
+
+static int workload_cost(wl_cost *c, double min_s)
 {
     workload *wl = NULL;
     wl_params wp = wl_default_params();
     char err[4608];
-    if (workload_open(&wl, BENCH_WORKLOAD, &wp, err, sizeof err) < 0)
-        return NAN;
+    c->plain_ns = c->fill_ns = c->event_ns = NAN;
+    if (workload_open(&wl, c->spec, &wp, err, sizeof err) < 0)
+        return -1;
+    wl_trial *h = malloc(WL_NH * sizeof *h);
+    if (!h) {
+        workload_free(wl);
+        return -1;
+    }
+    uint32_t nk = workload_trials(wl) < 1000000 ? workload_trials(wl) : 1000000;
+    /* e in 1..ne and the next epoch e + step stay within the workload */
+    uint32_t step = workload_epochs(wl) > 1, ne = workload_epochs(wl) - step < 16 ? workload_epochs(wl) - step : 16;
     uint64_t rng = 0x2545F4914F6CDD1Dull, done = 0;
     double sink = 0, t0 = cpu_s(), el;
-    do {
-        for (int rep = 0; rep < 1 << 14; rep++) {
-            uint32_t k = (uint32_t)(xs_next(&rng) % 1000000), e = 1 + (uint32_t)(rng >> 60);
-            sink += workload_metric(wl, k, e) + workload_epoch_time(wl, k, e + 1);
+    do { /* plain queries */
+        for (int rep = 0; rep < 1 << 12; rep++) {
+            uint32_t k = (uint32_t)(xs_next(&rng) % nk), e = 1 + (uint32_t)((rng >> 32) % ne);
+            sink += workload_metric(wl, k, e) + workload_epoch_time(wl, k, e + step);
         }
-        done += 1 << 14;
+        done += 1 << 12;
         el = cpu_s() - t0;
     } while (el < min_s);
+    c->plain_ns = 1e9 * el / (double)done;
+    done = 0;
+    t0 = cpu_s();
+    do { /* fill a handle and ask for its first epoch's time */
+        for (int rep = 0; rep < 1 << 12; rep++) {
+            uint32_t k = (uint32_t)(xs_next(&rng) % nk), e = 1 + (uint32_t)((rng >> 32) % ne);
+            wl_trial *x = &h[rep & (WL_NH - 1)];
+            workload_trial(wl, k, x);
+            sink += wl_trial_epoch_time(x, e);
+        }
+        done += 1 << 12;
+        el = cpu_s() - t0;
+    } while (el < min_s);
+    c->fill_ns = 1e9 * el / (double)done;
+    done = 0;
+    t0 = cpu_s();
+    do { /* per event: metric, next epoch's time, on one of the handles */
+        for (int rep = 0; rep < 1 << 12; rep++) {
+            uint64_t x = xs_next(&rng);
+            uint32_t i = (uint32_t)(x % WL_NH), e = 1 + (uint32_t)((x >> 32) % ne);
+            sink += wl_trial_metric(&h[i], e) + wl_trial_epoch_time(&h[i], e + step);
+        }
+        done += 1 << 12;
+        el = cpu_s() - t0;
+    } while (el < min_s);
+    c->event_ns = 1e9 * el / (double)done;
+    free(h);
     workload_free(wl);
     if (sink == 42)
         fputc(' ', stderr);
-    return 1e9 * el / (double)done;
+    return 0;
 }
 
 /* ---- one engine measurement in a child --------------------------------- */
@@ -154,7 +206,7 @@ static const bench_sched scheds[] = {
 
 typedef struct {
     double wall;       /* seconds per run */
-    uint64_t events, trials;
+    uint64_t events, trials, jobs;
     long rss_kib, base_kib;
     int ok;
 } bench_out;
@@ -195,6 +247,7 @@ static void bench_child(const bench_sched *b, uint32_t trials, uint32_t workers,
             }
             o.events = res.sum.events;
             o.trials = res.sum.trials_started;
+            o.jobs = res.sum.jobs;
             run_result_free(&res);
             reps++;
             el = cpu_s() - t0;
@@ -318,10 +371,19 @@ int cli_bench(int argc, char **argv)
         if (pend[i] == workers)
             yard = bare[i];
     }
-    double wl_ns = workload_ns(0.3);
-    printf("  workload queries (metric + next epoch time) of %s:\n"
-           "                     %7.1f ns/event\n",
-           BENCH_WORKLOAD, wl_ns);
+    wl_cost wl[] = { { BENCH_WORKLOAD, 0, 0, 0 }, { "lenet-model", 0, 0, 0 }, { "lenet", 0, 0, 0 } };
+    printf("  workload queries, plain (metric + next epoch time, each deriving the trial)\n"
+           "  and through the per-trial handle the engine uses (fill + first epoch time\n"
+           "  per job; metric + next epoch time per event):\n"
+           "    %-26s %10s %10s %10s\n", "workload", "plain", "fill/job", "handle");
+    for (size_t i = 0; i < sizeof wl / sizeof *wl; i++) {
+        if (workload_cost(&wl[i], 0.2) < 0) {
+            cli_error("bench: workload %s failed to open", wl[i].spec);
+            return EXIT_FAIL;
+        }
+        printf("    %-26s %7.1f ns %7.1f ns %7.1f ns\n", wl[i].spec, wl[i].plain_ns, wl[i].fill_ns,
+               wl[i].event_ns);
+    }
     printf("\nEngine, traces off: %u workers, eta 3, r_min 1, r_max 81\n", workers);
     printf("  %-15s %8s %10s %9s %9s %7s %10s %7s %9s %8s\n", "scheduler", "trials", "events",
            "Mevent/s", "ns/event", "x bare", "engine ns", "x bare", "peak MiB", "B/trial");
@@ -335,6 +397,7 @@ int cli_bench(int argc, char **argv)
                 continue;
             }
             double ns = 1e9 * o.wall / (double)o.events;
+            double wl_ns = wl[0].event_ns + wl[0].fill_ns * (double)o.jobs / (double)o.events;
             printf("  %-15s %8llu %10llu %9.2f %9.1f %7.2f %10.1f %7.2f %9.1f %8.1f\n",
                    scheds[si].label, (unsigned long long)o.trials,
                    (unsigned long long)o.events, (double)o.events / o.wall / 1e6, ns, ns / yard,
@@ -344,7 +407,8 @@ int cli_bench(int argc, char **argv)
         }
     }
     printf("  x bare: over the bare loop at %u pending; engine ns: ns/event less the\n"
-           "  workload queries; B/trial: the run's peak RSS growth over its trials\n",
+           "  workload's share (handle + fill/job x jobs/events); B/trial: the run's peak\n"
+           "  RSS growth over its trials\n",
            workers);
     if (sweep) {
         double wall;

@@ -12,6 +12,10 @@
  * at or after D, a drop event at D, so no event ever has to be removed.
  * With no straggler effect active every duration is multiplied by exactly
  * 1.0 and nothing else changes: runs are bit for bit those of before.
+ *
+ * A worker keeps a query handle of its job's trial (workload.h's wl_trial),
+ * filled when the job starts: the trial's draws are made once per job, not
+ * once per epoch event, and the values are the plain queries' bit for bit.
  */
 #include "sim/engine.h"
 #include "sim/evq.h"
@@ -26,6 +30,7 @@
 
 typedef struct {
     sched_job job;
+    wl_trial h;         /* the job's trial: its per-epoch queries */
     uint32_t row;       /* job row index, or NONE */
     uint32_t epoch;     /* last epoch finished in this job */
     double start;       /* job start */
@@ -191,6 +196,7 @@ static int start_job(engine *e, uint32_t wi, const sched_job *job)
     if (rc < 0)
         return rc;
     w->job = *job;
+    workload_trial(e->wl, job->trial, &w->h);
     w->epoch = job->from;
     w->start = e->now;
     w->busy_now = 1;
@@ -215,15 +221,15 @@ static int start_job(engine *e, uint32_t wi, const sched_job *job)
     if (e->p->restart && job->from > 0) {
         /* retrain 1..from: costs time, reports nothing new */
         for (uint32_t ep = 1; ep <= job->from; ep++)
-            t += workload_epoch_time(e->wl, job->trial, ep) * w->scale;
+            t += wl_trial_epoch_time(&w->h, ep) * w->scale;
         s->epochs_replayed += job->from;
         first = 1;
     }
-    t += workload_epoch_time(e->wl, job->trial, job->from + 1) * w->scale;
+    t += wl_trial_epoch_time(&w->h, job->from + 1) * w->scale;
     double plan = t; /* the planned end: the same additions the events make */
     if (dropped || e->p->narrate)
         for (uint32_t ep = job->from + 2; ep <= job->to; ep++)
-            plan += workload_epoch_time(e->wl, job->trial, ep) * w->scale;
+            plan += wl_trial_epoch_time(&w->h, ep) * w->scale;
     if (dropped)
         w->drop_at = e->now + u * (plan - e->now);
     if (push_next(e, wi, t) < 0)
@@ -323,7 +329,7 @@ static int epoch_end(engine *e, uint32_t wi)
     worker *w = &e->w[wi];
     run_summary *s = &e->out->sum;
     uint32_t ep = ++w->epoch, trial = w->job.trial;
-    double m = workload_metric(e->wl, trial, ep);
+    double m = wl_trial_metric(&w->h, ep);
     sched_decision d = sched_report(e->core, trial, ep, m);
     if (d == SCHED_CONTINUE && ep >= w->job.to)
         d = ep >= e->r_max ? SCHED_FINISH : SCHED_PAUSE; /* a core must not run past its job */
@@ -358,7 +364,7 @@ static int epoch_end(engine *e, uint32_t wi)
         }
     }
     if (d == SCHED_CONTINUE)
-        return push_next(e, wi, e->now + workload_epoch_time(e->wl, trial, ep + 1) * w->scale);
+        return push_next(e, wi, e->now + wl_trial_epoch_time(&w->h, ep + 1) * w->scale);
     end_job(e, wi, e->now,
             d == SCHED_PAUSE ? OUT_PAUSED : d == SCHED_STOP ? OUT_STOPPED : OUT_COMPLETED);
     free_push(e, wi);

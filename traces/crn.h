@@ -21,6 +21,12 @@
  *
  * get() returns 32 bits (max 2^32 - 1) so the type is also correct where
  * unsigned long has 32 bits; get_double() uses the top 53 bits.
+ *
+ * The key hash absorbs seed, k, e and stream in that order, so the first
+ * two can be hashed once per trial (crn_key_trial) and each epoch's key
+ * finished from it (crn_key_at) in two mixes instead of four: a per-trial
+ * handle (workload.h's wl_trial) keeps the prefix.  crn_key(s, k, e, t) ==
+ * crn_key_at(crn_key_trial(s, k), e, t) exactly; both are inline.
  */
 #ifndef SHSIM_TRACES_CRN_H
 #define SHSIM_TRACES_CRN_H
@@ -37,9 +43,39 @@ typedef struct {
  * seed as the key). */
 extern const gsl_rng_type *const crn_splitmix64;
 
+#define CRN_GAMMA UINT64_C(0x9e3779b97f4a7c15)
+
+/* SplitMix64's output function (Stafford's "Mix13" variant), bijective. */
+static inline uint64_t crn_mix(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+
+/* The hash of (seed, k): the first half of crn_key().  Each word goes
+ * through the bijective mix with its own offset, so that a permutation of
+ * (seed, k, e, stream) hashes apart and neighbouring counters (k, k+1) give
+ * unrelated keys. */
+static inline uint64_t crn_key_trial(uint64_t seed, uint64_t k)
+{
+    uint64_t h = crn_mix(seed + CRN_GAMMA);
+    return crn_mix(h ^ (k + UINT64_C(0x632be59bd9b4e019)));
+}
+
+/* Finish a key from crn_key_trial()'s prefix. */
+static inline uint64_t crn_key_at(uint64_t prefix, uint64_t e, uint64_t stream)
+{
+    uint64_t h = crn_mix(prefix ^ (e + UINT64_C(0x85157af5ae3d1b3d)));
+    return crn_mix(h ^ (stream + UINT64_C(0xd6e8feb86659fd93)));
+}
+
 /* The key of one random stream.  stream separates independent uses of the
  * same (seed, k, e), e.g. epoch time and error curve. */
-uint64_t crn_key(uint64_t seed, uint64_t k, uint64_t e, uint64_t stream);
+static inline uint64_t crn_key(uint64_t seed, uint64_t k, uint64_t e, uint64_t stream)
+{
+    return crn_key_at(crn_key_trial(seed, k), e, stream);
+}
 
 /* Point r at s and position the generator at key; r is ready for gsl_ran_*.
  * Neither is allocated: r and s usually live on the caller's stack. */

@@ -61,6 +61,20 @@ static double fig_metric(const void *state, uint32_t k, uint32_t e)
     return fig_error[e - 1][k];
 }
 
+static double fig_trial_metric(const wl_trial *h, uint32_t e)
+{
+    return fig_error[e - 1][h->k];
+}
+
+/* Every epoch takes fig_seconds[k]; the errors are a column of fig_error,
+ * not a row, so the metric goes through a function. */
+static void fig_trial(const void *state, uint32_t k, wl_trial *h)
+{
+    (void)state;
+    h->c[0] = fig_seconds[k];
+    h->metric_fn = fig_trial_metric;
+}
+
 static void fig_config(const void *state, uint32_t k, char *buf, size_t n)
 {
     (void)state;
@@ -73,5 +87,6 @@ const wl_type wl_figure_type = {
     .free = fig_free,
     .epoch_time = fig_epoch_time,
     .metric = fig_metric,
+    .trial = fig_trial,
     .config = fig_config,
 };

@@ -30,6 +30,11 @@ typedef struct wl_type {
     void (*free)(void *state);
     double (*epoch_time)(const void *state, uint32_t k, uint32_t e);
     double (*metric)(const void *state, uint32_t k, uint32_t e);
+    /* Fill h for trial k: workload.c has set h->state, k, epochs, and time,
+     * metric, time_fn and metric_fn to NULL; the type sets what it needs,
+     * so that h's queries equal epoch_time() and metric() bit for bit (those
+     * stay the slow, obvious reference the tests compare against). */
+    void (*trial)(const void *state, uint32_t k, wl_trial *h);
     void (*config)(const void *state, uint32_t k, char *buf, size_t n);
 } wl_type;
 

@@ -67,6 +67,11 @@ static double lenet_metric(const void *state, uint32_t k, uint32_t e)
     return wl_table_type.metric(state, k, e);
 }
 
+static void lenet_trial(const void *state, uint32_t k, wl_trial *h)
+{
+    wl_table_type.trial(state, k, h);
+}
+
 static void lenet_config(const void *state, uint32_t k, char *buf, size_t n)
 {
     wl_table_type.config(state, k, buf, n);
@@ -78,6 +83,7 @@ const wl_type wl_lenet_type = {
     .free = lenet_free,
     .epoch_time = lenet_epoch_time,
     .metric = lenet_metric,
+    .trial = lenet_trial,
     .config = lenet_config,
 };
 
@@ -87,5 +93,6 @@ const wl_type wl_lenet_cpu31_type = {
     .free = lenet_free,
     .epoch_time = lenet_epoch_time,
     .metric = lenet_metric,
+    .trial = lenet_trial,
     .config = lenet_config,
 };

@@ -15,8 +15,10 @@
  * do (a refit moves values, never which draw feeds them).  Trial 0 has the
  * book's first configuration (lr 0.1, batch 128) but its own noise.
  *
- * A query redraws the trial (a handful of variates, no allocation) rather
- * than caching it: the state stays read-only, so threads may share it.
+ * A plain query redraws the trial (a handful of variates, no allocation)
+ * rather than caching it: the state stays read-only, so threads may share
+ * it.  A handle (workload_trial) draws the trial once and keeps its time
+ * scale, curve and hash prefix; its queries draw only the epoch's variate.
  */
 #include <errno.h>
 #include <math.h>
@@ -68,7 +70,8 @@ void model_theta_curve(const model_params *m, const double theta[MODEL_NPAR], do
     *rate = exp(theta[MODEL_RATE]);
 }
 
-void model_trial_draw(const model_params *m, uint64_t seed, uint32_t k, model_trial *t)
+/* Trial k, whose hash prefix crn_key_trial(seed, k) is key. */
+static void model_trial_draw_at(const model_params *m, uint64_t key, uint32_t k, model_trial *t)
 {
     gsl_rng r;
     crn_state s;
@@ -80,12 +83,12 @@ void model_trial_draw(const model_params *m, uint64_t seed, uint32_t k, model_tr
         t->lr = m->lr_first;
         t->batch = m->batch_first;
     } else {
-        crn_rng_init(&r, &s, crn_key(seed, k, 0, MODEL_STREAM_CONFIG));
+        crn_rng_init(&r, &s, crn_key_at(key, 0, MODEL_STREAM_CONFIG));
         t->lr = exp(log(m->lr_min) + gsl_rng_uniform(&r) * (log(m->lr_max) - log(m->lr_min)));
         t->batch = m->batch_min + (uint32_t)gsl_rng_uniform_int(&r, (unsigned long)(m->batch_max - m->batch_min) + 1);
     }
 
-    crn_rng_init(&r, &s, crn_key(seed, k, 0, MODEL_STREAM_CURVE));
+    crn_rng_init(&r, &s, crn_key_at(key, 0, MODEL_STREAM_CURVE));
     for (int j = 0; j < MODEL_NPAR; j++)
         z[j] = gsl_ran_ugaussian(&r);
     /* correlated residuals: e = L z with L L' = R (3x3 Cholesky, closed
@@ -108,30 +111,55 @@ void model_trial_draw(const model_params *m, uint64_t seed, uint32_t k, model_tr
     }
     model_theta_curve(m, theta, &t->delay, &t->asym, &t->rate);
 
-    crn_rng_init(&r, &s, crn_key(seed, k, 0, MODEL_STREAM_TIME));
+    crn_rng_init(&r, &s, crn_key_at(key, 0, MODEL_STREAM_TIME));
     t->time_factor = gsl_ran_lognormal(&r, -m->time_sigma_trial * m->time_sigma_trial / 2, m->time_sigma_trial);
 }
 
-double model_epoch_time(const model_params *m, uint64_t seed, const model_trial *t, uint32_t k, uint32_t e)
+void model_trial_draw(const model_params *m, uint64_t seed, uint32_t k, model_trial *t)
+{
+    model_trial_draw_at(m, crn_key_trial(seed, k), k, t);
+}
+
+/* The trial's seconds per epoch before the epoch's factor. */
+static double model_time_scale(const model_params *m, const model_trial *t)
+{
+    return (m->time_base + m->time_per_batch / t->batch) * t->time_factor;
+}
+
+/* Epoch e's seconds, its factor drawn from key (the epoch's time stream). */
+static double model_time_at(const model_params *m, double scale, uint32_t e, uint64_t key)
 {
     gsl_rng r;
     crn_state s;
     double f;
 
-    crn_rng_init(&r, &s, crn_key(seed, k, e, MODEL_STREAM_TIME));
+    crn_rng_init(&r, &s, key);
     f = gsl_ran_lognormal(&r, -m->time_sigma_epoch * m->time_sigma_epoch / 2, m->time_sigma_epoch);
-    return (m->time_base + m->time_per_batch / t->batch) * t->time_factor * f + (e == 1 ? m->time_startup : 0);
+    return scale * f + (e == 1 ? m->time_startup : 0);
 }
 
-double model_error(const model_params *m, uint64_t seed, const model_trial *t, uint32_t k, uint32_t e)
+/* Epoch e's error on the curve (delay, asym, rate), its noise drawn from
+ * key (the epoch's noise stream). */
+static double model_error_at(const model_params *m, double delay, double asym, double rate, uint32_t e,
+                             uint64_t key)
 {
     gsl_rng r;
     crn_state s;
     double q, mu;
 
-    mu = model_curve(m, t->delay, t->asym, t->rate, e, &q);
-    crn_rng_init(&r, &s, crn_key(seed, k, e, MODEL_STREAM_NOISE));
+    mu = model_curve(m, delay, asym, rate, e, &q);
+    crn_rng_init(&r, &s, key);
     return clampd(mu + (m->noise_chance * (1 - q) + m->noise * q * mu) * gsl_ran_ugaussian(&r), 0, 1);
+}
+
+double model_epoch_time(const model_params *m, uint64_t seed, const model_trial *t, uint32_t k, uint32_t e)
+{
+    return model_time_at(m, model_time_scale(m, t), e, crn_key(seed, k, e, MODEL_STREAM_TIME));
+}
+
+double model_error(const model_params *m, uint64_t seed, const model_trial *t, uint32_t k, uint32_t e)
+{
+    return model_error_at(m, t->delay, t->asym, t->rate, e, crn_key(seed, k, e, MODEL_STREAM_NOISE));
 }
 
 int model_data_generate(model_data *d, const model_params *m, uint64_t seed, uint32_t trials)
@@ -211,6 +239,36 @@ static double wlm_metric(const void *state, uint32_t k, uint32_t e)
     return model_error(&st->m, st->seed, &t, k, e);
 }
 
+/* The handle: key the hash of (seed, k), c[0] the seconds per epoch before
+ * the epoch's factor, c[1..3] the curve's d, a, tau.  A query costs that
+ * epoch's draw (and, for the metric, the curve at e), not the trial's. */
+static double wlm_trial_epoch_time(const wl_trial *h, uint32_t e)
+{
+    const wlm_state *st = h->state;
+    return model_time_at(&st->m, h->c[0], e, crn_key_at(h->key, e, MODEL_STREAM_TIME));
+}
+
+static double wlm_trial_metric(const wl_trial *h, uint32_t e)
+{
+    const wlm_state *st = h->state;
+    return model_error_at(&st->m, h->c[1], h->c[2], h->c[3], e, crn_key_at(h->key, e, MODEL_STREAM_NOISE));
+}
+
+static void wlm_trial(const void *state, uint32_t k, wl_trial *h)
+{
+    const wlm_state *st = state;
+    model_trial t;
+
+    h->key = crn_key_trial(st->seed, k);
+    model_trial_draw_at(&st->m, h->key, k, &t);
+    h->c[0] = model_time_scale(&st->m, &t);
+    h->c[1] = t.delay;
+    h->c[2] = t.asym;
+    h->c[3] = t.rate;
+    h->time_fn = wlm_trial_epoch_time;
+    h->metric_fn = wlm_trial_metric;
+}
+
 static void wlm_config(const void *state, uint32_t k, char *buf, size_t n)
 {
     const wlm_state *st = state;
@@ -226,5 +284,6 @@ const wl_type wl_model_type = {
     .free = wlm_free,
     .epoch_time = wlm_epoch_time,
     .metric = wlm_metric,
+    .trial = wlm_trial,
     .config = wlm_config,
 };

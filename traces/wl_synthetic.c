@@ -21,8 +21,10 @@
  *
  * Invariant: every value is a pure function of (seed, k, e) through crn.h,
  * with separate streams for time, curve and noise; the state is read-only
- * after open, so queries are order-free and thread-safe.  A query costs one
- * key hash and a few variates, no allocation.
+ * after open, so queries are order-free and thread-safe.  A plain query
+ * costs a key hash and a few variates, no allocation; a handle
+ * (workload_trial) draws the trial's seconds and curve once, and then a
+ * metric query is half a key hash, one normal and one exp().
  *
  * The model is unbounded in trials (WL_UNBOUNDED) and reports SYN_EPOCHS
  * epochs per trial: a cap, not a property of the model, big enough for any
@@ -176,13 +178,14 @@ static void syn_free(void *state)
     free(state);
 }
 
-static double syn_seconds(const syn_state *st, uint32_t k)
+/* Seconds per epoch of the trial whose time stream starts at key. */
+static double syn_seconds(const syn_state *st, uint64_t key)
 {
     gsl_rng r;
     crn_state s;
     double t;
 
-    crn_rng_init(&r, &s, crn_key(st->seed, k, 0, SYN_STREAM_TIME));
+    crn_rng_init(&r, &s, key);
     switch (st->dist) {
     case SYN_NORMAL:
         if (st->spread == 0)
@@ -201,42 +204,73 @@ static double syn_seconds(const syn_state *st, uint32_t k)
     }
 }
 
-/* The trial's curve parameters: asymptote a and time constant tau. */
-static void syn_curve(const syn_state *st, uint32_t k, double *a, double *tau)
+/* The trial's curve parameters, asymptote a and time constant tau, from
+ * its curve stream's key. */
+static void syn_curve(uint64_t key, double *a, double *tau)
 {
     gsl_rng r;
     crn_state s;
 
-    crn_rng_init(&r, &s, crn_key(st->seed, k, 0, SYN_STREAM_CURVE));
+    crn_rng_init(&r, &s, key);
     *a = 0.1 + 0.3 * gsl_rng_uniform(&r);
     *tau = gsl_ran_lognormal(&r, M_LN2, 0.5);
 }
 
+/* The error after epoch e of the curve (a, tau), with the noise drawn from
+ * key (the epoch's noise stream). */
+static double syn_error(double a, double tau, uint32_t e, uint64_t key)
+{
+    gsl_rng r;
+    crn_state s;
+    double v;
+
+    crn_rng_init(&r, &s, key);
+    v = a + (0.9 - a) * exp(-(double)e / tau) + gsl_ran_gaussian(&r, 0.01);
+    return v < 0 ? 0 : v > 1 ? 1 : v;
+}
+
+/* The plain queries derive the trial from scratch: the reference the
+ * handle's queries are tested against. */
 static double syn_epoch_time(const void *state, uint32_t k, uint32_t e)
 {
+    const syn_state *st = state;
+
     (void)e; /* drawn once per trial: every epoch takes the same time */
-    return syn_seconds(state, k);
+    return syn_seconds(st, crn_key(st->seed, k, 0, SYN_STREAM_TIME));
 }
 
 static double syn_metric(const void *state, uint32_t k, uint32_t e)
 {
     const syn_state *st = state;
-    gsl_rng r;
-    crn_state s;
-    double a, tau, v;
+    double a, tau;
 
-    syn_curve(st, k, &a, &tau);
-    crn_rng_init(&r, &s, crn_key(st->seed, k, e, SYN_STREAM_NOISE));
-    v = a + (0.9 - a) * exp(-(double)e / tau) + gsl_ran_gaussian(&r, 0.01);
-    return v < 0 ? 0 : v > 1 ? 1 : v;
+    syn_curve(crn_key(st->seed, k, 0, SYN_STREAM_CURVE), &a, &tau);
+    return syn_error(a, tau, e, crn_key(st->seed, k, e, SYN_STREAM_NOISE));
+}
+
+/* The handle: c[0] seconds per epoch, c[1] a, c[2] tau, key the hash of
+ * (seed, k); a metric query costs the epoch's noise draw and one exp(). */
+static double syn_trial_metric(const wl_trial *h, uint32_t e)
+{
+    return syn_error(h->c[1], h->c[2], e, crn_key_at(h->key, e, SYN_STREAM_NOISE));
+}
+
+static void syn_trial(const void *state, uint32_t k, wl_trial *h)
+{
+    const syn_state *st = state;
+
+    h->key = crn_key_trial(st->seed, k);
+    h->c[0] = syn_seconds(st, crn_key_at(h->key, 0, SYN_STREAM_TIME));
+    syn_curve(crn_key_at(h->key, 0, SYN_STREAM_CURVE), &h->c[1], &h->c[2]);
+    h->metric_fn = syn_trial_metric;
 }
 
 static void syn_config(const void *state, uint32_t k, char *buf, size_t n)
 {
-    double a, tau;
+    wl_trial h;
 
-    syn_curve(state, k, &a, &tau);
-    snprintf(buf, n, "%.6g,%.6g,%.6g", syn_seconds(state, k), a, tau);
+    syn_trial(state, k, &h);
+    snprintf(buf, n, "%.6g,%.6g,%.6g", h.c[0], h.c[1], h.c[2]);
 }
 
 const wl_type wl_synthetic_type = {
@@ -245,5 +279,6 @@ const wl_type wl_synthetic_type = {
     .free = syn_free,
     .epoch_time = syn_epoch_time,
     .metric = syn_metric,
+    .trial = syn_trial,
     .config = syn_config,
 };

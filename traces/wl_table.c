@@ -517,6 +517,14 @@ static double tbl_metric(const void *state, uint32_t k, uint32_t e)
     return st->metric[(size_t)k * st->epochs + e - 1];
 }
 
+/* The handle points at trial k's rows: a query is one load. */
+static void tbl_trial(const void *state, uint32_t k, wl_trial *h)
+{
+    const tbl_state *st = state;
+    h->time = st->time + (size_t)k * st->epochs;
+    h->metric = st->metric + (size_t)k * st->epochs;
+}
+
 static void tbl_config(const void *state, uint32_t k, char *buf, size_t n)
 {
     const tbl_state *st = state;
@@ -529,5 +537,6 @@ const wl_type wl_table_type = {
     .free = tbl_free,
     .epoch_time = tbl_epoch_time,
     .metric = tbl_metric,
+    .trial = tbl_trial,
     .config = tbl_config,
 };

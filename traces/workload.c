@@ -181,6 +181,27 @@ double workload_metric(const workload *w, uint32_t k, uint32_t e)
     return w->type->metric(w->state, k, e);
 }
 
+void workload_trial(const workload *w, uint32_t k, wl_trial *h)
+{
+    WL_REQUIRE(k < w->trials);
+    h->time = NULL;
+    h->metric = NULL;
+    h->time_fn = NULL;
+    h->metric_fn = NULL;
+    h->state = w->state;
+    h->key = 0;
+    h->k = k;
+    h->epochs = w->epochs;
+    w->type->trial(w->state, k, h);
+}
+
+void wl_trial_bad_epoch(const wl_trial *h, uint32_t e)
+{
+    (void)h;
+    (void)e;
+    abort();
+}
+
 const char *workload_config_header(const workload *w)
 {
     return w->config_header;

@@ -12,6 +12,15 @@
  * numbers, so every scheduler sees the same trials.  A recorded table is
  * finite (workload_trials() rows); a model is unbounded (WL_UNBOUNDED).
  *
+ * The per-epoch queries re-derive trial k each time (its seconds per epoch,
+ * its curve).  A caller asking about many epochs of one trial -- the engine,
+ * per job -- fills a wl_trial handle once with workload_trial() and asks it:
+ *   wl_trial_epoch_time(h, e), wl_trial_metric(h, e)
+ * give exactly (bit for bit) workload_epoch_time(w, k, e) and
+ * workload_metric(w, k, e).  Filling costs about one plain query of a model
+ * (O(1), no allocation); then a table's query is an array load and a
+ * model's is that epoch's own draws only.
+ *
  * Specs understood by workload_open():
  *   lenet                  recorded LeNet runs (d2l random search, V100):
  *                          traces/data/lenet_rs.csv, compiled in
@@ -57,6 +66,52 @@ uint32_t workload_trials(const workload *w);   /* WL_UNBOUNDED for a model */
 uint32_t workload_epochs(const workload *w);   /* epochs known per trial */
 double workload_epoch_time(const workload *w, uint32_t k, uint32_t e);
 double workload_metric(const workload *w, uint32_t k, uint32_t e);
+
+/*
+ * A per-trial query handle: a small value (no allocation, nothing to free)
+ * holding what trial k's queries share -- pointers into a table's rows, or a
+ * model's per-trial draws and hash prefix.  The fields are private to
+ * traces/.  It points into w's state, so it is valid while w is open; it is
+ * read-only once filled, so copies and threads may query it freely.
+ */
+typedef struct wl_trial wl_trial;
+struct wl_trial {
+    const double *time;   /* set: epoch e takes time[e - 1] seconds */
+    const double *metric; /* set: epoch e's metric is metric[e - 1] */
+    /* used when time (metric) is NULL; time_fn NULL too: every epoch takes
+     * c[0] seconds */
+    double (*time_fn)(const wl_trial *h, uint32_t e);
+    double (*metric_fn)(const wl_trial *h, uint32_t e);
+    const void *state; /* the workload type's state */
+    uint64_t key;      /* the trial's counter-hash prefix (models) */
+    double c[4];       /* the trial's derived parameters (models) */
+    uint32_t k, epochs;
+};
+
+/* Fill h for trial k (k < workload_trials(w), checked: abort otherwise). */
+void workload_trial(const workload *w, uint32_t k, wl_trial *h);
+/* An epoch outside 1..epochs: aborts (an API precondition, as for the plain
+ * queries). */
+_Noreturn void wl_trial_bad_epoch(const wl_trial *h, uint32_t e);
+
+static inline double wl_trial_epoch_time(const wl_trial *h, uint32_t e)
+{
+    if (e - 1 >= h->epochs) /* also e == 0 */
+        wl_trial_bad_epoch(h, e);
+    if (h->time != NULL)
+        return h->time[e - 1];
+    return h->time_fn != NULL ? h->time_fn(h, e) : h->c[0];
+}
+
+static inline double wl_trial_metric(const wl_trial *h, uint32_t e)
+{
+    if (e - 1 >= h->epochs)
+        wl_trial_bad_epoch(h, e);
+    if (h->metric != NULL)
+        return h->metric[e - 1];
+    return h->metric_fn(h, e);
+}
+
 /* Column names of the hyperparameters, comma separated ("" when none). */
 const char *workload_config_header(const workload *w);
 /* Trial k's hyperparameters as CSV fields (quoted where needed). */
