@@ -2,7 +2,7 @@
  * tests/test_workload.c -- cmocka tests of traces/: the figure model's known
  * values, the table reader (a good file and one file per validation error),
  * the synthetic model's common random numbers, and the counter-based
- * generator.
+ * generator (its key hash pinned, its inline draws equal to GSL's).
  *
  * Needs no external files: every table is written by the test into a
  * mkdtemp() directory under /tmp, read back and removed.  Binary fractions
@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
 #include "traces/crn.h"
@@ -684,6 +685,64 @@ static void test_crn_gsl_alloc_and_keys(void **state)
     assert_true(crn_key(0, 0, 0, 0) != crn_key(0, 1, 0, 0));
 }
 
+/* The key hash's values, pinned (every seeded result depends on them), and
+ * its split into a per-trial prefix and a per-epoch end. */
+static void test_crn_key_known_values_and_split(void **state)
+{
+    (void)state;
+    assert_true(crn_key(1, 2, 3, 4) == UINT64_C(12935136426019565823));
+    assert_true(crn_key(0, 0, 0, 0) == UINT64_C(6297309135099018088));
+    assert_true(crn_key(UINT64_MAX, 4000000000u, 81, 0x104) == UINT64_C(11256072217780561334));
+    for (uint64_t k = 0; k < 1000; k++)
+        for (uint64_t e = 0; e < 20; e += 3)
+            assert_true(crn_key(7, k * 7919, e, 3) == crn_key_at(crn_key_trial(7, k * 7919), e, 3));
+}
+
+/* The same bits (0 and -0 differ). */
+static int same_bits(double a, double b)
+{
+    return memcmp(&a, &b, sizeof a) == 0;
+}
+
+/* crn.h's inline draws are GSL's, bit for bit, and use up the same outputs:
+ * on many keys (the polar method's rejections included), for several
+ * parameters.  Fails if a GSL release changes these algorithms. */
+static void test_crn_draws_match_gsl(void **state)
+{
+    static const double sigma[] = {1.0, 0.01, 0.5, 3.25};
+    static const double zeta[] = {0.0, 0.6931471805599453, -0.125, 5.0};
+
+    (void)state;
+    for (uint64_t i = 0; i < 200000; i++) {
+        uint64_t key = crn_key(i % 7, i, i % 11, 9);
+        size_t j = i % 4;
+        gsl_rng r;
+        crn_state g, c = {key};
+
+        crn_rng_init(&r, &g, key);
+        assert_true(same_bits(crn_uniform(&c), gsl_rng_uniform(&r)));
+        assert_true(same_bits(crn_uniform_pos(&c), gsl_rng_uniform_pos(&r)));
+        assert_true(same_bits(crn_gaussian(&c, sigma[j]), gsl_ran_gaussian(&r, sigma[j])));
+        assert_true(same_bits(crn_gaussian(&c, 1.0), gsl_ran_ugaussian(&r)));
+        assert_true(same_bits(crn_lognormal(&c, zeta[j], sigma[j]), gsl_ran_lognormal(&r, zeta[j], sigma[j])));
+        assert_true(c.x == g.x);
+    }
+    /* uniform_pos skips an exact 0: the key whose first output is 0 */
+    {
+        gsl_rng r;
+        crn_state g, c = {0};
+        uint64_t key = 0;
+        /* mix is a bijection with mix(0) = 0, so x = -gamma outputs 0 first */
+        key -= UINT64_C(0x9e3779b97f4a7c15);
+        c.x = key;
+        crn_rng_init(&r, &g, key);
+        assert_true(crn_uniform(&c) == 0);
+        c.x = key;
+        assert_true(same_bits(crn_uniform_pos(&c), gsl_rng_uniform_pos(&r)));
+        assert_true(c.x == g.x && c.x == key + 2 * UINT64_C(0x9e3779b97f4a7c15));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -726,6 +785,8 @@ int main(void)
         cmocka_unit_test(test_synthetic_bad_specs),
         cmocka_unit_test(test_crn_splitmix64_known_values),
         cmocka_unit_test(test_crn_gsl_alloc_and_keys),
+        cmocka_unit_test(test_crn_key_known_values_and_split),
+        cmocka_unit_test(test_crn_draws_match_gsl),
     };
     return cmocka_run_group_tests_name("workload", tests, group_setup, group_teardown);
 }

@@ -1,20 +1,14 @@
 /*
- * traces/crn.c -- the counter-based generator of crn.h: SplitMix64 as a
- * gsl_rng_type, and the key hash.
+ * traces/crn.c -- the counter-based generator of crn.h as a gsl_rng_type
+ * (the key hash and the inline draws are in crn.h).
  *
  * Invariant: a crn_state is one 64-bit counter and nothing else, so
  * positioning a generator is a store, and a gsl_rng built on the stack by
- * crn_rng_init() needs no free.  The key hash is inline in crn.h.
+ * crn_rng_init() needs no free.
  */
 #include <stdint.h>
 
 #include "traces/crn.h"
-
-uint64_t crn_next(crn_state *s)
-{
-    s->x += CRN_GAMMA;
-    return crn_mix(s->x);
-}
 
 static void crn_set(void *state, unsigned long int seed)
 {
@@ -28,8 +22,7 @@ static unsigned long int crn_get(void *state)
 
 static double crn_get_double(void *state)
 {
-    /* 53 random bits scaled into [0, 1): every value exact, 0 possible. */
-    return (double)(crn_next(state) >> 11) * 0x1.0p-53;
+    return crn_uniform(state);
 }
 
 static const gsl_rng_type crn_splitmix64_type = {

@@ -27,10 +27,20 @@
  * finished from it (crn_key_at) in two mixes instead of four: a per-trial
  * handle (workload.h's wl_trial) keeps the prefix.  crn_key(s, k, e, t) ==
  * crn_key_at(crn_key_trial(s, k), e, t) exactly; both are inline.
+ *
+ * The hot draws (per epoch, per trial) skip gsl_rng: crn_uniform,
+ * crn_gaussian and crn_lognormal are GSL 2.x's gsl_rng_uniform,
+ * gsl_ran_gaussian and gsl_ran_lognormal (the polar Box-Muller method)
+ * restated on a crn_state, inline, so a draw makes no call through
+ * gsl_rng's function pointers (that cost about a quarter of a synthetic
+ * event).  They give GSL's values bit for bit -- tests/test_workload.c
+ * compares them on many keys, and fails should a GSL release change its
+ * algorithms -- so which one a workload calls changes no result.
  */
 #ifndef SHSIM_TRACES_CRN_H
 #define SHSIM_TRACES_CRN_H
 
+#include <math.h>
 #include <stdint.h>
 
 #include <gsl/gsl_rng.h>
@@ -82,6 +92,53 @@ static inline uint64_t crn_key(uint64_t seed, uint64_t k, uint64_t e, uint64_t s
 void crn_rng_init(gsl_rng *r, crn_state *s, uint64_t key);
 
 /* The raw 64-bit output, advancing s (the reference SplitMix64 step). */
-uint64_t crn_next(crn_state *s);
+static inline uint64_t crn_next(crn_state *s)
+{
+    s->x += CRN_GAMMA;
+    return crn_mix(s->x);
+}
+
+/* gsl_rng_uniform: the top 53 bits scaled into [0, 1), every value exact,
+ * 0 possible (the type's get_double). */
+static inline double crn_uniform(crn_state *s)
+{
+    return (double)(crn_next(s) >> 11) * 0x1.0p-53;
+}
+
+/* gsl_rng_uniform_pos: (0, 1). */
+static inline double crn_uniform_pos(crn_state *s)
+{
+    double x;
+    do
+        x = crn_uniform(s);
+    while (x == 0);
+    return x;
+}
+
+/* gsl_ran_gaussian(r, sigma) (gsl_ran_ugaussian: sigma 1): N(0, sigma^2)
+ * by the polar method, Knuth vol. 2, 3rd ed., p. 122. */
+static inline double crn_gaussian(crn_state *s, double sigma)
+{
+    double x, y, r2;
+    do {
+        x = -1 + 2 * crn_uniform_pos(s);
+        y = -1 + 2 * crn_uniform_pos(s);
+        r2 = x * x + y * y;
+    } while (r2 > 1.0 || r2 == 0);
+    return sigma * y * sqrt(-2.0 * log(r2) / r2);
+}
+
+/* gsl_ran_lognormal(r, zeta, sigma): exp(N(zeta, sigma^2)), the polar method
+ * on gsl_rng_uniform, the first coordinate. */
+static inline double crn_lognormal(crn_state *s, double zeta, double sigma)
+{
+    double u, v, r2;
+    do {
+        u = -1 + 2 * crn_uniform(s);
+        v = -1 + 2 * crn_uniform(s);
+        r2 = u * u + v * v;
+    } while (r2 > 1.0 || r2 == 0);
+    return exp(sigma * (u * sqrt(-2.0 * log(r2) / r2)) + zeta);
+}
 
 #endif

@@ -10,6 +10,8 @@
  *   CURVE  (e = 0)  three standard normals -> the curve parameters;
  *   TIME   (e = 0)  the per-trial time factor; (e >= 1) the epoch's factor;
  *   NOISE  (e >= 1) the epoch's error noise.
+ * (The normals and lognormals are crn.h's inline copies of GSL's: GSL's
+ * values, without the calls through gsl_rng.)
  * So trial k is the same whatever asked for it and in whatever order, and
  * trial k of seed s does not change when the parameters of another stream
  * do (a refit moves values, never which draw feeds them).  Trial 0 has the
@@ -26,7 +28,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
 #include "traces/crn.h"
@@ -70,35 +71,50 @@ void model_theta_curve(const model_params *m, const double theta[MODEL_NPAR], do
     *rate = exp(theta[MODEL_RATE]);
 }
 
+/* What every trial's draw computes from the parameters alone: worked out
+ * once per workload (the same operations, so the same bits). */
+typedef struct {
+    double log_lr_min, log_lr_span; /* ln lr_min, ln lr_max - ln lr_min */
+    double l22, l32, l33;           /* the Cholesky factor of R */
+} model_consts;
+
+static void model_consts_init(const model_params *m, model_consts *c)
+{
+    const double *rho = m->rho;
+
+    c->log_lr_min = log(m->lr_min);
+    c->log_lr_span = log(m->lr_max) - log(m->lr_min);
+    /* correlated residuals: e = L z with L L' = R (3x3 Cholesky, closed
+     * form; model_params_check() made sure R is positive definite) */
+    c->l22 = sqrt(1 - rho[MODEL_RHO_DA] * rho[MODEL_RHO_DA]);
+    c->l32 = (rho[MODEL_RHO_AR] - rho[MODEL_RHO_DA] * rho[MODEL_RHO_DR]) / c->l22;
+    c->l33 = sqrt(fmax(0, 1 - rho[MODEL_RHO_DR] * rho[MODEL_RHO_DR] - c->l32 * c->l32));
+}
+
 /* Trial k, whose hash prefix crn_key_trial(seed, k) is key. */
-static void model_trial_draw_at(const model_params *m, uint64_t key, uint32_t k, model_trial *t)
+static void model_trial_draw_at(const model_params *m, const model_consts *c, uint64_t key, uint32_t k,
+                                model_trial *t)
 {
     gsl_rng r;
     crn_state s;
     double x[MODEL_NX], z[MODEL_NPAR], e[MODEL_NPAR], theta[MODEL_NPAR];
     const double *rho = m->rho;
-    double l22, l32, l33;
 
     if (k == 0) {
         t->lr = m->lr_first;
         t->batch = m->batch_first;
     } else {
         crn_rng_init(&r, &s, crn_key_at(key, 0, MODEL_STREAM_CONFIG));
-        t->lr = exp(log(m->lr_min) + gsl_rng_uniform(&r) * (log(m->lr_max) - log(m->lr_min)));
+        t->lr = exp(c->log_lr_min + gsl_rng_uniform(&r) * c->log_lr_span);
         t->batch = m->batch_min + (uint32_t)gsl_rng_uniform_int(&r, (unsigned long)(m->batch_max - m->batch_min) + 1);
     }
 
-    crn_rng_init(&r, &s, crn_key_at(key, 0, MODEL_STREAM_CURVE));
+    s.x = crn_key_at(key, 0, MODEL_STREAM_CURVE);
     for (int j = 0; j < MODEL_NPAR; j++)
-        z[j] = gsl_ran_ugaussian(&r);
-    /* correlated residuals: e = L z with L L' = R (3x3 Cholesky, closed
-     * form; model_params_check() made sure R is positive definite) */
-    l22 = sqrt(1 - rho[MODEL_RHO_DA] * rho[MODEL_RHO_DA]);
-    l32 = (rho[MODEL_RHO_AR] - rho[MODEL_RHO_DA] * rho[MODEL_RHO_DR]) / l22;
-    l33 = sqrt(fmax(0, 1 - rho[MODEL_RHO_DR] * rho[MODEL_RHO_DR] - l32 * l32));
+        z[j] = crn_gaussian(&s, 1.0); /* gsl_ran_ugaussian */
     e[0] = z[0];
-    e[1] = rho[MODEL_RHO_DA] * z[0] + l22 * z[1];
-    e[2] = rho[MODEL_RHO_DR] * z[0] + l32 * z[1] + l33 * z[2];
+    e[1] = rho[MODEL_RHO_DA] * z[0] + c->l22 * z[1];
+    e[2] = rho[MODEL_RHO_DR] * z[0] + c->l32 * z[1] + c->l33 * z[2];
 
     x[MODEL_X_ONE] = 1;
     x[MODEL_X_LR] = log(t->lr / m->lr_first);
@@ -111,13 +127,16 @@ static void model_trial_draw_at(const model_params *m, uint64_t key, uint32_t k,
     }
     model_theta_curve(m, theta, &t->delay, &t->asym, &t->rate);
 
-    crn_rng_init(&r, &s, crn_key_at(key, 0, MODEL_STREAM_TIME));
-    t->time_factor = gsl_ran_lognormal(&r, -m->time_sigma_trial * m->time_sigma_trial / 2, m->time_sigma_trial);
+    s.x = crn_key_at(key, 0, MODEL_STREAM_TIME);
+    t->time_factor = crn_lognormal(&s, -m->time_sigma_trial * m->time_sigma_trial / 2, m->time_sigma_trial);
 }
 
 void model_trial_draw(const model_params *m, uint64_t seed, uint32_t k, model_trial *t)
 {
-    model_trial_draw_at(m, crn_key_trial(seed, k), k, t);
+    model_consts c;
+
+    model_consts_init(m, &c);
+    model_trial_draw_at(m, &c, crn_key_trial(seed, k), k, t);
 }
 
 /* The trial's seconds per epoch before the epoch's factor. */
@@ -129,12 +148,10 @@ static double model_time_scale(const model_params *m, const model_trial *t)
 /* Epoch e's seconds, its factor drawn from key (the epoch's time stream). */
 static double model_time_at(const model_params *m, double scale, uint32_t e, uint64_t key)
 {
-    gsl_rng r;
-    crn_state s;
+    crn_state s = {key};
     double f;
 
-    crn_rng_init(&r, &s, key);
-    f = gsl_ran_lognormal(&r, -m->time_sigma_epoch * m->time_sigma_epoch / 2, m->time_sigma_epoch);
+    f = crn_lognormal(&s, -m->time_sigma_epoch * m->time_sigma_epoch / 2, m->time_sigma_epoch);
     return scale * f + (e == 1 ? m->time_startup : 0);
 }
 
@@ -143,13 +160,11 @@ static double model_time_at(const model_params *m, double scale, uint32_t e, uin
 static double model_error_at(const model_params *m, double delay, double asym, double rate, uint32_t e,
                              uint64_t key)
 {
-    gsl_rng r;
-    crn_state s;
+    crn_state s = {key};
     double q, mu;
 
     mu = model_curve(m, delay, asym, rate, e, &q);
-    crn_rng_init(&r, &s, key);
-    return clampd(mu + (m->noise_chance * (1 - q) + m->noise * q * mu) * gsl_ran_ugaussian(&r), 0, 1);
+    return clampd(mu + (m->noise_chance * (1 - q) + m->noise * q * mu) * crn_gaussian(&s, 1.0), 0, 1);
 }
 
 double model_epoch_time(const model_params *m, uint64_t seed, const model_trial *t, uint32_t k, uint32_t e)
@@ -185,6 +200,7 @@ int model_data_generate(model_data *d, const model_params *m, uint64_t seed, uin
 
 typedef struct {
     model_params m;
+    model_consts c; /* of m */
     uint64_t seed;
 } wlm_state;
 
@@ -208,6 +224,7 @@ static int wlm_open(workload *w, const char *arg, const wl_params *p, char *err,
         free(st);
         return rc;
     }
+    model_consts_init(&st->m, &st->c);
     st->seed = p->seed;
     w->state = st;
     w->trials = WL_UNBOUNDED;
@@ -260,7 +277,7 @@ static void wlm_trial(const void *state, uint32_t k, wl_trial *h)
     model_trial t;
 
     h->key = crn_key_trial(st->seed, k);
-    model_trial_draw_at(&st->m, h->key, k, &t);
+    model_trial_draw_at(&st->m, &st->c, h->key, k, &t);
     h->c[0] = model_time_scale(&st->m, &t);
     h->c[1] = t.delay;
     h->c[2] = t.asym;

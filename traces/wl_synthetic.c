@@ -20,7 +20,8 @@
  * guess, where the d2l LeNet curves start.
  *
  * Invariant: every value is a pure function of (seed, k, e) through crn.h,
- * with separate streams for time, curve and noise; the state is read-only
+ * with separate streams for time, curve and noise (drawn with crn.h's
+ * inline copies of GSL's uniform, gaussian and lognormal: GSL's values); the state is read-only
  * after open, so queries are order-free and thread-safe.  A plain query
  * costs a key hash and a few variates, no allocation; a handle
  * (workload_trial) draws the trial's seconds and curve once, and then a
@@ -185,11 +186,11 @@ static double syn_seconds(const syn_state *st, uint64_t key)
     crn_state s;
     double t;
 
-    crn_rng_init(&r, &s, key);
     switch (st->dist) {
     case SYN_NORMAL:
         if (st->spread == 0)
             return st->mean;
+        crn_rng_init(&r, &s, key);
         /* The tail draw is >= -MEAN, so t >= 0 up to rounding; redrawing the
          * rare t == 0 keeps "> 0" exact and stays a function of the key. */
         do
@@ -197,7 +198,8 @@ static double syn_seconds(const syn_state *st, uint64_t key)
         while (!(t > 0));
         return t;
     case SYN_LOGNORMAL:
-        return gsl_ran_lognormal(&r, st->zeta, st->spread);
+        s.x = key;
+        return crn_lognormal(&s, st->zeta, st->spread);
     case SYN_CONSTANT:
     default:
         return st->mean;
@@ -208,24 +210,20 @@ static double syn_seconds(const syn_state *st, uint64_t key)
  * its curve stream's key. */
 static void syn_curve(uint64_t key, double *a, double *tau)
 {
-    gsl_rng r;
-    crn_state s;
+    crn_state s = {key};
 
-    crn_rng_init(&r, &s, key);
-    *a = 0.1 + 0.3 * gsl_rng_uniform(&r);
-    *tau = gsl_ran_lognormal(&r, M_LN2, 0.5);
+    *a = 0.1 + 0.3 * crn_uniform(&s);
+    *tau = crn_lognormal(&s, M_LN2, 0.5);
 }
 
 /* The error after epoch e of the curve (a, tau), with the noise drawn from
  * key (the epoch's noise stream). */
 static double syn_error(double a, double tau, uint32_t e, uint64_t key)
 {
-    gsl_rng r;
-    crn_state s;
+    crn_state s = {key};
     double v;
 
-    crn_rng_init(&r, &s, key);
-    v = a + (0.9 - a) * exp(-(double)e / tau) + gsl_ran_gaussian(&r, 0.01);
+    v = a + (0.9 - a) * exp(-(double)e / tau) + crn_gaussian(&s, 0.01);
     return v < 0 ? 0 : v > 1 ? 1 : v;
 }
 
