@@ -83,6 +83,10 @@ int cli_figure(int argc, char **argv)
     int which = cli_choice("figure", argv[optind], names);
     if (which < 0)
         return EXIT_USAGE;
+    if (!*out) {
+        cli_error("--out: an empty folder name");
+        return EXIT_USAGE;
+    }
     if (strchr(out, '\'')) {
         cli_error("--out '%s': a quote in the folder name cannot be passed to gnuplot", out);
         return EXIT_USAGE;

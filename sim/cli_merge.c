@@ -44,6 +44,10 @@ int cli_merge(int argc, char **argv)
         cli_error("merge: name the shard folders to join");
         return EXIT_USAGE;
     }
+    if (!*out) {
+        cli_error("--out: an empty folder name");
+        return EXIT_USAGE;
+    }
     char err[4608];
     int rc = sweep_merge((const char *const *)(argv + optind), (size_t)(argc - optind), out, err,
                          sizeof err);

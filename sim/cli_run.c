@@ -98,6 +98,10 @@ int cli_run_parse(int argc, char **argv, run_spec *rs, run_cli *o)
         cli_error("run: unexpected argument '%s'", argv[optind]);
         return -1;
     }
+    if (!*o->out) {
+        cli_error("--out: an empty folder name");
+        return -1;
+    }
     cli_spec_finish(rs, rule_given);
     return 0;
 }

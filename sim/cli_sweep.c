@@ -8,6 +8,13 @@
  * varying fastest; seeds are the replications, shared by every cell.
  * Values come in layers, each overriding the one before: the defaults, a
  * --preset, a --config file, then the command line.
+ *
+ * SIGINT and SIGTERM (unless ignored when shsim started) stop the sweep:
+ * no new runs, the running ones finish, the journal stays for --resume; a
+ * second signal ends the process at once (the journal stays valid).
+ * `--resume` alone continues a sweep; `--resume LIST` (or --resume=LIST) is
+ * still the resume-mode axis of `run` (checkpoint, restart): sweep takes no
+ * operands, so the word after --resume decides.
  */
 #include "sim/cli.h"
 #include "sim/sweep.h"
@@ -16,6 +23,8 @@
 #include <getopt.h>
 #include <ini.h>
 #include <math.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,7 +123,8 @@ static const char usage[] =
     "  -e, --eta LIST           reduction factors (default 2)\n"
     "      --r-min LIST         first rungs (default 1)\n"
     "      --r-max LIST         last rungs, or auto: the workload's epochs (default " SWEEP_R_MAX ")\n"
-    "      --resume LIST        checkpoint, restart (default checkpoint)\n"
+    "      --resume LIST        checkpoint, restart (default checkpoint); --resume\n"
+    "                           alone continues an interrupted sweep (see below)\n"
     "  -n, --trials LIST        configuration caps (default none)\n"
     "  -T, --horizon LIST       simulated seconds (default " SWEEP_HORIZON ")\n"
     "      --target LIST        error for time_to_target (default " SWEEP_TARGET ")\n"
@@ -136,8 +146,20 @@ static const char usage[] =
     "                           join the parts with shsim merge\n"
     "      --curve-points K     best-so-far samples per run, 0 for none (default 50)\n"
     "      --dry-run            print the grid's size and exit\n"
+    "      --resume             continue the interrupted sweep in --out: run only the\n"
+    "                           runs its journal (.sweep.journal) lacks\n"
+    "      --max-runs N         run at most N runs, then stop as if interrupted\n"
     "  -q, --quiet              no progress bar, no summary line\n"
     "  -h, --help               this help\n"
+    "\n"
+    "A run that fails (its workload cannot be read, out of memory, ...) gets a\n"
+    "row whose status column says why, and the sweep goes on.  While it runs,\n"
+    "each finished run is journaled in --out; Ctrl-C (SIGINT) or SIGTERM stops\n"
+    "handing out runs, lets the running ones finish and keeps the journal, and\n"
+    "--resume later runs only the rest: the files come out byte-identical.\n"
+    "Exit status: 0 every run ok; 1 some runs failed (listed on stderr) or an\n"
+    "error while running or writing; 2 bad input; 3 stopped by --max-runs;\n"
+    "130/143 interrupted by SIGINT/SIGTERM.\n"
     "\n"
     "Presets:\n"
     "  figures                  4 schedulers x workers 1..256 x eta 2,3,4 x 10 seeds\n"
@@ -147,7 +169,8 @@ static const char usage[] =
     "\n"
     "Examples:\n"
     "  shsim sweep --schedulers sh:strict,asha:promotion --workers 1..64*2 --seeds 1..10\n"
-    "  shsim sweep --preset figures --shard 2/8 --out part2\n";
+    "  shsim sweep --preset figures --shard 2/8 --out part2\n"
+    "  shsim sweep --preset figures --out big --resume   # after Ctrl-C\n";
 
 typedef struct {
     const char *val[NKEYS];
@@ -183,10 +206,14 @@ typedef struct {
     const char *file;
     FILE *f;
     int line, lines_done, bad;
+    int indented;          /* the current line starts with a blank */
+    int last_key;          /* the key of the last key = value line, or -1 */
+    int seen[NKEYS];       /* the line each key was set on, 0: not yet */
 } ini_ctx;
 
 /* fgets for inih that knows the line number (inih is built without
- * INI_HANDLER_LINENO) and refuses lines longer than its buffer. */
+ * INI_HANDLER_LINENO) and refuses lines longer than its buffer (libinih's
+ * fixed 200 bytes: a long list goes on indented continuation lines). */
 static char *ini_reader_fn(char *str, int num, void *stream)
 {
     ini_ctx *c = stream;
@@ -197,10 +224,15 @@ static char *ini_reader_fn(char *str, int num, void *stream)
     if (len && str[len - 1] == '\n') {
         c->lines_done++;
     } else if (!feof(c->f)) {
-        cli_error("%s:%d: line longer than %d characters", c->file, c->line, num - 2);
+        if (len + 2 < (size_t)num) /* fgets stopped early: strlen met a NUL */
+            cli_error("%s:%d: contains a NUL byte", c->file, c->line);
+        else
+            cli_error("%s:%d: line longer than %d characters (continue a long list on "
+                      "indented lines)", c->file, c->line, num - 3);
         c->bad = 1;
         return NULL;
     }
+    c->indented = str[0] == ' ' || str[0] == '\t';
     return str;
 }
 
@@ -223,24 +255,49 @@ static int ini_handler_fn(void *user, const char *section, const char *name, con
         c->bad = 1;
         return 0;
     }
-    char *v = strdup(value);
+    /* an indented line continues the list of the key before (inih hands it
+     * over under that key's name) */
+    int cont = c->f && c->indented && k == c->last_key;
+    if (c->f && !cont && c->seen[k]) {
+        cli_error("%s: key '%s' given twice (also on line %d)", where, name, c->seen[k]);
+        c->bad = 1;
+        return 0;
+    }
+    char *v;
+    if (cont) {
+        const char *old = c->L->val[k];
+        size_t lo = strlen(old);
+        if ((v = malloc(lo + strlen(value) + 2)))
+            sprintf(v, "%s%s%s", old, lo && old[lo - 1] == ',' ? "" : ",", value);
+        snprintf(where, sizeof where, "%s", c->L->where[k]);
+    } else {
+        v = strdup(value);
+    }
     if (!v) {
         cli_error("out of memory");
         c->bad = 1;
         return 0;
     }
     layer_set(c->L, k, v, v, where);
+    if (c->f && !cont)
+        c->seen[k] = c->line;
+    c->last_key = k;
     return 1;
 }
 
 static int read_config(layers *L, const char *file)
 {
-    ini_ctx c = { .L = L, .file = file };
+    ini_ctx c = { .L = L, .file = file, .last_key = -1 };
     if (!(c.f = fopen(file, "r"))) {
         cli_error("--config %s: %s", file, strerror(errno));
         return -1;
     }
     int rc = ini_parse_stream(ini_reader_fn, &c, ini_handler_fn, &c);
+    if (ferror(c.f) && !c.bad) {
+        /* fgets failed (a folder, an I/O error): inih took it for the end */
+        cli_error("--config %s: read error: %s", file, strerror(errno));
+        c.bad = 1;
+    }
     fclose(c.f);
     if (rc > 0 && !c.bad)
         cli_error("%s:%d: not a key = value line", file, rc);
@@ -253,7 +310,7 @@ static int read_preset(layers *L, const char *name)
         if (strcmp(name, presets[i].name) == 0) {
             char where[64];
             snprintf(where, sizeof where, "preset %s", name);
-            ini_ctx c = { .L = L, .file = where };
+            ini_ctx c = { .L = L, .file = where, .last_key = -1 };
             return ini_parse_string(presets[i].ini, ini_handler_fn, &c) != 0 || c.bad ? -1 : 0;
         }
     fprintf(stderr, "shsim: --preset '%s': unknown; choose one of", name);
@@ -491,14 +548,64 @@ static void progress_fn(void *ctx, size_t done, size_t total)
 
 /* ---- the command ------------------------------------------------------- */
 
-enum { O_SHARD = 1000, O_DRY, O_AXIS = 2000 };
+/* ---- failures and signals --------------------------------------------- */
+
+#define SHOW_FAILED 10
+#define EXIT_STOPPED 3 /* --max-runs reached: resume later */
+
+typedef struct {
+    char *line[SHOW_FAILED]; /* "cell C, seed S: why" of the first failures */
+    size_t n;
+} failed_list;
+
+static void failed_fn(void *ctx, size_t cell, uint64_t seed, const char *why)
+{
+    failed_list *fl = ctx;
+    if (fl->n < SHOW_FAILED) {
+        size_t len = strlen(why) + 64;
+        if ((fl->line[fl->n] = malloc(len)))
+            snprintf(fl->line[fl->n], len, "cell %zu, seed %llu: %s", cell,
+                     (unsigned long long)seed, why);
+    }
+    fl->n++;
+}
+
+static atomic_int stop_signal; /* the signal that stopped the sweep, or 0 */
+
+static void on_signal(int sig) { atomic_store(&stop_signal, sig); }
+
+/* Catch SIGINT and SIGTERM for one sweep (SA_RESETHAND: a second one kills
+ * at once), unless they were ignored (nohup, a background job of sh). */
+static void catch_signals(struct sigaction old[2], int on)
+{
+    static const int sigs[2] = { SIGINT, SIGTERM };
+    for (int i = 0; i < 2; i++) {
+        if (!on) {
+            sigaction(sigs[i], &old[i], NULL);
+            continue;
+        }
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        sa.sa_flags = SA_RESETHAND;
+        sigaction(sigs[i], NULL, &old[i]);
+        if (old[i].sa_handler != SIG_IGN)
+            sigaction(sigs[i], &sa, NULL);
+    }
+}
+
+enum { O_SHARD = 1000, O_DRY, O_CONTINUE, O_MAX_RUNS, O_AXIS = 2000 };
 
 int cli_sweep(int argc, char **argv)
 {
-    struct option opts[2 * NKEYS + 8];
+    struct option opts[2 * NKEYS + 10];
     size_t no = 0;
     for (int k = 0; k < NKEYS; k++) {
-        opts[no++] = (struct option){ keys[k].name, required_argument, 0, O_AXIS + k };
+        /* --resume alone continues a sweep; with a value it is the axis */
+        opts[no++] = (struct option){ keys[k].name,
+                                      k == K_RESUME ? optional_argument : required_argument, 0,
+                                      O_AXIS + k };
         if (keys[k].alias)
             opts[no++] = (struct option){ keys[k].alias, required_argument, 0, O_AXIS + k };
     }
@@ -506,6 +613,7 @@ int cli_sweep(int argc, char **argv)
     opts[no++] = (struct option){ "config", required_argument, 0, 'c' };
     opts[no++] = (struct option){ "shard", required_argument, 0, O_SHARD };
     opts[no++] = (struct option){ "dry-run", no_argument, 0, O_DRY };
+    opts[no++] = (struct option){ "max-runs", required_argument, 0, O_MAX_RUNS };
     opts[no++] = (struct option){ "quiet", no_argument, 0, 'q' };
     opts[no++] = (struct option){ "help", no_argument, 0, 'h' };
     opts[no++] = (struct option){ 0, 0, 0, 0 };
@@ -520,9 +628,18 @@ int cli_sweep(int argc, char **argv)
     memset(&cl, 0, sizeof cl);
     memset(&L, 0, sizeof L);
     const char *preset = NULL, *config = NULL, *shard_arg = NULL;
-    int quiet = 0, dry = 0, c;
-    optind = 1;
+    int quiet = 0, dry = 0, resume = 0, c;
+    uint64_t max_runs = 0;
+    optind = 0; /* glibc: 0 re-initialises getopt completely (bench calls sweep) */
     while ((c = getopt_long(argc, argv, "s:W:w:e:n:T:o:j:p:c:qh", opts, NULL)) != -1) {
+        if (c == O_AXIS + K_RESUME && !optarg) {
+            if (optind < argc && argv[optind][0] != '-') {
+                optarg = argv[optind++]; /* --resume checkpoint,restart: the axis */
+            } else {
+                resume = 1;
+                continue;
+            }
+        }
         int k = c >= O_AXIS ? c - O_AXIS : -1;
         for (size_t i = 0; i < sizeof shorts / sizeof *shorts; i++)
             if (c == shorts[i].c)
@@ -538,6 +655,14 @@ int cli_sweep(int argc, char **argv)
         case 'c': config = optarg; break;
         case O_SHARD: shard_arg = optarg; break;
         case O_DRY: dry = 1; break;
+        case O_MAX_RUNS:
+            if (cli_u64("--max-runs", optarg, &max_runs) < 0)
+                return EXIT_USAGE;
+            if (max_runs < 1) {
+                cli_error("--max-runs %s: must be at least 1", optarg);
+                return EXIT_USAGE;
+            }
+            break;
         case 'q': quiet = 1; break;
         case 'h': fputs(usage, stdout); return 0;
         default: fputs("Try 'shsim sweep --help'.\n", stderr); return EXIT_USAGE;
@@ -618,21 +743,58 @@ int cli_sweep(int argc, char **argv)
         p.progress = progress_fn;
         p.progress_ctx = &ps;
     }
+    failed_list fl;
+    memset(&fl, 0, sizeof fl);
+    p.failed = failed_fn;
+    p.failed_ctx = &fl;
+    p.resume = resume;
+    p.max_runs = (size_t)max_runs;
+    p.stop = &stop_signal;
+    atomic_store(&stop_signal, 0);
+    struct sigaction old[2];
+    catch_signals(old, 1);
     char err[4200];
-    int rc = sweep_run(&p, out, err, sizeof err);
+    sweep_report rep;
+    int rc = sweep_run(&p, out, &rep, err, sizeof err);
+    catch_signals(old, 0);
     if (ps.drawn)
         fputc('\n', stderr);
-    if (rc < 0) {
+    int sig = atomic_load(&stop_signal);
+    if (rc == -EINTR && sig) {
+        cli_error("%s", err); /* interrupted: N of M runs done; resume with --resume */
+        status = 128 + sig;
+    } else if (rc == -EINTR) {
+        cli_error("stopped by --max-runs: %zu of %zu runs done; resume with --resume", rep.done,
+                  rep.runs);
+        status = EXIT_STOPPED;
+    } else if (rc < 0) {
         cli_error("%s", err);
-        status = rc == -EINVAL || rc == -ENOENT ? EXIT_USAGE : EXIT_FAIL;
-        goto out;
+        status = rc == -EINVAL || rc == -ENOENT || rc == -EEXIST ? EXIT_USAGE : EXIT_FAIL;
+    } else {
+        if (rep.failed) {
+            cli_error("%zu of %zu runs failed%s:", rep.failed, rep.runs,
+                      rep.complete ? " (an earlier sweep's files, already complete)" : "");
+            for (size_t i = 0; i < fl.n && i < SHOW_FAILED; i++)
+                fprintf(stderr, "  %s\n", fl.line[i] ? fl.line[i] : "(out of memory)");
+            if (fl.n > SHOW_FAILED)
+                fprintf(stderr, "  ... and %zu more\n", fl.n - SHOW_FAILED);
+            fprintf(stderr, "  (the status column of %s/sweep.csv has every run's error)\n", out);
+        }
+        if (!quiet && rep.complete)
+            printf("%s: already complete: %zu runs, nothing to resume\n", out, rep.runs);
+        else if (!quiet) {
+            char from[64] = "";
+            if (rep.resumed)
+                snprintf(from, sizeof from, ", %zu of them from the journal", rep.resumed);
+            printf("%s: %zu runs (%zu cells x %zu seeds%s%s) in %.2f s on %u thread%s: sweep.csv, "
+                   "sweep_agg.csv, sweep_curves.csv\n",
+                   out, rep.runs, mine, nseeds, p.shards > 1 ? ", one shard" : "", from,
+                   now_s() - ps.t0, p.threads, p.threads == 1 ? "" : "s");
+        }
+        status = rep.failed ? EXIT_FAIL : 0;
     }
-    if (!quiet)
-        printf("%s: %zu runs (%zu cells x %zu seeds%s) in %.2f s on %u thread%s: sweep.csv, "
-               "sweep_agg.csv, sweep_curves.csv\n",
-               out, mine * nseeds, mine, nseeds, p.shards > 1 ? ", one shard" : "",
-               now_s() - ps.t0, p.threads, p.threads == 1 ? "" : "s");
-    status = 0;
+    for (size_t i = 0; i < fl.n && i < SHOW_FAILED; i++)
+        free(fl.line[i]);
 out:
     for (int k = 0; k < NCELL_AXES; k++)
         sweep_strv_free(&g.vals[k]);

@@ -1,6 +1,6 @@
 /*
  * sim/sweep.h -- grids of runs (sim-internal): parallel execution, sharding,
- * aggregation over seeds, and merging of shards.
+ * aggregation over seeds, merging of shards, failed runs and resumption.
  *
  * A grid is ncells cells times nseeds seeds.  A cell is one fully specified
  * run_spec but for its seed, given by a generator the caller supplies (so a
@@ -16,30 +16,57 @@
  * runs ended, so the bytes do not depend on the thread count.  Each distinct
  * (workload spec, seed) is opened once and shared read-only by the threads.
  * Files written into DIR, atomically (all or none):
- *   sweep.csv         cell, then the summary.csv columns: one row per run;
+ *   sweep.csv         cell, then the summary.csv columns, then status ("ok",
+ *                     or why the run failed): one row per run;
  *   sweep_agg.csv     one row per cell: cell, the run-describing summary
- *                     columns (seed: the first seed), runs, and for every
- *                     metric M its M_mean, M_sd, M_lo, M_hi over the seeds
+ *                     columns (seed: the first seed), runs, runs_ok (the runs
+ *                     that did not fail), and for every metric M its M_mean,
+ *                     M_sd, M_lo, M_hi over the runs that did not fail
  *                     (lo/hi: the 95% confidence interval of the mean from
- *                     Student's t with runs-1 degrees of freedom); metrics
+ *                     Student's t with runs_ok-1 degrees of freedom); metrics
  *                     that can be missing (best, best_rmax, time_to_target)
  *                     also get M_n, the runs that have one, and are averaged
  *                     over those runs only;
  *   sweep_curves.csv  cell, the same describing columns, time, n, mean, sd,
  *                     lo, hi: the best-so-far at curve_points times
  *                     T*i/curve_points (i = 1..curve_points) for every cell
- *                     with a finite horizon T;
+ *                     with a finite horizon T (failed runs left out);
  *   sweep_info.csv    shard, shards, cells, seeds, runs, curve_points, grid
  *                     (a hash of the whole grid), so that sweep_merge() can
  *                     check that its parts belong together.
  * A shard's files hold only its cells; sweep_merge() joins the k parts of a
  * grid into files byte-identical to those of an unsharded sweep.
  *
+ * Failed runs.  A run that fails -- its workload cannot be opened, its spec
+ * does not fit its workload (r_max beyond the workload's epochs, ...), its
+ * core cannot be made, memory runs out, an end-of-run invariant is violated
+ * -- gets a row whose status says why, and the sweep goes on.  Only when
+ * every cell of the shard fails before running (checked with the first
+ * seed) is the grid itself bad: sweep_run() then fails and writes nothing.
+ *
+ * Journal and resumption.  While it runs, a sweep appends each finished
+ * run's result (in completion order) to DIR/.sweep.journal, one
+ * checksummed line per run under a header naming the grid hash and shard,
+ * and fsyncs it at most once a second and when it stops.  On completion the
+ * four files are committed and the journal removed.  When a sweep stops
+ * early -- *stop set (a signal handler), max_runs reached, a fatal error --
+ * the journal stays; a later sweep_run() with resume set reads it (refusing
+ * a journal of another grid or shard), skips the runs that succeeded, runs
+ * the rest (failed runs again: their failure may have been passing, like
+ * running out of memory), and writes files byte-identical to those of an
+ * uninterrupted sweep.  A torn last line (killed mid-write) fails its
+ * checksum and is cut off.  Without resume, an existing journal is refused
+ * rather than overwritten; with resume and no journal, a sweep whose files
+ * are already complete (sweep_info.csv holds this grid) is not run again,
+ * and any other starts from scratch.  The journal is locked (fcntl) while a
+ * sweep writes it, so two sweeps cannot share a folder.
+ *
  * Errors: 0 or a negative errno code with a message in err; nothing printed.
  */
 #ifndef SHSIM_SIM_SWEEP_H
 #define SHSIM_SIM_SWEEP_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -79,14 +106,41 @@ typedef struct {
     uint32_t threads;      /* >= 1 */
     uint32_t shard, shards; /* run cells c with c % shards == shard */
     /* Called after every run, under a lock (never twice at once); may be
-     * NULL.  done counts this shard's runs. */
+     * NULL.  done counts the runs this call finished (failed ones too) of
+     * the total it has to run (the journal's are not counted). */
     void (*progress)(void *ctx, size_t done, size_t total);
     void *progress_ctx;
+    /* Called for every failed run, in grid order, while the files are
+     * written; may be NULL.  why has no line breaks. */
+    void (*failed)(void *ctx, size_t cell, uint64_t seed, const char *why);
+    void *failed_ctx;
+    int resume;             /* continue from DIR/.sweep.journal */
+    const atomic_int *stop; /* nonzero: hand out no more runs; NULL: never */
+    size_t max_runs;        /* run at most this many now, then stop; 0: all */
+    /* Test seam, NULL in production: called before each run (r: the run's
+     * index in the grid); a negative errno makes that run fail with why. */
+    int (*inject)(void *ctx, size_t r, char *why, size_t n);
+    void *inject_ctx;
 } sweep_plan;
+
+/* What a sweep_run() did (filled whatever it returns). */
+typedef struct {
+    size_t runs;    /* this shard's runs */
+    size_t done;    /* of them, with a result now (ok or failed) */
+    size_t failed;  /* of them, failed */
+    size_t resumed; /* taken from the journal (or the complete files) */
+    int complete;   /* resume found the files complete: nothing was run */
+} sweep_report;
+
+#define SWEEP_JOURNAL ".sweep.journal"
 
 /* One thread, no shards, 50 curve points, no cells. */
 sweep_plan sweep_default_plan(void);
-int sweep_run(const sweep_plan *p, const char *dir, char *err, size_t n);
+/* 0: the files are written (rep->failed runs failed); -EINTR: stopped early
+ * (*stop or max_runs) with rep->done of rep->runs done, the journal kept and
+ * the files untouched; another -errno: an error (bad grid, another grid's
+ * journal, a journal or file that cannot be written). */
+int sweep_run(const sweep_plan *p, const char *dir, sweep_report *rep, char *err, size_t n);
 /* Join the sweep folders dirs[0..ndirs-1], the k shards of one grid in any
  * order, into out (which may be one of them). */
 int sweep_merge(const char *const *dirs, size_t ndirs, const char *out, char *err, size_t n);

@@ -178,5 +178,142 @@ expect 0 $SHSIM sweep --preset figures --dry-run
 grep -q "4 schedulers x 3 eta x 9 workers x 10 seeds = 108 cells, 1080 runs" "$tmp/stdout" && ok \
     || bad "figures preset grid"
 
+# hostile input (issue 6): every command refuses unknown options, missing
+# and non-numeric arguments with status 2; bad config files and merge parts
+# are named by file:line[:field]; nothing is written
+for c in run figure sweep merge bench import replay check fit; do
+    expect 2 $SHSIM $c --bogus-option
+    grep -q -- "--bogus-option" "$tmp/stderr" && ok || bad "$c: message does not name the unknown option"
+done
+expect 2 $SHSIM run --workers
+expect 2 $SHSIM bench --workers x
+expect 2 $SHSIM check --reps x
+expect 2 $SHSIM fit --trials x --out "$tmp/h/f.params"
+expect 2 $SHSIM replay tests/data/replay_small.csv --eta x
+expect 2 $SHSIM run --out ""
+grep -q -- "--out" "$tmp/stderr" && ok || bad "run: an empty --out is not named"
+expect 2 $SHSIM sweep --max-runs 0 --out "$tmp/h/s"
+grep -q -- "--max-runs" "$tmp/stderr" && ok || bad "sweep: message does not name --max-runs"
+mkdir -p "$tmp/h/dir.ini"
+expect 2 $SHSIM sweep --config "$tmp/h/dir.ini" --dry-run
+grep -q "read error" "$tmp/stderr" && ok || bad "sweep: a folder as --config is not refused"
+printf 'workers = 1,2\nseeds = 1\nworkers = 4\n' >"$tmp/h/twice.ini"
+expect 2 $SHSIM sweep --config "$tmp/h/twice.ini" --out "$tmp/h/s"
+grep -q "twice.ini:3: key 'workers' given twice (also on line 1)" "$tmp/stderr" && ok || bad "config: a key given twice"
+printf 'workers = 1\nbogus = 3\n' >"$tmp/h/unknown.ini"
+expect 2 $SHSIM sweep --config "$tmp/h/unknown.ini" --out "$tmp/h/s"
+grep -q "unknown.ini:2: unknown key 'bogus'" "$tmp/stderr" && ok || bad "config: unknown key not named"
+awk 'BEGIN { printf "workers = 1"; for (i = 0; i < 300; i++) printf ",1"; print "" }' >"$tmp/h/long.ini"
+expect 2 $SHSIM sweep --config "$tmp/h/long.ini" --out "$tmp/h/s"
+grep -q "long.ini:1: line longer than" "$tmp/stderr" && ok || bad "config: long line not named"
+# a BOM, CRLF line ends, comments and indented continuation lines are fine
+printf '\357\273\277# grid\r\n[sweep]\r\nworkers = 1, 2,\r\n    4, 8\r\neta = 2 ; inline comment\r\n' >"$tmp/h/ok.ini"
+expect 0 $SHSIM sweep --config "$tmp/h/ok.ini" --dry-run
+grep -q "4 workers x 5 seeds = 16 cells" "$tmp/stdout" && ok || bad "config with BOM, CRLF and continuation lines"
+[ -e "$tmp/h/s" ] && bad "a refused sweep wrote output" || ok
+# a table with a BOM and CRLF line ends is read; a NaN is named by file:line:field
+printf '\357\273\277config_id,epoch,epoch_time,error\r\na,1,2,0.5\r\na,2,2,0.4\r\n' >"$tmp/h/crlf.csv"
+expect 0 $SHSIM run --workload table:"$tmp/h/crlf.csv" --scheduler sh -q --out "$tmp/h/crlf"
+printf 'config_id,epoch,epoch_time,error\na,1,2,0.5\na,2,2,nan\n' >"$tmp/h/nan.csv"
+expect 2 $SHSIM run --workload table:"$tmp/h/nan.csv" -q --out "$tmp/h/r"
+grep -q "nan.csv:3: field 'error'" "$tmp/stderr" && ok || bad "table: NaN not named by file:line:field"
+expect 2 $SHSIM replay "$tmp/h/none.csv"
+grep -q "none.csv" "$tmp/stderr" && ok || bad "replay: missing file not named"
+[ -e "$tmp/h/r" ] && bad "a run with a bad table wrote output" || ok
+# merge: a malformed row of a part, a missing part folder, an interrupted part
+mkdir -p "$tmp/h/m1" "$tmp/h/m2"
+cp "$tmp/part1/"* "$tmp/h/m1/" && cp "$tmp/part2/"* "$tmp/h/m2/"
+expect 2 $SHSIM merge -q --out "$tmp/h/mm" "$tmp/h/m1" "$tmp/h/m2" "$tmp/h/nowhere"
+grep -q "nowhere: No such file" "$tmp/stderr" && ok || bad "merge: missing part not named"
+sed '3s/^0,/0,x,/' "$tmp/part1/sweep.csv" >"$tmp/h/m1/sweep.csv"
+expect 2 $SHSIM merge -q --out "$tmp/h/mm" "$tmp/h/m1" "$tmp/h/m2" "$tmp/part3"
+grep -q "m1/sweep.csv:3: 35 fields, the header has 34" "$tmp/stderr" && ok || bad "merge: malformed row not named by file:line"
+sed '3s/^3,/x3,/' "$tmp/part1/sweep_agg.csv" >"$tmp/h/m1/sweep_agg.csv"
+cp "$tmp/part1/sweep.csv" "$tmp/h/m1/sweep.csv"
+expect 2 $SHSIM merge -q --out "$tmp/h/mm" "$tmp/h/m1" "$tmp/h/m2" "$tmp/part3"
+grep -q "m1/sweep_agg.csv:3: field 'cell': 'x3'" "$tmp/stderr" && ok || bad "merge: bad cell not named by file:line:field"
+rm "$tmp/h/m2/sweep_info.csv" && : >"$tmp/h/m2/.sweep.journal"
+expect 2 $SHSIM merge -q --out "$tmp/h/mm" "$tmp/h/m1" "$tmp/h/m2" "$tmp/part3"
+grep -q "m2: its sweep was interrupted" "$tmp/stderr" && ok || bad "merge: interrupted part not explained"
+[ -e "$tmp/h/mm" ] && bad "a failed merge wrote output" || ok
+
+# a failing run inside a sweep: its row says why, the sweep goes on, exit 1;
+# a grid in which nothing can run is bad input (exit 2, nothing written)
+printf 'config_id,epoch,epoch_time,error\na,1,2,0.5\na,2,x,0.4\n' >"$tmp/h/bad.csv"
+expect 1 $SHSIM sweep --schedulers sh,asha --workloads synthetic:constant:1,table:"$tmp/h/bad.csv" \
+    --r-max 2 --workers 2 --seeds 1..2 --horizon 40 -q --out "$tmp/h/sf"
+grep -q "4 of 8 runs failed" "$tmp/stderr" && grep -q "cell 2, seed 1: .*bad.csv:3: field 'epoch_time'" "$tmp/stderr" \
+    && ok || bad "sweep: failed runs not summarised on stderr"
+[ "$(grep -c ',ok$' "$tmp/h/sf/sweep.csv")" = 4 ] && grep -q "bad.csv:3: field 'epoch_time': 'x' is not a number$" "$tmp/h/sf/sweep.csv" \
+    && ok || bad "sweep: failed rows lack their error"
+head -1 "$tmp/h/sf/sweep_agg.csv" | grep -q ",runs,runs_ok," && grep -q '^2,.*,2,0,' "$tmp/h/sf/sweep_agg.csv" \
+    && ok || bad "sweep_agg: runs_ok of a failed cell"
+expect 2 $SHSIM sweep --workloads table:"$tmp/h/missing.csv" -q --out "$tmp/h/sm"
+grep -q "missing.csv" "$tmp/stderr" && [ ! -e "$tmp/h/sm" ] && ok || bad "sweep: a grid that cannot run"
+
+# interrupted sweeps resume into byte-identical files: --max-runs, a torn
+# journal line, SIGINT and SIGTERM on a real sweep
+g="--schedulers sh:strict,sh:fill,asha,asha:stopping --workloads synthetic:lognormal:1:0.5 \
+   --workers 1..64*4 --eta 3 --r-max 27 --horizon 3000 --seeds 1..6 -q"
+expect 0 $SHSIM sweep $g -j 2 --out "$tmp/h/ref"
+expect 3 $SHSIM sweep $g -j 2 --max-runs 10 --out "$tmp/h/mr"
+grep -q "stopped by --max-runs: 10 of 96 runs done; resume with --resume" "$tmp/stderr" && ok || bad "--max-runs message"
+[ -e "$tmp/h/mr/.sweep.journal" ] && [ ! -e "$tmp/h/mr/sweep.csv" ] && ok || bad "--max-runs: journal or files"
+expect 2 $SHSIM sweep $g --out "$tmp/h/mr"
+grep -q "interrupted run of this sweep (10 of 96 runs done" "$tmp/stderr" && ok || bad "journal not refused without --resume"
+expect 2 $SHSIM sweep $g --seeds 1..5 --resume --out "$tmp/h/mr"
+grep -q "the journal of another sweep" "$tmp/stderr" && ok || bad "another grid's journal not refused"
+printf '11,ok,3,1,4' >>"$tmp/h/mr/.sweep.journal"  # killed mid-write
+expect 3 $SHSIM sweep $g -j 1 --resume --max-runs 30 --out "$tmp/h/mr"
+expect 0 $SHSIM sweep $g -j 2 --resume --out "$tmp/h/mr"
+if diff -r "$tmp/h/ref" "$tmp/h/mr" >/dev/null; then ok; else bad "resumed sweep differs from an uninterrupted one"; fi
+expect 0 $SHSIM sweep $g --resume --out "$tmp/h/mr"
+if diff -r "$tmp/h/ref" "$tmp/h/mr" >/dev/null; then ok; else bad "resuming a complete sweep changed it"; fi
+# a real signal: start the sweep, wait for its first journaled run, signal
+# it; it stops handing out runs, lets the running ones finish, says how far
+# it got and exits 128+signal.  Background jobs of sh ignore SIGINT, so the
+# default is restored with env --default-signal where env has it.
+for sig in INT TERM; do
+    launch=""
+    if [ $sig = INT ]; then
+        env --default-signal=INT true 2>/dev/null && launch="env --default-signal=INT" || continue
+    fi
+    d="$tmp/h/sig$sig"
+    $launch $SHSIM sweep $g -j 2 --out "$d" 2>"$tmp/h/sig.err" &
+    pid=$!
+    i=0
+    while [ $i -lt 600 ] && [ "$(cat "$d/.sweep.journal" 2>/dev/null | wc -l)" -lt 2 ]; do
+        sleep 0.05; i=$((i + 1))
+    done
+    kill -$sig $pid
+    wait $pid; st=$?
+    want=$([ $sig = INT ] && echo 130 || echo 143)
+    if [ $st = 0 ]; then
+        echo "e2e: note: the SIG$sig sweep finished before the signal; not counted"
+    elif [ $st = $want ] && grep -q "interrupted: [0-9]* of 96 runs done; resume with --resume" "$tmp/h/sig.err" \
+         && [ ! -e "$d/sweep.csv" ]; then
+        ok
+    else
+        bad "SIG$sig: exit $st (want $want)"; cat "$tmp/h/sig.err"
+    fi
+    expect 0 $SHSIM sweep $g -j 2 --resume --out "$d"
+    if diff -r "$tmp/h/ref" "$d" >/dev/null; then ok; else bad "sweep resumed after SIG$sig differs"; fi
+done
+
+# out of memory is reported, in a run and in a sweep's row (skipped where
+# ulimit -v cannot be used: sanitizer builds reserve terabytes)
+if (ulimit -v 300000 && $SHSIM --version) >/dev/null 2>&1; then
+    (ulimit -v 300000; exec $SHSIM run --workload synthetic:constant:1 --workers 16000000 --trials 100 \
+        -q --out "$tmp/h/oom") >"$tmp/stdout" 2>"$tmp/stderr"
+    [ $? = 1 ] && grep -q "Cannot allocate memory" "$tmp/stderr" && [ ! -e "$tmp/h/oom" ] && ok \
+        || bad "run: out of memory not reported"
+    (ulimit -v 300000; exec $SHSIM sweep --workloads synthetic:constant:1 --schedulers asha --trials 100 \
+        --r-max 9 --workers 4,16000000 --seeds 1 -j 1 -q --out "$tmp/h/oom") >"$tmp/stdout" 2>"$tmp/stderr"
+    [ $? = 1 ] && grep -q "1 of 2 runs failed" "$tmp/stderr" && grep -q "^1,.*Cannot allocate memory$" "$tmp/h/oom/sweep.csv" \
+        && ok || bad "sweep: out of memory not recorded"
+else
+    echo "e2e: note: ulimit -v unusable here (sanitizer build?): out-of-memory checks skipped"
+fi
+
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" = 0 ]

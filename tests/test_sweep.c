@@ -1,8 +1,11 @@
 /*
  * tests/test_sweep.c -- sweeps: lists and ranges, statistics against known
  * values, the engine's sampled best-so-far against its own trace, sweep rows
- * against single runs, byte-identical files whatever the thread count, and
- * shards merged back into exactly the unsharded files.
+ * against single runs, byte-identical files whatever the thread count,
+ * shards merged back into exactly the unsharded files, failed runs recorded
+ * while the sweep goes on, and interrupted sweeps resumed into exactly the
+ * files of an uninterrupted one (torn and corrupt journal lines, another
+ * grid's journal, an existing journal without --resume).
  */
 #include "sim/output.h"
 #include "sim/sweep.h"
@@ -60,7 +63,16 @@ static void rm_dir(const char *dir)
         snprintf(path, sizeof path, "%s/%s", dir, files[i]);
         unlink(path);
     }
+    snprintf(path, sizeof path, "%s/%s", dir, SWEEP_JOURNAL);
+    unlink(path);
     rmdir(dir);
+}
+
+static int exists(const char *dir, const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return access(path, F_OK) == 0;
 }
 
 static char tmp_root[64];
@@ -126,9 +138,13 @@ static sweep_plan test_plan(void)
 static void run_ok(const sweep_plan *p, const char *dir)
 {
     char err[4096];
-    int rc = sweep_run(p, dir, err, sizeof err);
+    sweep_report rep;
+    int rc = sweep_run(p, dir, &rep, err, sizeof err);
     if (rc != 0)
         fail_msg("sweep_run: %s", err);
+    assert_int_equal(rep.failed, 0);
+    assert_int_equal(rep.done, rep.runs);
+    assert_false(exists(dir, SWEEP_JOURNAL)); /* removed once complete */
 }
 
 /* ---- lists ------------------------------------------------------------- */
@@ -249,8 +265,15 @@ static void test_rows_match_runs(void **state)
     char *want = NULL;
     size_t wlen = 0;
     FILE *m = open_memstream(&want, &wlen);
-    fputs("cell,", m);
-    summary_header(m);
+    char *hb = NULL;
+    size_t hl = 0;
+    FILE *h = open_memstream(&hb, &hl);
+    summary_header(h);
+    fclose(h);
+    fprintf(m, "cell,%.*s,status\n", (int)hl - 1, hb);
+    free(hb);
+    char *rb = NULL;
+    size_t rl = 0;
     for (size_t c = 0; c < p.ncells; c++)
         for (size_t s = 0; s < p.nseeds; s++) {
             run_spec rs;
@@ -261,8 +284,11 @@ static void test_rows_match_runs(void **state)
             char err[1024];
             if (run_spec_execute(&rs, &res, NULL, err, sizeof err) != 0)
                 fail_msg("%s", err);
-            fprintf(m, "%zu,", c);
-            summary_row(m, &rs, &res.sum);
+            FILE *r = open_memstream(&rb, &rl);
+            summary_row(r, &rs, &res.sum);
+            fclose(r);
+            fprintf(m, "%zu,%.*s,ok\n", c, (int)rl - 1, rb);
+            free(rb);
             run_result_free(&res);
         }
     fclose(m);
@@ -345,20 +371,286 @@ static void test_shards_merge(void **state)
     rm_dir(merged);
 }
 
+/* ---- failed runs ------------------------------------------------------- */
+
+/* The text of the rows of sweep.csv whose cell is c, in order. */
+static char *rows_of(const char *text, size_t c)
+{
+    size_t cap = strlen(text) + 1, len = 0;
+    char *out = malloc(cap);
+    assert_non_null(out);
+    for (const char *q = strchr(text, '\n') + 1; *q;) {
+        const char *eol = strchr(q, '\n');
+        if (strtoul(q, NULL, 10) == c) {
+            memcpy(out + len, q, (size_t)(eol - q) + 1);
+            len += (size_t)(eol - q) + 1;
+        }
+        q = eol + 1;
+    }
+    out[len] = '\0';
+    return out;
+}
+
 static void test_bad_cell(void **state)
 {
     (void)state;
-    char dir[128], err[4096];
+    char dir[128], good[128], err[4096];
     tmp_dir(dir, sizeof dir, "bad");
+    tmp_dir(good, sizeof good, "good");
     sweep_plan p = test_plan();
+    run_ok(&p, good);
+    /* cell 5 cannot run (r_min 20 > r_max 9): its rows say why, the rest
+     * are exactly the rows of the sweep without it */
     p.cell_ctx = (void *)1;
-    assert_int_equal(sweep_run(&p, dir, err, sizeof err), -EINVAL);
+    p.threads = 3;
+    sweep_report rep;
+    assert_int_equal(sweep_run(&p, dir, &rep, err, sizeof err), 0);
+    assert_int_equal(rep.failed, 3);
+    assert_int_equal(rep.done, 48);
+    size_t la, lb;
+    char *a = slurp(dir, "sweep.csv", &la), *b = slurp(good, "sweep.csv", &lb);
+    for (size_t c = 0; c < p.ncells; c++) {
+        char *x = rows_of(a, c), *y = rows_of(b, c);
+        if (c != 5)
+            assert_string_equal(x, y);
+        else
+            for (char *q = x; *q; q = strchr(q, '\n') + 1)
+                assert_non_null(strstr(q, ",,,,,,,,,,,,,,,--r-min 20 is larger than --r-max 9\n"));
+        free(x);
+        free(y);
+    }
+    free(a);
+    free(b);
+    char *agg = slurp(dir, "sweep_agg.csv", &la);
+    assert_non_null(strstr(agg, ",runs,runs_ok,"));
+    char *row5 = strstr(agg, "\n5,");
+    assert_non_null(row5);
+    assert_non_null(strstr(row5, ",3,0,,,,,")); /* runs 3, runs_ok 0, no statistics */
+    free(agg);
+    rm_dir(dir);
+    rm_dir(good);
+    /* a grid where no cell can run is bad input: nothing written */
+    sweep_plan q = p;
+    q.ncells = 6;
+    q.shards = 6;
+    q.shard = 5; /* only cell 5 */
+    assert_int_equal(sweep_run(&q, dir, &rep, err, sizeof err), -EINVAL);
     assert_non_null(strstr(err, "cell 5"));
-    assert_int_equal(access(dir, F_OK), -1); /* nothing written */
+    assert_int_equal(access(dir, F_OK), -1);
     p.cell_ctx = NULL;
     p.shards = 2;
     p.shard = 2;
-    assert_int_equal(sweep_run(&p, dir, err, sizeof err), -EINVAL);
+    assert_int_equal(sweep_run(&p, dir, &rep, err, sizeof err), -EINVAL);
+}
+
+/* Faults injected by run index: 7 an invariant violation, 11 out of memory
+ * -- always, or (flaky) only the first time each is tried. */
+typedef struct {
+    int flaky, tried[64];
+    size_t calls;
+} faults;
+
+static int inject(void *ctx, size_t r, char *why, size_t n)
+{
+    faults *f = ctx;
+    f->calls++;
+    if ((r != 7 && r != 11) || (f->flaky && f->tried[r]++))
+        return 0;
+    snprintf(why, n, r == 7 ? "internal error: invariant violated: \"test\", injected"
+                            : "run failed: out of memory");
+    return r == 7 ? -EPROTO : -ENOMEM;
+}
+
+typedef struct {
+    char seen[1024];
+} failed_log;
+
+static void on_failed(void *ctx, size_t cell, uint64_t seed, const char *why)
+{
+    failed_log *l = ctx;
+    size_t len = strlen(l->seen);
+    snprintf(l->seen + len, sizeof l->seen - len, "%zu/%llu:%.12s;", cell,
+             (unsigned long long)seed, why);
+}
+
+static void test_failed_runs(void **state)
+{
+    (void)state;
+    char d1[128], d4[128], err[4096];
+    tmp_dir(d1, sizeof d1, "f1");
+    tmp_dir(d4, sizeof d4, "f4");
+    faults f = { 0 };
+    failed_log log = { "" };
+    sweep_plan p = test_plan();
+    p.inject = inject;
+    p.inject_ctx = &f;
+    p.failed = on_failed;
+    p.failed_ctx = &log;
+    sweep_report rep;
+    assert_int_equal(sweep_run(&p, d1, &rep, err, sizeof err), 0);
+    assert_int_equal(rep.failed, 2);
+    /* run 7 is cell 2, seed 2 (index 1); run 11 is cell 3, seed 3 */
+    assert_string_equal(log.seen, "2/2:internal err;3/3:run failed: ;");
+    p.threads = 4;
+    p.failed = NULL;
+    assert_int_equal(sweep_run(&p, d4, &rep, err, sizeof err), 0);
+    same_files(d1, d4);
+    size_t len;
+    char *text = slurp(d1, "sweep.csv", &len);
+    assert_non_null(strstr(text, ",\"internal error: invariant violated: \"\"test\"\", injected\"\n"));
+    assert_non_null(strstr(text, ",run failed: out of memory\n"));
+    free(text);
+    char *agg = slurp(d1, "sweep_agg.csv", &len);
+    assert_non_null(strstr(agg, "\n2,"));
+    assert_non_null(strstr(strstr(agg, "\n2,"), ",3,2,")); /* runs 3, runs_ok 2 */
+    assert_non_null(strstr(strstr(agg, "\n4,"), ",3,3,"));
+    free(agg);
+    rm_dir(d1);
+    rm_dir(d4);
+}
+
+/* ---- interruption and resumption --------------------------------------- */
+
+static void append(const char *dir, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, SWEEP_JOURNAL);
+    FILE *f = fopen(path, "ab");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Append a journal line with a valid hash (FNV-1a 64 of the body). */
+static void append_hashed(const char *dir, const char *body)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (const char *q = body; *q; q++) {
+        h ^= (unsigned char)*q;
+        h *= 0x100000001b3ull;
+    }
+    char line[512];
+    snprintf(line, sizeof line, "%s,%016llx\n", body, (unsigned long long)h);
+    append(dir, line);
+}
+
+static void test_resume(void **state)
+{
+    (void)state;
+    char whole[128], dir[128], err[4096];
+    tmp_dir(whole, sizeof whole, "uninterrupted");
+    tmp_dir(dir, sizeof dir, "resumed");
+    sweep_plan p = test_plan();
+    p.threads = 2;
+    run_ok(&p, whole);
+
+    /* stop after 7 runs, as an interruption would */
+    sweep_report rep;
+    p.threads = 3;
+    p.max_runs = 7;
+    assert_int_equal(sweep_run(&p, dir, &rep, err, sizeof err), -EINTR);
+    assert_int_equal(rep.done, 7);
+    assert_int_equal(rep.runs, 48);
+    assert_non_null(strstr(err, "interrupted: 7 of 48 runs done; resume with --resume"));
+    assert_true(exists(dir, SWEEP_JOURNAL));
+    assert_false(exists(dir, "sweep.csv"));
+    /* without resume, the journal is refused, and left alone */
+    p.max_runs = 0;
+    assert_int_equal(sweep_run(&p, dir, &rep, err, sizeof err), -EEXIST);
+    assert_non_null(strstr(err, "7 of 48 runs done"));
+    /* a run killed mid-write leaves a torn line */
+    append(dir, "8,ok,18,1,26,37,0,1,0,1,40,40,0,0.11");
+    p.resume = 1;
+    p.max_runs = 5;
+    assert_int_equal(sweep_run(&p, dir, &rep, err, sizeof err), -EINTR);
+    assert_int_equal(rep.resumed, 7);
+    assert_int_equal(rep.done, 12);
+    /* a corrupt line (its hash fails) and valid lines that are no record of
+     * this grid are ignored; a failed run (run 3) is done again */
+    append(dir, "9,fail,no,0000000000000000\n");
+    append_hashed(dir, "4800,fail,no");
+    append_hashed(dir, "2,ok,1,2,3");
+    append_hashed(dir, "3,fail,out of memory%2C once");
+    /* the rest, on another thread count, in two goes */
+    p.threads = 2;
+    assert_int_equal(sweep_run(&p, dir, &rep, err, sizeof err), -EINTR);
+    assert_int_equal(rep.resumed, 11); /* run 3 now counts as failed */
+    assert_int_equal(rep.done, 16);    /* it is run first, then 4 more */
+    p.max_runs = 0;
+    assert_int_equal(sweep_run(&p, dir, &rep, err, sizeof err), 0);
+    assert_int_equal(rep.resumed, 16);
+    assert_int_equal(rep.done, 48);
+    assert_false(exists(dir, SWEEP_JOURNAL));
+    same_files(whole, dir);
+    /* resuming a complete sweep runs nothing */
+    faults f = { 0 };
+    p.inject = inject;
+    p.inject_ctx = &f;
+    assert_int_equal(sweep_run(&p, dir, &rep, err, sizeof err), 0);
+    assert_true(rep.complete);
+    assert_int_equal(f.calls, 0);
+    same_files(whole, dir);
+    rm_dir(dir);
+
+    /* failed runs are journaled and tried again on resume: a passing
+     * failure (out of memory) then succeeds */
+    f.flaky = 1;
+    p.resume = 0;
+    sweep_report r1;
+    assert_int_equal(sweep_run(&p, dir, &r1, err, sizeof err), 0);
+    assert_int_equal(r1.failed, 2);
+    rm_dir(dir);
+    memset(&f, 0, sizeof f);
+    f.flaky = 1;
+    p.max_runs = 20;
+    assert_int_equal(sweep_run(&p, dir, &rep, err, sizeof err), -EINTR);
+    assert_int_equal(rep.failed, 2);
+    p.resume = 1;
+    p.max_runs = 0;
+    f.calls = 0;
+    assert_int_equal(sweep_run(&p, dir, &rep, err, sizeof err), 0);
+    assert_int_equal(rep.failed, 0);
+    assert_int_equal(f.calls, 48 - 18);
+    same_files(whole, dir);
+    rm_dir(dir);
+    rm_dir(whole);
+}
+
+static void test_resume_refused(void **state)
+{
+    (void)state;
+    char dir[128], err[4096];
+    tmp_dir(dir, sizeof dir, "stopped");
+    sweep_plan p = test_plan();
+    sweep_report rep;
+    /* stopped before any run (a signal at once): a journal with only its
+     * header, which a resume of another grid refuses */
+    atomic_int stop = 2;
+    p.stop = &stop;
+    assert_int_equal(sweep_run(&p, dir, &rep, err, sizeof err), -EINTR);
+    assert_int_equal(rep.done, 0);
+    assert_true(exists(dir, SWEEP_JOURNAL));
+    p.stop = NULL;
+    p.resume = 1;
+    p.curve_points = 7;
+    assert_int_equal(sweep_run(&p, dir, &rep, err, sizeof err), -EINVAL);
+    assert_non_null(strstr(err, "the journal of another sweep"));
+    p.curve_points = 8;
+    p.shards = 2;
+    assert_int_equal(sweep_run(&p, dir, &rep, err, sizeof err), -EINVAL);
+    assert_non_null(strstr(err, "shard 1/1"));
+    p.resume = 0;
+    assert_int_equal(sweep_run(&p, dir, &rep, err, sizeof err), -EEXIST);
+    assert_non_null(strstr(err, "another grid"));
+    p.shards = 1;
+    p.resume = 1;
+    assert_int_equal(sweep_run(&p, dir, &rep, err, sizeof err), 0);
+    assert_int_equal(rep.done, 48);
+    /* not a journal at all */
+    append(dir, "hello\n");
+    assert_int_equal(sweep_run(&p, dir, &rep, err, sizeof err), -EINVAL);
+    assert_non_null(strstr(err, "not a journal"));
+    rm_dir(dir);
 }
 
 int main(void)
@@ -371,6 +663,9 @@ int main(void)
         cmocka_unit_test(test_threads_identical),
         cmocka_unit_test(test_shards_merge),
         cmocka_unit_test(test_bad_cell),
+        cmocka_unit_test(test_failed_runs),
+        cmocka_unit_test(test_resume),
+        cmocka_unit_test(test_resume_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
