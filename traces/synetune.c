@@ -63,14 +63,6 @@ typedef struct {
     double *last_time;
 } rs_build;
 
-static char *rs_strdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d != NULL)
-        memcpy(d, s, n);
-    return d;
-}
 
 static int rs_nomem(const rs_build *b, char *err, size_t errlen)
 {
@@ -78,23 +70,6 @@ static int rs_nomem(const rs_build *b, char *err, size_t errlen)
     return -ENOMEM;
 }
 
-static void *rs_grow(void *p, size_t *cap, size_t need, size_t elem)
-{
-    size_t ncap = *cap ? *cap : 64;
-    void *np;
-
-    if (need <= *cap)
-        return p;
-    while (ncap < need) {
-        if (ncap > SIZE_MAX / 2 / elem)
-            return NULL;
-        ncap *= 2;
-    }
-    np = realloc(p, ncap * elem);
-    if (np != NULL)
-        *cap = ncap;
-    return np;
-}
 
 /* CSV fields of row rec at the config_* columns, comma separated. */
 static char *rs_join(const rs_build *b, const char *const *field, int header)
@@ -132,7 +107,7 @@ static int rs_header(rs_build *b, const tr_record *rec, char *err, size_t errlen
         b->col[j] = SIZE_MAX;
     for (size_t i = 0; i < rec->n; i++) {
         const char *name = rec->field[i];
-        b->colname[i] = rs_strdup(name);
+        b->colname[i] = wl_strdup(name);
         if (b->colname[i] == NULL)
             return rs_nomem(b, err, errlen);
         for (size_t j = 0; j < RS_NCOL; j++)
@@ -163,8 +138,8 @@ static int rs_header(rs_build *b, const tr_record *rec, char *err, size_t errlen
             return -EINVAL;
         }
     }
-    b->r->time_col = rs_strdup(want[RS_TIME]);
-    b->r->metric_col = rs_strdup(want[RS_METRIC]);
+    b->r->time_col = wl_strdup(want[RS_TIME]);
+    b->r->metric_col = wl_strdup(want[RS_METRIC]);
     b->r->hyper_header = rs_join(b, rec->field, 1);
     if (b->r->time_col == NULL || b->r->metric_col == NULL || b->r->hyper_header == NULL)
         return rs_nomem(b, err, errlen);
@@ -220,28 +195,28 @@ static int rs_trial(rs_build *b, const tr_record *rec, const char *id, uint32_t 
     }
     {
         size_t cap = b->trial_cap;
-        char **ids = rs_grow(r->trial_id, &cap, (size_t)r->ntrial + 1, sizeof *ids);
+        char **ids = wl_grow(r->trial_id, &cap, (size_t)r->ntrial + 1, sizeof *ids);
         if (ids == NULL)
             return rs_nomem(b, err, errlen);
         r->trial_id = ids;
         cap = b->trial_cap;
-        char **hy = rs_grow(r->hyper, &cap, (size_t)r->ntrial + 1, sizeof *hy);
+        char **hy = wl_grow(r->hyper, &cap, (size_t)r->ntrial + 1, sizeof *hy);
         if (hy == NULL)
             return rs_nomem(b, err, errlen);
         r->hyper = hy;
         cap = b->trial_cap;
-        uint32_t *le = rs_grow(b->last_epoch, &cap, (size_t)r->ntrial + 1, sizeof *le);
+        uint32_t *le = wl_grow(b->last_epoch, &cap, (size_t)r->ntrial + 1, sizeof *le);
         if (le == NULL)
             return rs_nomem(b, err, errlen);
         b->last_epoch = le;
         cap = b->trial_cap;
-        double *lt = rs_grow(b->last_time, &cap, (size_t)r->ntrial + 1, sizeof *lt);
+        double *lt = wl_grow(b->last_time, &cap, (size_t)r->ntrial + 1, sizeof *lt);
         if (lt == NULL)
             return rs_nomem(b, err, errlen);
         b->last_time = lt;
         b->trial_cap = cap;
     }
-    r->trial_id[r->ntrial] = rs_strdup(id);
+    r->trial_id[r->ntrial] = wl_strdup(id);
     r->hyper[r->ntrial] = rs_join(b, rec->field, 0);
     b->last_epoch[r->ntrial] = 0;
     b->last_time[r->ntrial] = -INFINITY;
@@ -308,7 +283,7 @@ static int rs_row(void *ctx, const tr_record *rec, char *err, size_t errlen)
                 b->colname[b->col[RS_TIME]], rec->field[b->col[RS_TIME]]);
         return -EINVAL;
     }
-    row = rs_grow(r->row, &b->row_cap, r->nrow + 1, sizeof *row);
+    row = wl_grow(r->row, &b->row_cap, r->nrow + 1, sizeof *row);
     if (row == NULL)
         return rs_nomem(b, err, errlen);
     r->row = row;
@@ -352,7 +327,7 @@ int wl_results_read(wl_results *r, const char *path, const wl_results_params *p,
     b.path = path;
     b.p = p;
     b.r = r;
-    r->path = rs_strdup(path);
+    r->path = wl_strdup(path);
     if (r->path == NULL) {
         wl_errf(err, errlen, "%s: out of memory", path);
         return -ENOMEM;

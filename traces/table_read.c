@@ -53,27 +53,6 @@ typedef struct {
     size_t nhead;
 } tr_reader;
 
-/* p grown to hold at least need elements of size elem, or NULL (p still
- * valid, cap unchanged) when memory is out; doubling keeps appends
- * amortised O(1). */
-static void *tr_grow(void *p, size_t *cap, size_t need, size_t elem)
-{
-    size_t ncap = *cap ? *cap : 16;
-    void *np;
-
-    if (need <= *cap)
-        return p;
-    while (ncap < need) {
-        if (ncap > SIZE_MAX / 2 / elem)
-            return NULL;
-        ncap *= 2;
-    }
-    np = realloc(p, ncap * elem);
-    if (np != NULL)
-        *cap = ncap;
-    return np;
-}
-
 /* The name of column i for a message: 'name' when the header gave one. */
 static void tr_colname(const tr_reader *r, size_t i, char *buf, size_t n)
 {
@@ -116,13 +95,13 @@ static void tr_on_field(void *s, size_t len, void *data)
         tr_fail(r, -EINVAL);
         return;
     }
-    arena = tr_grow(r->arena, &r->arena_cap, r->arena_len + len + 1, 1);
+    arena = wl_grow(r->arena, &r->arena_cap, r->arena_len + len + 1, 1);
     if (arena == NULL) {
         tr_nomem(r);
         return;
     }
     r->arena = arena;
-    off = tr_grow(r->off, &r->off_cap, r->nfield + 1, sizeof *r->off);
+    off = wl_grow(r->off, &r->off_cap, r->nfield + 1, sizeof *r->off);
     if (off == NULL) {
         tr_nomem(r);
         return;
@@ -163,7 +142,7 @@ static void tr_on_record(int c, void *data)
     if (r->rc != 0)
         return;
     /* Offsets become pointers only now: the arena may move while it grows. */
-    ptr = tr_grow(r->ptr, &r->ptr_cap, r->nfield + 1, sizeof *r->ptr);
+    ptr = wl_grow(r->ptr, &r->ptr_cap, r->nfield + 1, sizeof *r->ptr);
     if (ptr == NULL) {
         tr_nomem(r);
         return;

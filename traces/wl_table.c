@@ -70,32 +70,7 @@ typedef struct {
     const tbl_seen *first;       /* the first config: it sets E */
 } tbl_build;
 
-static void *tbl_grow(void *p, size_t *cap, size_t need, size_t elem)
-{
-    size_t ncap = *cap ? *cap : 64;
-    void *np;
 
-    if (need <= *cap)
-        return p;
-    while (ncap < need) {
-        if (ncap > SIZE_MAX / 2 / elem)
-            return NULL;
-        ncap *= 2;
-    }
-    np = realloc(p, ncap * elem);
-    if (np != NULL)
-        *cap = ncap;
-    return np;
-}
-
-static char *tbl_strdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d != NULL)
-        memcpy(d, s, n);
-    return d;
-}
 
 static uint64_t tbl_hash(const char *s)
 {
@@ -141,7 +116,7 @@ static const tbl_seen *tbl_seen_add(tbl_build *b, const char *id, unsigned long 
         b->first = first ? tbl_seen_slot(nset, ncap, first) : NULL;
     }
     slot = tbl_seen_slot(b->seen, b->seen_cap, id);
-    slot->id = tbl_strdup(id);
+    slot->id = wl_strdup(id);
     if (slot->id == NULL)
         return NULL;
     slot->line = line;
@@ -161,7 +136,7 @@ static int tbl_cfg_put(tbl_build *b, const char *s, int first)
 {
     size_t len = strlen(s);
     size_t need = wl_csv_field(NULL, 0, s, len) + 2;
-    char *cfg = tbl_grow(b->st->cfg, &b->cfg_cap, b->cfg_len + need, 1);
+    char *cfg = wl_grow(b->st->cfg, &b->cfg_cap, b->cfg_len + need, 1);
 
     if (cfg == NULL)
         return -ENOMEM;
@@ -199,7 +174,7 @@ static int tbl_header(tbl_build *b, const tr_record *rec, char *err, size_t errl
                 return -EINVAL;
             }
         }
-        b->colname[i] = tbl_strdup(name);
+        b->colname[i] = wl_strdup(name);
         if (b->colname[i] == NULL)
             return tbl_nomem(b, err, errlen);
         for (j = 0; j < TBL_NREQ && strcmp(name, tbl_required[j]) != 0; j++)
@@ -312,7 +287,7 @@ static int tbl_new_config(tbl_build *b, const tr_record *rec, const char *id, do
     }
 
     seen = tbl_seen_add(b, id, rec->line);
-    off = tbl_grow(b->st->cfg_off, &b->off_cap, (size_t)b->st->trials + 1, sizeof *off);
+    off = wl_grow(b->st->cfg_off, &b->off_cap, (size_t)b->st->trials + 1, sizeof *off);
     if (seen == NULL || off == NULL)
         return tbl_nomem(b, err, errlen);
     b->st->cfg_off = off;
@@ -392,11 +367,11 @@ static int tbl_row(void *ctx, const tr_record *rec, char *err, size_t errlen)
         return -EINVAL;
     }
 
-    t = tbl_grow(b->st->time, &b->time_cap, b->nrows + 1, sizeof *t);
+    t = wl_grow(b->st->time, &b->time_cap, b->nrows + 1, sizeof *t);
     if (t == NULL)
         return tbl_nomem(b, err, errlen);
     b->st->time = t;
-    m = tbl_grow(b->st->metric, &b->metric_cap, b->nrows + 1, sizeof *m);
+    m = wl_grow(b->st->metric, &b->metric_cap, b->nrows + 1, sizeof *m);
     if (m == NULL)
         return tbl_nomem(b, err, errlen);
     b->st->metric = m;

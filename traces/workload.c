@@ -214,3 +214,28 @@ void workload_config(const workload *w, uint32_t k, char *buf, size_t n)
         return;
     w->type->config(w->state, k, buf, n);
 }
+
+void *wl_grow(void *p, size_t *cap, size_t need, size_t elem)
+{
+    size_t ncap = *cap ? *cap : 16;
+    if (need <= *cap)
+        return p;
+    while (ncap < need) {
+        if (ncap > SIZE_MAX / 2 / elem)
+            return NULL;
+        ncap *= 2;
+    }
+    void *np = realloc(p, ncap * elem);
+    if (np != NULL)
+        *cap = ncap;
+    return np;
+}
+
+char *wl_strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d != NULL)
+        memcpy(d, s, n);
+    return d;
+}
