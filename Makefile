@@ -156,11 +156,11 @@ FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. \
 FUZZ_LIB_SRC = $(wildcard core/*.c) $(wildcard traces/*.c) $(filter-out sim/main.c,$(wildcard sim/*.c)) $(GEN_SRC)
 fuzz: $(GEN_SRC)
 	@mkdir -p $(BUILD)/fuzz tests/fuzz/crashes
-	$(Q)for h in table options; do \
+	$(Q)for h in table options sweep_config synetune; do \
 	  echo "  FUZZ    $$h ($(FUZZ_TIME) s)"; \
 	  clang $(FUZZ_CFLAGS) -o $(BUILD)/fuzz/fuzz_$$h tests/fuzz/fuzz_$$h.c $(FUZZ_LIB_SRC) $(LIBS) || exit 1; \
 	  rm -rf $(BUILD)/fuzz/corpus_$$h && cp -r tests/fuzz/corpus/$$h $(BUILD)/fuzz/corpus_$$h; \
-	  $(BUILD)/fuzz/fuzz_$$h -max_total_time=$(FUZZ_TIME) -max_len=4096 -print_final_stats=1 \
+	  $(BUILD)/fuzz/fuzz_$$h -max_total_time=$(FUZZ_TIME) -max_len=4096 -print_final_stats=1 -close_fd_mask=3 \
 	    -artifact_prefix=tests/fuzz/crashes/$$h- $(BUILD)/fuzz/corpus_$$h 2>$(BUILD)/fuzz/$$h.log \
 	    || { tail -40 $(BUILD)/fuzz/$$h.log; exit 1; }; \
 	  grep -E "stat::number_of_executed_units|stat::peak_rss" $(BUILD)/fuzz/$$h.log; \

@@ -35,7 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SWEEP_MAX_LIST 1000000 /* values one list item may expand to */
+#define SWEEP_MAX_LIST 1000000 /* values one list (and so one item) may expand to */
 
 /* ---- lists and ranges ------------------------------------------------- */
 
@@ -197,6 +197,7 @@ nomem:
 int sweep_list(const char *text, int ranges, sweep_strv *sv, char *err, size_t n)
 {
     const char *p = text;
+    size_t before = sv->n;
     for (;;) {
         const char *comma = strchr(p, ',');
         const char *end = comma ? comma : p + strlen(p);
@@ -223,6 +224,11 @@ int sweep_list(const char *text, int ranges, sweep_strv *sv, char *err, size_t n
             snprintf(err, n, "out of memory");
         if (rc < 0)
             return rc;
+        /* many ranges in one list must not add up to unbounded memory */
+        if (sv->n - before > SWEEP_MAX_LIST) {
+            snprintf(err, n, "more than %d values in the list", SWEEP_MAX_LIST);
+            return -EINVAL;
+        }
         if (!comma)
             return 0;
         p = comma + 1;

@@ -83,7 +83,8 @@ void sweep_strv_free(sweep_strv *sv);
  * the numbers A, A+1, .., B; A..B+S steps by S; A..B*F multiplies by F
  * (1..256*2 is 1, 2, 4, .., 256).  Integers stay integers (exactly, up to
  * 2^64-1); other numbers are printed in shortest round-trip form.  Blanks
- * around items are ignored.  0, or -EINVAL / -ENOMEM with a message. */
+ * around items are ignored; a list expands to at most 10^6 values.  0, or
+ * -EINVAL / -ENOMEM with a message. */
 int sweep_list(const char *text, int ranges, sweep_strv *sv, char *err, size_t n);
 
 /* Mean, standard deviation and 95% t confidence interval of the non-NaN

@@ -1,17 +1,21 @@
 /*
  * tests/test_fuzz_regress.c -- replays the fuzz corpus and every input a
- * fuzzer once crashed on (tests/fuzz/{corpus,regress}/{table,options}/)
- * through the table reader and the option parser.  Under `make check` the
+ * fuzzer once crashed on (tests/fuzz/{corpus,regress}/{table,options,
+ * sweep_config,synetune}/) through the table reader, the option parser, the
+ * sweep config reader and the Syne Tune importer.  Under `make check` the
  * sanitizers and valgrind watch these runs; here each must end in success
  * or a message.  Runs from the repository root, as `make test` does.
  */
 #include "sim/cli.h"
 #include "tests/fuzz/argv_split.h"
+#include "tests/fuzz/sweep_config_one.h"
 #include "tests/testutil.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int replay_dir(const char *dir, int (*one)(const char *path))
 {
@@ -70,6 +74,51 @@ static int options_one(const char *path)
     return 1;
 }
 
+static int sweep_config_file(const char *path)
+{
+    /* the dry run prints its grid: keep the test's output readable */
+    fflush(stdout);
+    fflush(stderr);
+    int out = dup(1), errfd = dup(2), null = open("/dev/null", O_WRONLY);
+    assert_true(out >= 0 && errfd >= 0 && null >= 0);
+    dup2(null, 1);
+    dup2(null, 2);
+    int st = sweep_config_one(path);
+    fflush(stdout);
+    fflush(stderr);
+    dup2(out, 1);
+    dup2(errfd, 2);
+    close(out);
+    close(errfd);
+    close(null);
+    if (st != 0 && st != 2)
+        fail_msg("%s: sweep --config --dry-run exited %d", path, st);
+    return 1;
+}
+
+static int synetune_one(const char *path)
+{
+    char err[4096] = "";
+    wl_results r;
+    wl_results_params p = wl_results_default_params();
+    int rc = wl_results_read(&r, path, &p, err, sizeof err);
+    if (rc == 0) {
+        FILE *sink = fopen("/dev/null", "w");
+        assert_non_null(sink);
+        wl_import_stats st;
+        err[0] = '\0';
+        if (wl_results_write_table(&r, sink, "replay", &st, err, sizeof err) < 0)
+            assert_true(err[0] != '\0');
+        fclose(sink);
+        wl_results_free(&r);
+    } else {
+        assert_true(rc < 0);
+        if (!strstr(err, path))
+            fail_msg("%s: error message does not name the file: %s", path, err);
+    }
+    return 1;
+}
+
 static void test_tables(void **state)
 {
     (void)state;
@@ -86,11 +135,29 @@ static void test_options(void **state)
     assert_true(n >= 3);
 }
 
+static void test_sweep_config(void **state)
+{
+    (void)state;
+    int n = replay_dir("tests/fuzz/corpus/sweep_config", sweep_config_file) +
+            replay_dir("tests/fuzz/regress/sweep_config", sweep_config_file);
+    assert_true(n >= 3);
+}
+
+static void test_synetune(void **state)
+{
+    (void)state;
+    int n = replay_dir("tests/fuzz/corpus/synetune", synetune_one) +
+            replay_dir("tests/fuzz/regress/synetune", synetune_one);
+    assert_true(n >= 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tables),
         cmocka_unit_test(test_options),
+        cmocka_unit_test(test_sweep_config),
+        cmocka_unit_test(test_synetune),
     };
     return cmocka_run_group_tests_name("fuzz_regress", tests, NULL, NULL);
 }

@@ -179,7 +179,8 @@ static void test_lists(void **state)
     check_list("1e-3..1e-1*10", 1, "0.001 0.01 0.1");
     check_list("sh:strict, asha:stopping:rank ,random", 0, "sh:strict asha:stopping:rank random");
     check_list("a..b", 0, "a..b");
-    const char *bad[] = { "", "1,,2", "5..1", "1..x", "1..10*1", "0..10*2", "1..10+0", " , " };
+    const char *bad[] = { "", "1,,2", "5..1", "1..x", "1..10*1", "0..10*2", "1..10+0", " , ",
+                          "1..600000,1..600000" };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         sweep_strv sv = { 0 };
         char err[256] = "";
