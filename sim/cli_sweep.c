@@ -12,9 +12,8 @@
  * SIGINT and SIGTERM (unless ignored when shsim started) stop the sweep:
  * no new runs, the running ones finish, the journal stays for --resume; a
  * second signal ends the process at once (the journal stays valid).
- * `--resume` alone continues a sweep; `--resume LIST` (or --resume=LIST) is
- * still the resume-mode axis of `run` (checkpoint, restart): sweep takes no
- * operands, so the word after --resume decides.
+ * `--resume` continues a sweep; the axis of run's --resume (checkpoint,
+ * restart) is spelt --resume-modes here, so the two never mix.
  */
 #include "sim/cli.h"
 #include "sim/sweep.h"
@@ -66,7 +65,7 @@ enum { K_WORKLOADS, K_SCHEDULERS, K_RESUME, K_ETA, K_RMIN, K_RMAX, K_TRIALS, K_H
 static const key_def keys[NKEYS] = {
     [K_WORKLOADS] = { "workloads", "workload", 'W', 0, SWEEP_WORKLOAD },
     [K_SCHEDULERS] = { "schedulers", "scheduler", 0, 0, SWEEP_SCHEDULERS },
-    [K_RESUME] = { "resume", NULL, 'R', 0, NULL },
+    [K_RESUME] = { "resume-modes", "resume-mode", 'R', 0, NULL },
     [K_ETA] = { "eta", NULL, 'e', 1, "2" },
     [K_RMIN] = { "r-min", NULL, 'm', 1, "1" },
     [K_RMAX] = { "r-max", NULL, 'M', 1, SWEEP_R_MAX },
@@ -123,7 +122,7 @@ static const char usage[] =
     "  -e, --eta LIST           reduction factors (default 2)\n"
     "      --r-min LIST         first rungs (default 1)\n"
     "      --r-max LIST         last rungs, or auto: the workload's epochs (default " SWEEP_R_MAX ")\n"
-    "      --resume LIST        checkpoint, restart (default checkpoint); --resume\n"
+    "      --resume-modes LIST  checkpoint, restart: run's --resume (default checkpoint)\n"
     "                           alone continues an interrupted sweep (see below)\n"
     "  -n, --trials LIST        configuration caps (default none)\n"
     "  -T, --horizon LIST       simulated seconds (default " SWEEP_HORIZON ")\n"
@@ -602,10 +601,7 @@ int cli_sweep(int argc, char **argv)
     struct option opts[2 * NKEYS + 10];
     size_t no = 0;
     for (int k = 0; k < NKEYS; k++) {
-        /* --resume alone continues a sweep; with a value it is the axis */
-        opts[no++] = (struct option){ keys[k].name,
-                                      k == K_RESUME ? optional_argument : required_argument, 0,
-                                      O_AXIS + k };
+        opts[no++] = (struct option){ keys[k].name, required_argument, 0, O_AXIS + k };
         if (keys[k].alias)
             opts[no++] = (struct option){ keys[k].alias, required_argument, 0, O_AXIS + k };
     }
@@ -614,6 +610,7 @@ int cli_sweep(int argc, char **argv)
     opts[no++] = (struct option){ "shard", required_argument, 0, O_SHARD };
     opts[no++] = (struct option){ "dry-run", no_argument, 0, O_DRY };
     opts[no++] = (struct option){ "max-runs", required_argument, 0, O_MAX_RUNS };
+    opts[no++] = (struct option){ "resume", no_argument, 0, O_CONTINUE };
     opts[no++] = (struct option){ "quiet", no_argument, 0, 'q' };
     opts[no++] = (struct option){ "help", no_argument, 0, 'h' };
     opts[no++] = (struct option){ 0, 0, 0, 0 };
@@ -632,13 +629,9 @@ int cli_sweep(int argc, char **argv)
     uint64_t max_runs = 0;
     optind = 0; /* glibc: 0 re-initialises getopt completely (bench calls sweep) */
     while ((c = getopt_long(argc, argv, "s:W:w:e:n:T:o:j:p:c:qh", opts, NULL)) != -1) {
-        if (c == O_AXIS + K_RESUME && !optarg) {
-            if (optind < argc && argv[optind][0] != '-') {
-                optarg = argv[optind++]; /* --resume checkpoint,restart: the axis */
-            } else {
-                resume = 1;
-                continue;
-            }
+        if (c == O_CONTINUE) {
+            resume = 1;
+            continue;
         }
         int k = c >= O_AXIS ? c - O_AXIS : -1;
         for (size_t i = 0; i < sizeof shorts / sizeof *shorts; i++)

@@ -27,7 +27,7 @@ const char sweep_preset_asha_paper[] =
     "r-min = 1\n"
     "r-max = 256\n"
     "workers = 25\n"
-    "resume = checkpoint\n"
+    "resume-modes = checkpoint\n"
     "noise = normal:0,normal:0.1,normal:0.2,normal:0.3,normal:0.4,normal:0.5,normal:0.6,"
     "normal:0.7,normal:0.8,normal:0.9,normal:1,normal:1.1,normal:1.2,normal:1.3\n"
     "drop = 0,0.001,0.01\n"
