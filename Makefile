@@ -131,9 +131,12 @@ test: $(TEST_BIN) $(BDIR)/shsim
 check:
 	$(MAKE) test SANITIZE=address,undefined
 	$(MAKE) $(TEST_BIN)
-	$(Q)fail=0; for t in $(TEST_BIN); do \
-	  valgrind -q --error-exitcode=9 --leak-check=full $$t >/dev/null 2>$(BUILD)/valgrind.log || { cat $(BUILD)/valgrind.log; fail=1; }; done; \
-	exit $$fail
+	$(Q)pass=0; fail=0; for t in $(TEST_BIN); do \
+	  echo "  VALGRIND $$t"; \
+	  if valgrind -q --error-exitcode=9 --leak-check=full $$t >$(BUILD)/valgrind.out 2>$(BUILD)/valgrind.log; \
+	  then pass=$$((pass + 1)); else cat $(BUILD)/valgrind.log; tail -5 $(BUILD)/valgrind.out; fail=$$((fail + 1)); fi; done; \
+	echo "valgrind: $$pass passed, $$fail failed"; \
+	[ $$fail = 0 ]
 
 clean:
 	rm -rf $(BUILD) shsim
