@@ -140,3 +140,18 @@ void put_double(FILE *f, double x)
     fmt_double(buf, sizeof buf, x);
     fputs(buf, f);
 }
+
+void put_csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}

@@ -37,6 +37,9 @@ void fmt_double(char *buf, size_t n, double x);
 /* fprintf of fmt_double. */
 void put_double(FILE *f, double x);
 
+/* A CSV field, quoted (RFC 4180) when it holds a comma, quote or newline. */
+void put_csv_field(FILE *f, const char *s);
+
 /* mkdir -p; 0 or -errno. */
 int make_dirs(const char *path);
 

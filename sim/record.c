@@ -140,30 +140,13 @@ void summary_header(FILE *f)
           "end_time,busy,idle,idle_fraction,best,best_rmax,time_to_target,time_first_rmax\n",
           f);
 }
-
-/* CSV-quote a field when it holds a comma, quote or newline. */
-static void put_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\n\r")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 void summary_spec_row(FILE *f, const run_spec *rs)
 {
     fprintf(f, "%s,%s,%s,%s,%u,%u,%u,%u,", sched_type_name(rs->type), variant_name(rs),
             rs->type == sched_asha ? sched_rule_name(rs->sp.rule) : "-",
             rs->ep.restart ? "restart" : "checkpoint", rs->ep.workers, rs->sp.eta, rs->sp.r_min,
             rs->sp.r_max);
-    put_field(f, rs->workload);
+    put_csv_field(f, rs->workload);
     fprintf(f, ",%llu,", (unsigned long long)rs->seed);
     put_double(f, isinf(rs->ep.horizon) ? (double)NAN : rs->ep.horizon);
     fputc(',', f);
@@ -173,7 +156,7 @@ void summary_spec_row(FILE *f, const run_spec *rs)
     straggler_noise_str(g, buf, sizeof buf);
     fprintf(f, ",%s,", buf);
     straggler_speeds_str(g, buf, sizeof buf);
-    put_field(f, buf);
+    put_csv_field(f, buf);
     straggler_slow_str(g, buf, sizeof buf);
     fprintf(f, ",%s,", buf);
     put_double(f, g->drop);

@@ -1047,23 +1047,6 @@ static void info_write(FILE *f, uint32_t shard, uint32_t shards, size_t cells, s
     fprintf(f, "shard,shards,cells,seeds,runs,curve_points,grid\n%u,%u,%zu,%zu,%zu,%u,%s\n",
             shard, shards, cells, seeds, cells * seeds, k, grid);
 }
-
-/* CSV-quote a field when it holds a comma or a quote. */
-static void put_csv(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 /* Copy what m holds since its last rewind to f, less its final newline. */
 static void put_line_of(FILE *f, FILE *m, char **buf)
 {
@@ -1143,7 +1126,7 @@ static int job_write(sweep_job *j, const char *dir, run_spec *rs, const char *gr
             summary_spec_row(runs, rs);
             for (size_t mt = 0; mt <= NMETRICS; mt++) /* empty metrics, then the status */
                 fputc(',', runs);
-            put_csv(runs, msg);
+            put_csv_field(runs, msg);
             fputc('\n', runs);
             if (p->failed)
                 p->failed(p->failed_ctx, c, p->seeds[si], msg);
