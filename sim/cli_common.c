@@ -233,11 +233,29 @@ int cli_execute(run_spec *rs, const char *dir, int gantt, int quiet)
     return status;
 }
 
+/* Where the .gp scripts are: $SHSIM_PLOTDIR; beside an installed binary
+ * (PREFIX/bin/shsim -> PREFIX/share/shsim/plots); the source tree it was
+ * built in; ./plots. */
 static const char *plot_dir(void)
 {
+    static char installed[4096];
     const char *d = getenv("SHSIM_PLOTDIR");
     if (d && *d)
         return d;
+    char exe[4000];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (len > 0) {
+        exe[len] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            snprintf(installed, sizeof installed, "%s/../share/shsim/plots", exe);
+            char probe[4200];
+            snprintf(probe, sizeof probe, "%s/gantt.gp", installed);
+            if (access(probe, R_OK) == 0)
+                return installed;
+        }
+    }
     if (access(SHSIM_PLOTDIR "/gantt.gp", R_OK) == 0)
         return SHSIM_PLOTDIR;
     return "plots";
@@ -245,8 +263,11 @@ static const char *plot_dir(void)
 
 int cli_gnuplot(const char *script, const char *vars, const char *out)
 {
-    char path[4096], tmp[4200], expr[8192];
-    snprintf(path, sizeof path, "%s/%s", plot_dir(), script);
+    char path[4300], tmp[4200], expr[8192];
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", plot_dir(), script) >= sizeof path) {
+        cli_error("%s: the plot folder's path is too long", script);
+        return -1;
+    }
     if (access(path, R_OK) != 0) {
         cli_error("%s: %s (set SHSIM_PLOTDIR to the folder of shsim's .gp scripts)", path,
                   strerror(errno));
