@@ -1,0 +1,199 @@
+/*
+ * sim/sweep_write.c -- writing a finished shard's four files from its slots:
+ * sweep.csv (a row per run), sweep_agg.csv (the metrics aggregated per
+ * cell), sweep_curves.csv and sweep_info.csv.  See sweep.h for the columns.
+ *
+ * Invariants: the files are written after every thread ended, in run order,
+ * so neither the thread count nor an interruption and resumption can change
+ * a byte; statistics are summed in seed order, on one thread.  The four
+ * files go through one out_set: all are committed, or none.
+ */
+#include "sim/sweep_impl.h"
+#include "sim/output.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* The metrics aggregated per cell: the columns of sweep_agg.csv. */
+static const struct {
+    const char *name;
+    int may_miss; /* NAN in some runs: gets an M_n column */
+} metrics[] = {
+    { "trials_started", 0 }, { "trials_rmax", 0 }, { "jobs", 0 },      { "epochs_trained", 0 },
+    { "epochs_replayed", 0 }, { "jobs_cut", 0 },   { "jobs_dropped", 0 }, { "end_time", 0 },
+    { "busy", 0 },           { "idle", 0 },        { "idle_fraction", 0 }, { "best", 1 },
+    { "best_rmax", 1 },      { "time_to_target", 1 }, { "time_first_rmax", 1 },
+};
+#define NMETRICS (sizeof metrics / sizeof *metrics)
+
+static double metric_value(const run_summary *s, size_t m)
+{
+    double cap = (double)s->workers * s->end_time;
+    switch (m) {
+    case 0: return (double)s->trials_started;
+    case 1: return (double)s->trials_rmax;
+    case 2: return (double)s->jobs;
+    case 3: return (double)s->epochs_trained;
+    case 4: return (double)s->epochs_replayed;
+    case 5: return (double)s->jobs_cut;
+    case 6: return (double)s->jobs_dropped;
+    case 7: return s->end_time;
+    case 8: return s->busy;
+    case 9: return s->idle;
+    case 10: return cap > 0 ? s->idle / cap : 0.0; /* as summary_row() */
+    case 11: return s->best;
+    case 12: return s->best_rmax;
+    case 13: return s->time_to_target;
+    default: return s->time_first_rmax;
+    }
+}
+
+static void put_stat(FILE *f, sweep_stat st, int with_n)
+{
+    double v[] = { st.mean, st.sd, st.lo, st.hi };
+    for (size_t i = 0; i < 4; i++) {
+        fputc(',', f);
+        put_double(f, v[i]);
+    }
+    if (with_n)
+        fprintf(f, ",%zu", st.n);
+}
+
+void sweep_info_write(FILE *f, uint32_t shard, uint32_t shards, size_t cells, size_t seeds,
+                      uint32_t k, const char *grid)
+{
+    fprintf(f, "shard,shards,cells,seeds,runs,curve_points,grid\n%u,%u,%zu,%zu,%zu,%u,%s\n",
+            shard, shards, cells, seeds, cells * seeds, k, grid);
+}
+
+/* Copy what m holds since its last rewind to f, less its final newline. */
+static void put_line_of(FILE *f, FILE *m, char **buf)
+{
+    fflush(m);
+    size_t len = (size_t)ftell(m);
+    if (len && (*buf)[len - 1] == '\n')
+        len--;
+    fwrite(*buf, 1, len, f);
+    rewind(m);
+}
+
+int sweep_job_write(sweep_job *j, const char *dir, run_spec *rs, const char *grid, char *err,
+                    size_t n)
+{
+    const sweep_plan *p = j->p;
+    size_t ns = p->nseeds, k = p->curve_points;
+    double *v = malloc((ns + 1) * sizeof *v);
+    out_set *os = malloc(sizeof *os);
+    char *mbuf = NULL;
+    size_t mlen = 0;
+    FILE *m = open_memstream(&mbuf, &mlen);
+    if (!v || !os || !m) {
+        free(v);
+        free(os);
+        if (m)
+            fclose(m);
+        free(mbuf);
+        snprintf(err, n, "out of memory");
+        return -ENOMEM;
+    }
+    out_set_init(os);
+    FILE *runs = out_set_open(os, dir, "sweep.csv");
+    FILE *agg = runs ? out_set_open(os, dir, "sweep_agg.csv") : NULL;
+    FILE *cur = agg ? out_set_open(os, dir, "sweep_curves.csv") : NULL;
+    FILE *info = cur ? out_set_open(os, dir, "sweep_info.csv") : NULL;
+    if (!info) {
+        snprintf(err, n, "%s", os->err);
+        out_set_abort(os);
+        free(os);
+        free(v);
+        fclose(m);
+        free(mbuf);
+        return -EIO;
+    }
+    fputs("cell,", runs);
+    summary_header(m);
+    put_line_of(runs, m, &mbuf);
+    fputs(",status\n", runs);
+    fputs("cell,", agg);
+    summary_spec_header(agg);
+    fputs(",runs,runs_ok", agg);
+    for (size_t mt = 0; mt < NMETRICS; mt++) {
+        fprintf(agg, ",%s_mean,%s_sd,%s_lo,%s_hi", metrics[mt].name, metrics[mt].name,
+                metrics[mt].name, metrics[mt].name);
+        if (metrics[mt].may_miss)
+            fprintf(agg, ",%s_n", metrics[mt].name);
+    }
+    fputc('\n', agg);
+    fputs("cell,", cur);
+    summary_spec_header(cur);
+    fputs(",time,n,mean,sd,lo,hi\n", cur);
+    char why[1536];
+    for (size_t mi = 0; mi < j->nmine; mi++) {
+        size_t c = j->mine[mi], ok = 0;
+        for (size_t si = 0; si < ns; si++) {
+            size_t r = mi * ns + si;
+            (void)sweep_job_spec(j, mi, si, rs, why, sizeof why); /* as in the run */
+            fprintf(runs, "%zu,", c);
+            if (j->state[r] == RUN_OK) {
+                ok++;
+                summary_row(m, rs, &j->sum[r]);
+                put_line_of(runs, m, &mbuf);
+                fputs(",ok\n", runs);
+                continue;
+            }
+            const char *msg = j->why[r] ? j->why[r] : "out of memory";
+            summary_spec_row(runs, rs);
+            for (size_t mt = 0; mt <= NMETRICS; mt++) /* empty metrics, then the status */
+                fputc(',', runs);
+            put_csv_field(runs, msg);
+            fputc('\n', runs);
+            if (p->failed)
+                p->failed(p->failed_ctx, c, p->seeds[si], msg);
+        }
+        (void)sweep_job_spec(j, mi, 0, rs, why, sizeof why);
+        fprintf(agg, "%zu,", c);
+        summary_spec_row(agg, rs);
+        fprintf(agg, ",%zu,%zu", ns, ok);
+        for (size_t mt = 0; mt < NMETRICS; mt++) {
+            for (size_t si = 0; si < ns; si++)
+                v[si] = j->state[mi * ns + si] == RUN_OK ? metric_value(&j->sum[mi * ns + si], mt)
+                                                        : (double)NAN;
+            put_stat(agg, sweep_stat_of(v, ns), metrics[mt].may_miss);
+        }
+        fputc('\n', agg);
+        if (!sweep_has_curve(p, rs))
+            continue;
+        for (uint32_t i = 0; i < k; i++) {
+            for (size_t si = 0; si < ns; si++)
+                v[si] = j->state[mi * ns + si] == RUN_OK ? j->samples[(mi * ns + si) * k + i]
+                                                        : (double)NAN;
+            sweep_stat st = sweep_stat_of(v, ns);
+            fprintf(cur, "%zu,", c);
+            summary_spec_row(cur, rs);
+            fputc(',', cur);
+            put_double(cur, sweep_sample_time(rs, i, (uint32_t)k));
+            fprintf(cur, ",%zu", st.n);
+            double w[] = { st.mean, st.sd, st.lo, st.hi };
+            for (size_t x = 0; x < 4; x++) {
+                fputc(',', cur);
+                put_double(cur, w[x]);
+            }
+            fputc('\n', cur);
+        }
+    }
+    sweep_info_write(info, p->shard, p->shards, p->ncells, ns, (uint32_t)k, grid);
+    int rc = ferror(m) ? -ENOMEM : 0;
+    fclose(m);
+    free(mbuf);
+    if (rc < 0) {
+        out_set_abort(os);
+        snprintf(err, n, "out of memory");
+    } else if ((rc = out_set_commit(os)) < 0) {
+        snprintf(err, n, "%s", os->err);
+    }
+    free(os);
+    free(v);
+    return rc;
+}
