@@ -11,13 +11,7 @@
 
 static run_result figure_run(void)
 {
-    run_spec rs = run_spec_default();
-    snprintf(rs.workload, sizeof rs.workload, "figure");
-    rs.type = sched_sh;
-    rs.ep.workers = 2;
-    rs.ep.horizon = 32;
-    rs.sp.r_max = 4;
-    rs.r_max_given = 1;
+    run_spec rs = run_spec_figure(sched_sh); /* d2l Fig. 19.5.1 */
     run_result r;
     char err[4608];
     if (run_spec_execute(&rs, &r, NULL, err, sizeof err) != 0)
