@@ -38,7 +38,7 @@ TESTLIBS := $(shell pkg-config --libs cmocka)
 LDFLAGS ?=
 ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
 
-LIB_SRC  := $(wildcard core/*.c) $(wildcard traces/*.c) $(filter-out sim/main.c,$(wildcard sim/*.c))
+LIB_SRC  := $(wildcard core/*.c) $(wildcard traces/*.c) $(wildcard sim/*.c) $(filter-out sim/cli/main.c,$(wildcard sim/cli/*.c)) $(wildcard sim/sweep/*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BDIR)/%.o)
 # The recorded tables of traces/data/ compiled in (traces/embedded.h).
 EMBED_CSV := $(sort $(wildcard traces/data/*.csv))
@@ -58,7 +58,7 @@ all: shsim
 shsim: $(BDIR)/shsim
 	$(Q)cp $< $@
 
-$(BDIR)/shsim: $(BDIR)/sim/main.o $(BDIR)/libshsim.a
+$(BDIR)/shsim: $(BDIR)/sim/cli/main.o $(BDIR)/libshsim.a
 	@echo "  LD      $@"
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
@@ -146,7 +146,7 @@ install: shsim
 	install -m 755 shsim $(DESTDIR)$(PREFIX)/bin/shsim
 	install -m 644 plots/*.gp $(DESTDIR)$(PREFIX)/share/shsim/plots/
 
--include $(LIB_OBJ:.o=.d) $(GEN_OBJ:.o=.d) $(BDIR)/sim/main.d $(TEST_SRC:%.c=$(BDIR)/%.d)
+-include $(LIB_OBJ:.o=.d) $(GEN_OBJ:.o=.d) $(BDIR)/sim/cli/main.d $(TEST_SRC:%.c=$(BDIR)/%.d)
 
 # Fuzzing (clang's libFuzzer): `make fuzz FUZZ_TIME=60` runs each harness for
 # FUZZ_TIME seconds on a copy of its corpus (tests/fuzz/corpus/NAME); crashes
@@ -156,7 +156,7 @@ FUZZ_TIME ?= 30
 FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. \
                -fsanitize=fuzzer,address,undefined -DSHSIM_VERSION='"$(VERSION)"' \
                -DSHSIM_PLOTDIR='"$(abspath plots)"' $(shell pkg-config --cflags gsl inih)
-FUZZ_LIB_SRC = $(wildcard core/*.c) $(wildcard traces/*.c) $(filter-out sim/main.c,$(wildcard sim/*.c)) $(GEN_SRC)
+FUZZ_LIB_SRC = $(wildcard core/*.c) $(wildcard traces/*.c) $(wildcard sim/*.c) $(filter-out sim/cli/main.c,$(wildcard sim/cli/*.c)) $(wildcard sim/sweep/*.c) $(GEN_SRC)
 fuzz: $(GEN_SRC)
 	@mkdir -p $(BUILD)/fuzz tests/fuzz/crashes
 	$(Q)for h in table options sweep_config synetune; do \

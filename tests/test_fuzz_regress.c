@@ -6,7 +6,7 @@
  * sanitizers and valgrind watch these runs; here each must end in success
  * or a message.  Runs from the repository root, as `make test` does.
  */
-#include "sim/cli.h"
+#include "sim/cli/cli.h"
 #include "tests/fuzz/argv_split.h"
 #include "tests/fuzz/sweep_config_one.h"
 #include "tests/testutil.h"

@@ -8,7 +8,7 @@
  * grid's journal, an existing journal without --resume).
  */
 #include "sim/output.h"
-#include "sim/sweep.h"
+#include "sim/sweep/sweep.h"
 #include "tests/testutil.h"
 
 #include <errno.h>

@@ -3,7 +3,7 @@
  * `shsim run`: the input, split at newlines, is the argument list.  Parsing
  * must accept or reject, never crash.  Input with a NUL byte ends there.  Built and run by `make fuzz`.
  */
-#include "sim/cli.h"
+#include "sim/cli/cli.h"
 #include "tests/fuzz/argv_split.h"
 
 #include <stdint.h>

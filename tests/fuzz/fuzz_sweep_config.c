@@ -1,6 +1,6 @@
 /*
  * tests/fuzz/fuzz_sweep_config.c -- libFuzzer harness for the config files
- * of `shsim sweep` (libinih plus sim/cli_sweep.c's reader, keys and value
+ * of `shsim sweep` (libinih plus sim/cli/cli_sweep.c's reader, keys and value
  * checks): any bytes, read as `shsim sweep --config FILE --dry-run`, must
  * give the grid's size (status 0) or a message (status 2), never a crash, a
  * leak or undefined behaviour.  Built and run by `make fuzz`; the corpus

@@ -6,7 +6,7 @@
 #ifndef SHSIM_TESTS_FUZZ_SWEEP_CONFIG_ONE_H
 #define SHSIM_TESTS_FUZZ_SWEEP_CONFIG_ONE_H
 
-#include "sim/cli.h"
+#include "sim/cli/cli.h"
 
 static inline int sweep_config_one(const char *path)
 {

@@ -1,8 +1,8 @@
 /*
- * sim/cli_merge.c -- `shsim merge`: join the shards of one sweep grid.
+ * sim/cli/cli_merge.c -- `shsim merge`: join the shards of one sweep grid.
  */
-#include "sim/cli.h"
-#include "sim/sweep.h"
+#include "sim/cli/cli.h"
+#include "sim/sweep/sweep.h"
 
 #include <errno.h>
 #include <getopt.h>

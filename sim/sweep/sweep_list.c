@@ -1,5 +1,5 @@
 /*
- * sim/sweep_list.c -- comma lists and ranges of values (sweep_list): A..B,
+ * sim/sweep/sweep_list.c -- comma lists and ranges of values (sweep_list): A..B,
  * A..B+S, A..B*F.  See sweep.h.
  *
  * Invariants: integer ranges stay exact up to 2^64-1; other numbers are
@@ -7,7 +7,7 @@
  * list, and so one item, expands to at most SWEEP_MAX_LIST values, so no
  * input can ask for unbounded memory.
  */
-#include "sim/sweep_impl.h"
+#include "sim/sweep/sweep_impl.h"
 #include "sim/output.h"
 
 #include <errno.h>

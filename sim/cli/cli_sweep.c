@@ -1,5 +1,5 @@
 /*
- * sim/cli_sweep.c -- `shsim sweep`: a grid of runs from the command line, a
+ * sim/cli/cli_sweep.c -- `shsim sweep`: a grid of runs from the command line, a
  * config file (INI, libinih) or a named preset, run in parallel (sweep.h).
  *
  * Every scheduler/engine/workload option of `run` is an axis taking a comma
@@ -15,8 +15,8 @@
  * `--resume` continues a sweep; the axis of run's --resume (checkpoint,
  * restart) is spelt --resume-modes here, so the two never mix.
  */
-#include "sim/cli.h"
-#include "sim/sweep.h"
+#include "sim/cli/cli.h"
+#include "sim/sweep/sweep.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -85,7 +85,7 @@ static const key_def keys[NKEYS] = {
 };
 
 /* Presets: a config file built in. */
-extern const char sweep_preset_asha_paper[]; /* sim/preset_asha_paper.c */
+extern const char sweep_preset_asha_paper[]; /* sim/sweep/preset_asha_paper.c */
 static const struct {
     const char *name, *what, *ini;
 } presets[] = {

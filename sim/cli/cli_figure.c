@@ -1,10 +1,10 @@
 /*
- * sim/cli_figure.c -- `shsim figure`: the two schedule figures of the d2l
+ * sim/cli/cli_figure.c -- `shsim figure`: the two schedule figures of the d2l
  * chapter on ASHA (Fig. 19.5.1 synchronous SH, Fig. 19.5.2 ASHA), run on the
  * integer model of their bars (traces/, workload `figure`): eta 2, 2 workers,
  * rungs 1, 2, 4 epochs, checkpoint resume, horizon 32.
  */
-#include "sim/cli.h"
+#include "sim/cli/cli.h"
 
 #include <getopt.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /*
- * sim/sweep.h -- grids of runs (sim-internal): parallel execution, sharding,
+ * sim/sweep/sweep.h -- grids of runs (sim-internal): parallel execution, sharding,
  * aggregation over seeds, merging of shards, failed runs and resumption.
  *
  * A grid is ncells cells times nseeds seeds.  A cell is one fully specified

@@ -1,5 +1,5 @@
 /*
- * sim/sweep_read.c -- reading sweep files back: a whole file, and a
+ * sim/sweep/sweep_read.c -- reading sweep files back: a whole file, and a
  * folder's sweep_info.csv checked field by field (sweep_merge, and a resume
  * that finds the files already complete).
  *
@@ -7,7 +7,7 @@
  * refused); a part_info read is consistent (shard < shards, runs = cells x
  * seeds, a 16-digit grid hash).  Errors name the file, line and field.
  */
-#include "sim/sweep_impl.h"
+#include "sim/sweep/sweep_impl.h"
 
 #include <errno.h>
 #include <limits.h>

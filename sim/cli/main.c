@@ -1,7 +1,7 @@
 /*
- * sim/main.c -- the shsim command: dispatch to subcommands.
+ * sim/cli/main.c -- the shsim command: dispatch to subcommands.
  */
-#include "sim/cli.h"
+#include "sim/cli/cli.h"
 
 #include <gsl/gsl_errno.h>
 #include <stdio.h>

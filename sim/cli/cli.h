@@ -1,5 +1,5 @@
 /*
- * sim/cli.h -- the shsim subcommands and their shared option helpers
+ * sim/cli/cli.h -- the shsim subcommands and their shared option helpers
  * (sim-internal).  Only main() and the cli_* functions print or exit;
  * everything below them returns codes.  Exit status: 0 success, 1 a
  * failure while running or writing, 2 bad input (options, files).

@@ -1,5 +1,5 @@
 /*
- * sim/sweep_impl.h -- what the parts of the sweep share (internal to
+ * sim/sweep/sweep_impl.h -- what the parts of the sweep share (internal to
  * sim/sweep*.c; sweep.h is the face): the shard being run (sweep_job), the
  * sweep files read back, and the helpers more than one part calls.
  *
@@ -28,7 +28,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "sim/sweep.h"
+#include "sim/sweep/sweep.h"
 
 enum { RUN_TODO, RUN_OK, RUN_FAILED };
 

@@ -1,5 +1,5 @@
 /*
- * sim/sweep_merge.c -- joining the k shards of one grid (sweep_merge) into
+ * sim/sweep/sweep_merge.c -- joining the k shards of one grid (sweep_merge) into
  * files byte-identical to those of an unsharded sweep.  See sweep.h.
  *
  * Invariants: every part is checked (same grid, every shard once, each row
@@ -8,7 +8,7 @@
  * ordered by (cell, order read), which is grid order since a shard's file
  * lists its cells in order and seeds within a cell.
  */
-#include "sim/sweep_impl.h"
+#include "sim/sweep/sweep_impl.h"
 #include "sim/output.h"
 
 #include <errno.h>

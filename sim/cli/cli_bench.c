@@ -1,5 +1,5 @@
 /*
- * sim/cli_bench.c -- `shsim bench`: how fast the engine and cores are.  A
+ * sim/cli/cli_bench.c -- `shsim bench`: how fast the engine and cores are.  A
  * benchmark, never a test (libuv's habit): it prints numbers, checks none.
  *
  * For each scheduler it runs the engine with traces off on the synthetic
@@ -14,7 +14,7 @@
  * per-trial handle the engine uses (filled per job, queried per event).
  * Last, the wall time of the default `make figures` sweep.
  */
-#include "sim/cli.h"
+#include "sim/cli/cli.h"
 
 #include <errno.h>
 #include <getopt.h>

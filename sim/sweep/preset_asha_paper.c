@@ -1,5 +1,5 @@
 /*
- * sim/preset_asha_paper.c -- the sweep preset `asha-paper` (issue 5): the
+ * sim/sweep/preset_asha_paper.c -- the sweep preset `asha-paper` (issue 5): the
  * straggler experiment of Li et al., "A System for Massively Parallel
  * Hyperparameter Tuning" (MLSys 2020), Appendix A.1, as an INI grid that
  * `shsim sweep --preset asha-paper` reads (cli_sweep.c lists it).

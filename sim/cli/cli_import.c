@@ -1,9 +1,9 @@
 /*
- * sim/cli_import.c -- `shsim import synetune FILE`: turn a Syne Tune
+ * sim/cli/cli_import.c -- `shsim import synetune FILE`: turn a Syne Tune
  * results.csv into a `table:` workload, so that users replay their own runs
  * (traces/synetune.c does the reading and the arithmetic).
  */
-#include "sim/cli.h"
+#include "sim/cli/cli.h"
 #include "sim/output.h"
 
 #include <errno.h>

@@ -1,5 +1,5 @@
 /*
- * sim/sweep.c -- planning and running a shard of a grid: the cells and
+ * sim/sweep/sweep.c -- planning and running a shard of a grid: the cells and
  * workloads it needs, the check that the grid can run at all, the threads
  * that run it, then the journal and the files (sweep_run).  See sweep.h;
  * the other parts are listed in sweep_impl.h.
@@ -18,9 +18,9 @@
  * per run of the shard; the journal costs one write() of about 25(K + 15)
  * bytes per run and at most one fsync a second.
  */
-#include "sim/sweep.h"
-#include "sim/sweep_impl.h"
-#include "sim/sweep_journal.h"
+#include "sim/sweep/sweep.h"
+#include "sim/sweep/sweep_impl.h"
+#include "sim/sweep/sweep_journal.h"
 #include "sim/output.h"
 
 #include <errno.h>

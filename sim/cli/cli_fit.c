@@ -1,5 +1,5 @@
 /*
- * sim/cli_fit.c -- `shsim fit`: fit the LeNet model (traces/model.h) to a
+ * sim/cli/cli_fit.c -- `shsim fit`: fit the LeNet model (traces/model.h) to a
  * recorded table, write its parameters file, and print the validation table
  * (recorded vs generated statistics); optionally the data and the figure of
  * recorded and generated curves side by side (plots/model_curves.gp).
@@ -7,7 +7,7 @@
  * The parameters file and the plot files are written atomically (output.h):
  * a failed fit leaves the old file in place.
  */
-#include "sim/cli.h"
+#include "sim/cli/cli.h"
 #include "sim/output.h"
 #include "traces/model.h"
 

@@ -1,7 +1,7 @@
 /*
- * sim/cli_common.c -- option parsing and running shared by the subcommands.
+ * sim/cli/cli_common.c -- option parsing and running shared by the subcommands.
  */
-#include "sim/cli.h"
+#include "sim/cli/cli.h"
 #include "sim/output.h"
 
 #include <errno.h>

@@ -1,5 +1,5 @@
 /*
- * sim/sweep_write.c -- writing a finished shard's four files from its slots:
+ * sim/sweep/sweep_write.c -- writing a finished shard's four files from its slots:
  * sweep.csv (a row per run), sweep_agg.csv (the metrics aggregated per
  * cell), sweep_curves.csv and sweep_info.csv.  See sweep.h for the columns.
  *
@@ -8,7 +8,7 @@
  * a byte; statistics are summed in seed order, on one thread.  The four
  * files go through one out_set: all are committed, or none.
  */
-#include "sim/sweep_impl.h"
+#include "sim/sweep/sweep_impl.h"
 #include "sim/output.h"
 
 #include <errno.h>

@@ -1,9 +1,9 @@
 /*
- * sim/cli_check.c -- `shsim check`: the simulator against closed forms
+ * sim/cli/cli_check.c -- `shsim check`: the simulator against closed forms
  * (sim/check.h), one table row per check; exit status 1 when one fails.
  */
 #include "sim/check.h"
-#include "sim/cli.h"
+#include "sim/cli/cli.h"
 
 #include <getopt.h>
 #include <math.h>

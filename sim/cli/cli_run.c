@@ -1,7 +1,7 @@
 /*
- * sim/cli_run.c -- `shsim run`: one simulated tuning run and its trace files.
+ * sim/cli/cli_run.c -- `shsim run`: one simulated tuning run and its trace files.
  */
-#include "sim/cli.h"
+#include "sim/cli/cli.h"
 
 #include <getopt.h>
 #include <stdio.h>

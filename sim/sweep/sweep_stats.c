@@ -1,12 +1,12 @@
 /*
- * sim/sweep_stats.c -- statistics over the seeds of a cell (sweep_stat_of):
+ * sim/sweep/sweep_stats.c -- statistics over the seeds of a cell (sweep_stat_of):
  * mean, sample standard deviation and the 95% confidence interval of the
  * mean from Student's t.  See sweep.h.
  *
  * NaN values (failed runs, missing metrics) are left out; the sums run in
  * index order, so a result depends only on the values and their order.
  */
-#include "sim/sweep.h"
+#include "sim/sweep/sweep.h"
 
 #include <gsl/gsl_cdf.h>
 #include <math.h>

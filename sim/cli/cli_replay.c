@@ -1,10 +1,10 @@
 /*
- * sim/cli_replay.c -- `shsim replay FILE`: feed a recorded ASHA run's
+ * sim/cli/cli_replay.c -- `shsim replay FILE`: feed a recorded ASHA run's
  * results, in recorded time order, to the ASHA stopping core and print, for
  * every (trial, rung) the run reached, each rule's decision beside the real
  * one (sim/replay.h does the work).
  */
-#include "sim/cli.h"
+#include "sim/cli/cli.h"
 #include "sim/replay.h"
 
 #include <errno.h>

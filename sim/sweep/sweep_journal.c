@@ -1,5 +1,5 @@
 /*
- * sim/sweep_journal.c -- the journal that makes a sweep resumable: append,
+ * sim/sweep/sweep_journal.c -- the journal that makes a sweep resumable: append,
  * load, open (with its lock), close, torn-line handling.  See sweep.h and
  * sweep_journal.h.
  *
@@ -19,7 +19,7 @@
  * Cost: one write() of about 25(K + 15) bytes per run and at most one
  * fsync a second.
  */
-#include "sim/sweep_journal.h"
+#include "sim/sweep/sweep_journal.h"
 #include "sim/output.h"
 
 #include <errno.h>

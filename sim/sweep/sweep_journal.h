@@ -1,5 +1,5 @@
 /*
- * sim/sweep_journal.h -- the journal of a running shard, DIR/.sweep.journal
+ * sim/sweep/sweep_journal.h -- the journal of a running shard, DIR/.sweep.journal
  * (internal to sim/sweep*.c): one checksummed line per finished run, so that
  * an interrupted sweep can resume.  The format is described in
  * sweep_journal.c.
@@ -13,7 +13,7 @@
 
 #include <stddef.h>
 
-#include "sim/sweep_impl.h"
+#include "sim/sweep/sweep_impl.h"
 
 /* Open (resume) or start the journal in dir: the runs it holds are read
  * into j's slots and a torn last line is cut.  0 with j->jfd open, locked
