@@ -112,7 +112,7 @@ static void asha_fail(void *st, const sched_job *job)
     /* promotion type: the failed trial is worst at the rung it aimed at and
      * is never promoted; it still counts in n, as a finished job would */
     if (s->c.p.type == SCHED_ASHA_PROMOTION && (int)job->rung < s->c.nlevels - 1)
-        (void)rungsplit_insert(&s->rung[job->rung], job->trial, INFINITY, 0);
+        (void)rungsplit_insert(&s->rung[job->rung], job->trial, (double)INFINITY, 0);
 }
 
 static void asha_explain(const void *st, char *buf, size_t n)

@@ -165,7 +165,7 @@ static bracket *bracket_open(sh_state *s)
     b->n0 = b->n = n0;
     for (uint32_t i = 0; i < n0; i++) {
         b->slot_trial[i] = b->first + i;
-        b->slot_metric[i] = NAN;
+        b->slot_metric[i] = (double)NAN;
         b->pos[i] = i;
     }
     s->next_trial += n0;
@@ -269,7 +269,7 @@ static void rung_complete(sh_state *s, uint32_t bi)
     for (uint32_t i = 0; i < k; i++) {
         uint32_t t = b->order[i].slot;
         b->slot_trial[i] = t;
-        b->slot_metric[i] = NAN;
+        b->slot_metric[i] = (double)NAN;
         b->pos[t - b->first] = i;
     }
     b->rung++;
@@ -309,7 +309,7 @@ static sched_decision sh_report(void *st, uint32_t trial, uint32_t epoch, double
 static void sh_fail(void *st, const sched_job *job)
 {
     sh_state *s = st;
-    record(s, job->trial, s->c.levels[job->rung], INFINITY);
+    record(s, job->trial, s->c.levels[job->rung], (double)INFINITY);
 }
 
 static void sh_explain(const void *st, char *buf, size_t n)

@@ -133,7 +133,7 @@ int check_rung_idle(strag_noise kind, double param, uint32_t w, uint32_t reps, u
         if ((rc = run_on(&rs, wl, &res, err, n)) < 0)
             break;
         /* the rung completes when the rung-1 job starts */
-        double barrier = NAN, idle = 0;
+        double barrier = (double)NAN, idle = 0;
         for (size_t i = 0; i < res.n_jobs; i++)
             if (res.jobs[i].rung == 1)
                 barrier = res.jobs[i].start;

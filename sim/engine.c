@@ -63,7 +63,7 @@ typedef struct {
 
 engine_params engine_default_params(void)
 {
-    return (engine_params){ .workers = 1, .horizon = INFINITY, .restart = 0, .target = NAN,
+    return (engine_params){ .workers = 1, .horizon = (double)INFINITY, .restart = 0, .target = (double)NAN,
                             .trace = 1, .narrate = NULL, .narrate_ctx = NULL,
                             .sample_times = NULL, .n_samples = 0,
                             .strag = straggler_default_params() };
@@ -202,7 +202,7 @@ static int start_job(engine *e, uint32_t wi, const sched_job *job)
     w->busy_now = 1;
     w->row = NONE;
     w->scale = e->slow ? e->slow[wi] : 1.0;
-    w->drop_at = INFINITY;
+    w->drop_at = (double)INFINITY;
     s->jobs++;
     if (job->trial + 1 > s->trials_started)
         s->trials_started = job->trial + 1;
@@ -241,7 +241,7 @@ static int start_job(engine *e, uint32_t wi, const sched_job *job)
         uint32_t id = (uint32_t)e->out->n_jobs++;
         e->out->jobs[id] = (job_row){ .job = id, .worker = wi, .trial = job->trial,
                                       .rung = job->rung, .epoch_from = first,
-                                      .epoch_to = job->to, .start = e->now, .end = NAN,
+                                      .epoch_to = job->to, .start = e->now, .end = (double)NAN,
                                       .outcome = OUT_RUNNING };
         w->row = id;
         if (job->trial >= e->cap_last) {
@@ -448,7 +448,7 @@ int engine_run(const engine_params *p, sched *core, const workload *wl, run_resu
     engine e = { .p = p, .core = core, .wl = wl, .out = out, .r_max = sp->r_max };
     evq_init(&e.q);
     run_summary *s = &out->sum;
-    s->best = s->best_rmax = s->time_to_target = s->time_first_rmax = NAN;
+    s->best = s->best_rmax = s->time_to_target = s->time_first_rmax = (double)NAN;
     s->workers = p->workers;
     int rc = -ENOMEM;
     e.w = calloc(p->workers, sizeof *e.w);

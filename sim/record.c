@@ -248,7 +248,7 @@ static void write_trials(FILE *f, const run_result *r, const workload *wl)
         return;
     }
     for (uint64_t t = 0; t < nt; t++)
-        metric[t] = NAN;
+        metric[t] = (double)NAN;
     for (size_t i = 0; i < r->n_results; i++) {
         const result_row *x = &r->results[i];
         if (x->epoch >= last[x->trial]) {

@@ -243,7 +243,7 @@ static void test_restart_replays(void **state)
     (void)state;
     run_spec rs = figure_spec(sched_sh);
     rs.ep.restart = 1;
-    rs.ep.horizon = INFINITY;
+    rs.ep.horizon = (double)INFINITY;
     run_result r;
     run_ok(&rs, &r);
     /* T0's rung-1 job retrains epoch 1 (4 s) then trains epoch 2 (4 s) */

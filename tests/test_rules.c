@@ -211,7 +211,7 @@ static void test_rungsplit_against_reference(void **state)
                     }
                 }
                 uint32_t t, seq, count = 0;
-                double m, last = -INFINITY;
+                double m, last = -(double)INFINITY;
                 uint32_t last_seq = 0;
                 while (rungsplit_best_pending(&r, &t, &m, &seq)) {
                     assert_true(m > last || (m == last && seq > last_seq));

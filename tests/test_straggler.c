@@ -107,7 +107,7 @@ static void test_noise_means(void **state)
     const uint32_t n = 20000;
     for (size_t i = 0; i < sizeof specs / sizeof *specs; i++) {
         straggler_params p = noise(specs[i], 11);
-        double mean = 0, m2 = 0, min = INFINITY;
+        double mean = 0, m2 = 0, min = (double)INFINITY;
         for (uint32_t k = 0; k < n; k++) {
             double f = straggler_noise(&p, k / 4, k % 4), d = f - mean;
             mean += d / (k + 1);
@@ -283,7 +283,7 @@ static void test_noise_pairs_schedulers(void **state)
     run_ok(&b, &rb);
     double da[27], db[27];
     for (int k = 0; k < 27; k++)
-        da[k] = db[k] = NAN;
+        da[k] = db[k] = (double)NAN;
     for (size_t i = 0; i < ra.n_jobs; i++)
         if (ra.jobs[i].epoch_from == 1)
             da[ra.jobs[i].trial] = ra.jobs[i].end - ra.jobs[i].start;
@@ -469,7 +469,7 @@ static void test_drop_point_uniform(void **state)
     /* a lost job reported exactly the epochs that ended before the drop */
     for (size_t i = 0; i < r.n_jobs; i++)
         if (r.jobs[i].outcome == OUT_DROPPED)
-            assert_int_equal(reported_by(&r, r.jobs[i].trial, INFINITY),
+            assert_int_equal(reported_by(&r, r.jobs[i].trial, (double)INFINITY),
                              (uint32_t)ceil(r.jobs[i].end - r.jobs[i].start) - 1);
     run_result_free(&r);
 }

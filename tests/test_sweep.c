@@ -196,7 +196,7 @@ static void test_lists(void **state)
 static void test_stats(void **state)
 {
     (void)state;
-    double x[] = { 1, 2, NAN, 3, 4, 5 };
+    double x[] = { 1, 2, (double)NAN, 3, 4, 5 };
     sweep_stat s = sweep_stat_of(x, 6);
     assert_int_equal(s.n, 5);
     assert_close(s.mean, 3.0, 1e-15, 0);
@@ -210,7 +210,7 @@ static void test_stats(void **state)
     assert_int_equal(s.n, 1);
     assert_double_exact(s.mean, 7.0);
     assert_true(isnan(s.sd) && isnan(s.lo) && isnan(s.hi));
-    double z[] = { NAN, NAN };
+    double z[] = { (double)NAN, (double)NAN };
     s = sweep_stat_of(z, 2);
     assert_int_equal(s.n, 0);
     assert_true(isnan(s.mean));
@@ -239,7 +239,7 @@ static void test_samples_match_trace(void **state)
             fail_msg("%s", err);
         assert_non_null(res.samples);
         for (size_t i = 0; i < nt; i++) {
-            double best = NAN;
+            double best = (double)NAN;
             for (size_t r = 0; r < res.n_results; r++)
                 if (res.results[r].time <= times[i] && !(res.results[r].metric >= best))
                     best = res.results[r].metric;

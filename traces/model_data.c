@@ -109,7 +109,7 @@ static int field_number(const char *s, double *out)
     double v;
 
     if (s[0] == '\0') {
-        *out = NAN;
+        *out = (double)NAN;
         return 0;
     }
     v = strtod(s, &end);
@@ -212,7 +212,7 @@ int model_stats_compute(const model_data *d, model_stats *s)
     for (int j = 0; j < 3; j++) {
         if (at[j] > E) {
             for (int q = 0; q < 3; q++)
-                s->quart[j][q] = NAN;
+                s->quart[j][q] = (double)NAN;
         } else if (model_epoch_quartiles(d, at[j], s->quart[j]) < 0) {
             free(col);
             free(col3);
@@ -223,7 +223,7 @@ int model_stats_compute(const model_data *d, model_stats *s)
     for (int j = 0; j < 2; j++) {
         uint32_t e = j == 0 ? MODEL_STAT_E1 : MODEL_STAT_E3, c = 0;
         if (e > E) {
-            s->at_chance[j] = NAN;
+            s->at_chance[j] = (double)NAN;
             continue;
         }
         for (uint32_t k = 0; k < n; k++)
@@ -237,7 +237,7 @@ int model_stats_compute(const model_data *d, model_stats *s)
         }
         s->spearman = gsl_stats_spearman(col, 1, col3, 1, n, work);
     } else
-        s->spearman = NAN;
+        s->spearman = (double)NAN;
 
     for (size_t i = 0; i < nt; i++)
         sum += d->time[i];

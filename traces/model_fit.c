@@ -218,17 +218,17 @@ static double fit_once(gsl_multifit_nlinear_workspace *w, curve_ctx *c, const do
     fdf.params = c;
     status = gsl_multifit_nlinear_init(&v.vector, &fdf, w);
     if (status != GSL_SUCCESS)
-        return INFINITY;
+        return (double)INFINITY;
     status = gsl_multifit_nlinear_driver(200, 1e-10, 1e-10, 0.0, NULL, NULL, &info, w);
     if (status != GSL_SUCCESS && status != GSL_ENOPROG && status != GSL_EMAXITER)
-        return INFINITY;
+        return (double)INFINITY;
     status = gsl_blas_ddot(gsl_multifit_nlinear_residual(w), gsl_multifit_nlinear_residual(w), &chisq);
     if (status != GSL_SUCCESS || !isfinite(chisq))
-        return INFINITY;
+        return (double)INFINITY;
     for (int j = 0; j < c->np; j++) {
         xout[j] = gsl_vector_get(gsl_multifit_nlinear_position(w), (size_t)j);
         if (!isfinite(xout[j]))
-            return INFINITY;
+            return (double)INFINITY;
         xout[j] = clampd(xout[j], -THETA_CLAMP, THETA_CLAMP);
     }
     return chisq;
@@ -250,7 +250,7 @@ static double fit_full(fitter *ft, const model_params *m, const double *y, uint3
                        double th[MODEL_NPAR], const double *warm)
 {
     curve_ctx c = {.m = m, .y = y, .n = E, .np = 3};
-    double ymin = y[0], best = INFINITY, prev[2 * MODEL_NPAR];
+    double ymin = y[0], best = (double)INFINITY, prev[2 * MODEL_NPAR];
 
     if (warm != NULL)
         memcpy(prev, warm, sizeof prev);
@@ -281,7 +281,7 @@ static double fit_delay(fitter *ft, const model_params *m, const double *y, uint
 {
     curve_ctx c = {.m = m, .y = y, .n = E, .np = 1};
     static const double back[3] = {0.3, 1.0, 1.7};
-    double best = INFINITY;
+    double best = (double)INFINITY;
 
     c.fixed[MODEL_ASYM] = th[MODEL_ASYM];
     c.fixed[MODEL_RATE] = th[MODEL_RATE];
@@ -885,7 +885,7 @@ int model_fit(const model_data *d, model_params *m, model_fit_info *info, char *
     j.x = calloc((size_t)d->trials * MODEL_NX, sizeof *j.x);
     j.theta = calloc((size_t)d->trials * MODEL_NPAR, sizeof *j.theta);
     j.best_theta = calloc((size_t)d->trials * MODEL_NPAR, sizeof *j.best_theta);
-    j.best_total = INFINITY;
+    j.best_total = (double)INFINITY;
     if (j.cls == NULL || j.first == NULL || j.x == NULL || j.theta == NULL || j.best_theta == NULL ||
         fitter_alloc(&j.ft, d->epochs) < 0) {
         wl_errf(err, errlen, "out of memory");

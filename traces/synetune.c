@@ -219,7 +219,7 @@ static int rs_trial(rs_build *b, const tr_record *rec, const char *id, uint32_t 
     r->trial_id[r->ntrial] = wl_strdup(id);
     r->hyper[r->ntrial] = rs_join(b, rec->field, 0);
     b->last_epoch[r->ntrial] = 0;
-    b->last_time[r->ntrial] = -INFINITY;
+    b->last_time[r->ntrial] = -(double)INFINITY;
     if (r->trial_id[r->ntrial] == NULL || r->hyper[r->ntrial] == NULL) {
         free(r->trial_id[r->ntrial]);
         free(r->hyper[r->ntrial]);
@@ -381,7 +381,7 @@ static int rs_epoch_seconds(const wl_results *r, const size_t *idx, uint32_t E, 
                             size_t errlen)
 {
     const wl_result *row = r->row;
-    double prev = r->trial_clock ? 0 : NAN; /* the stamp the next group starts from */
+    double prev = r->trial_clock ? 0 : (double)NAN; /* the stamp the next group starts from */
     uint32_t e = 0;
 
     if (!r->trial_clock) {

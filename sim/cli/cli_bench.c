@@ -73,7 +73,7 @@ static double bare_heap_ns(size_t n, double min_s)
 {
     hkey *h = malloc(n * sizeof *h);
     if (!h)
-        return NAN;
+        return (double)NAN;
     uint64_t rng = 0x9E3779B97F4A7C15ull, seq = 0;
     for (size_t i = 0; i < n; i++) /* ascending: a heap already */
         h[i] = (hkey){ (double)i / (double)n, seq++ };
@@ -133,7 +133,7 @@ static int workload_cost(wl_cost *c, double min_s)
     workload *wl = NULL;
     wl_params wp = wl_default_params();
     char err[4608];
-    c->plain_ns = c->fill_ns = c->event_ns = NAN;
+    c->plain_ns = c->fill_ns = c->event_ns = (double)NAN;
     if (workload_open(&wl, c->spec, &wp, err, sizeof err) < 0)
         return -1;
     wl_trial *h = malloc(WL_NH * sizeof *h);
@@ -362,7 +362,7 @@ int cli_bench(int argc, char **argv)
     }
     size_t pend[] = { 2, 64, workers };
     size_t npend = workers == 2 || workers == 64 ? 2 : 3;
-    double bare[3], yard = NAN;
+    double bare[3], yard = (double)NAN;
     printf("CPU time per event.  Yardsticks, measured now:\n"
            "  bare binary-heap hold loop, (time, seq) keys by value, pop + push:\n");
     for (size_t i = 0; i < npend; i++) {

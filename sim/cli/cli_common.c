@@ -132,7 +132,7 @@ int cli_spec_option(int opt, const char *arg, run_spec *rs, int *rule_given)
     case 'n':
         return cli_u32("--trials", arg, 1, SCHED_UNBOUNDED - 1, &rs->trials) < 0 ? -1 : 1;
     case 'T':
-        if (cli_double("--horizon", arg, 0, INFINITY, &rs->ep.horizon) < 0)
+        if (cli_double("--horizon", arg, 0, (double)INFINITY, &rs->ep.horizon) < 0)
             return -1;
         if (!(rs->ep.horizon > 0)) {
             cli_error("--horizon %s: must be greater than 0", arg);
@@ -142,7 +142,7 @@ int cli_spec_option(int opt, const char *arg, run_spec *rs, int *rule_given)
     case 'S':
         return cli_u64("--seed", arg, &rs->seed) < 0 ? -1 : 1;
     case 'g':
-        return cli_double("--target", arg, -INFINITY, INFINITY, &rs->ep.target) < 0 ? -1 : 1;
+        return cli_double("--target", arg, -(double)INFINITY, (double)INFINITY, &rs->ep.target) < 0 ? -1 : 1;
     case CLI_OPT_NOISE:
     case CLI_OPT_WORKER_SPEED:
     case CLI_OPT_SLOW_WORKERS:

@@ -125,7 +125,7 @@ static int parse_u64(const char *s, uint64_t *out)
 static int parse_num(const char *s, double *out)
 {
     if (!*s) {
-        *out = NAN;
+        *out = (double)NAN;
         return 0;
     }
     char *end;

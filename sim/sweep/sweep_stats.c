@@ -13,7 +13,7 @@
 
 sweep_stat sweep_stat_of(const double *x, size_t n)
 {
-    sweep_stat s = { NAN, NAN, NAN, NAN, 0 };
+    sweep_stat s = { (double)NAN, (double)NAN, (double)NAN, (double)NAN, 0 };
     double sum = 0;
     for (size_t i = 0; i < n; i++)
         if (!isnan(x[i])) {
