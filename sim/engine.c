@@ -315,6 +315,10 @@ static int note_best(engine *e, uint32_t trial, uint32_t epoch, double m, sched_
     if (d == SCHED_FINISH && (isnan(s->best_rmax) || m < s->best_rmax)) {
         s->best_rmax = m;
         changed = 1;
+        /* a trial trained to r_max with error <= target: a configuration
+         * found, which time_to_target (any epoch, paused trials too) is not */
+        if (!isnan(e->p->target) && isnan(s->time_to_target_rmax) && m <= e->p->target)
+            s->time_to_target_rmax = e->now;
     }
     if (!changed || !e->p->trace)
         return 0;
@@ -322,6 +326,13 @@ static int note_best(engine *e, uint32_t trial, uint32_t epoch, double m, sched_
         return -ENOMEM;
     e->out->best[e->out->n_best++] = (best_row){ e->now, trial, epoch, m, s->best, s->best_rmax };
     return 0;
+}
+
+/* Sample i of n of the best-so-far curves (engine.h: run_result.samples). */
+static void put_sample(run_result *out, size_t n, size_t i)
+{
+    out->samples[i] = out->sum.best;
+    out->samples[n + i] = out->sum.best_rmax;
 }
 
 static int epoch_end(engine *e, uint32_t wi)
@@ -449,6 +460,7 @@ int engine_run(const engine_params *p, sched *core, const workload *wl, run_resu
     evq_init(&e.q);
     run_summary *s = &out->sum;
     s->best = s->best_rmax = s->time_to_target = s->time_first_rmax = (double)NAN;
+    s->time_to_target_rmax = (double)NAN;
     s->workers = p->workers;
     int rc = -ENOMEM;
     e.w = calloc(p->workers, sizeof *e.w);
@@ -470,7 +482,7 @@ int engine_run(const engine_params *p, sched *core, const workload *wl, run_resu
     size_t si = 0; /* next sample; samples before it hold the best at their time */
     if (p->n_samples) {
         rc = -ENOMEM;
-        if (!(out->samples = malloc(p->n_samples * sizeof *out->samples)))
+        if (!(out->samples = malloc(2 * p->n_samples * sizeof *out->samples)))
             goto done;
     }
 
@@ -480,7 +492,7 @@ int engine_run(const engine_params *p, sched *core, const workload *wl, run_resu
         if (t > p->horizon)
             break;
         while (si < p->n_samples && p->sample_times[si] < t)
-            out->samples[si++] = s->best;
+            put_sample(out, p->n_samples, si++);
         e.now = t;
         s->end_time = t;
         while (rc == 0 && evq_size(&e.q) && evq_top(&e.q)->time == t) {
@@ -518,7 +530,7 @@ int engine_run(const engine_params *p, sched *core, const workload *wl, run_resu
         s->idle += e.w[i].idle;
     }
     while (si < p->n_samples)
-        out->samples[si++] = s->best;
+        put_sample(out, p->n_samples, si++);
     rc = 0;
 done:
     evq_destroy(&e.q);

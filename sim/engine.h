@@ -68,8 +68,13 @@ typedef struct {
     uint64_t jobs_cut, jobs_dropped;
     double end_time, busy, idle;        /* worker-seconds */
     double best, best_rmax;             /* NAN when none */
-    double time_to_target;              /* NAN when never reached or no target */
+    double time_to_target;              /* first time any result (any epoch of any trial,
+                                           paused ones too) had metric <= target; NAN when
+                                           never or no target */
     double time_first_rmax;             /* first time a trial reached r_max; NAN if none */
+    double time_to_target_rmax;         /* first time a trial reached r_max with metric
+                                           <= target (a configuration found); NAN when
+                                           never or no target */
     uint32_t workers;
 } run_summary;
 
@@ -83,9 +88,11 @@ typedef struct {
     size_t n_jobs, n_results, n_idle, n_best;
     size_t cap_jobs, cap_results, cap_idle, cap_best;
     /* best-so-far sampled at engine_params.sample_times (sweeps); NULL when
-     * none were asked for: samples[i] is the best metric among results at
-     * time <= sample_times[i] (the final best for times past the run's end),
-     * NAN before the first result */
+     * none were asked for: samples[i] (i < n_samples) is the best metric
+     * among results at time <= sample_times[i] (the final best for times
+     * past the run's end), NAN before the first result; samples[n_samples +
+     * i] is likewise best_rmax, the best among trials that reached r_max
+     * (NAN before the first did) */
     double *samples;
 } run_result;
 
@@ -93,7 +100,7 @@ typedef struct {
     uint32_t workers;   /* >= 1 */
     double horizon;     /* > 0; INFINITY for none */
     int restart;        /* resume mode: 0 checkpoint, 1 restart */
-    double target;      /* metric for time_to_target; NAN for none */
+    double target;      /* metric for time_to_target(_rmax); NAN for none */
     int trace;          /* keep jobs/results/idle/best rows */
     /* narration of decisions in plain words (shsim run --explain); NULL: none */
     void (*narrate)(void *ctx, const char *line);

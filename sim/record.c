@@ -137,7 +137,8 @@ void summary_header(FILE *f)
 {
     summary_spec_header(f);
     fputs(",trials_started,trials_rmax,jobs,epochs_trained,epochs_replayed,jobs_cut,jobs_dropped,"
-          "end_time,busy,idle,idle_fraction,best,best_rmax,time_to_target,time_first_rmax\n",
+          "end_time,busy,idle,idle_fraction,best,best_rmax,time_to_target,time_first_rmax,"
+          "time_to_target_rmax\n",
           f);
 }
 void summary_spec_row(FILE *f, const run_spec *rs)
@@ -172,7 +173,8 @@ void summary_row(FILE *f, const run_spec *rs, const run_summary *s)
             (unsigned long long)s->jobs_cut, (unsigned long long)s->jobs_dropped);
     double cap = (double)s->workers * s->end_time;
     double v[] = { s->end_time, s->busy, s->idle, cap > 0 ? s->idle / cap : 0.0,
-                   s->best, s->best_rmax, s->time_to_target, s->time_first_rmax };
+                   s->best, s->best_rmax, s->time_to_target, s->time_first_rmax,
+                   s->time_to_target_rmax };
     for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
         put_double(f, v[i]);
         fputc(i + 1 < sizeof v / sizeof *v ? ',' : '\n', f);

@@ -6,7 +6,7 @@
  *
  * Invariants: run r of a shard is its cell mine[r / nseeds] with seed
  * seeds[r % nseeds]; threads take runs from one list (todo: the runs not yet
- * done, in order) and write only their own slots (sum[r], samples[r*K..]);
+ * done, in order) and write only their own slots (sum[r], samples[r*2K..]);
  * a run's state (todo, ok, failed), its message and its journal line are
  * written under the lock once it ended.  Files are written from the slots
  * after every thread ended (sweep_write.c), so the thread count cannot
@@ -14,8 +14,8 @@
  *
  * Cost: the runs dominate.  Beyond them, O(ncells) spec generations for the
  * grid hash and O(my cells x distinct workload specs) string compares to
- * find each cell's open workload; memory is one run_summary and K doubles
- * per run of the shard; the journal costs one write() of about 25(K + 15)
+ * find each cell's open workload; memory is one run_summary and 2K doubles
+ * per run of the shard (2K: best and best_rmax); the journal costs one write() of about 25(2K + 16)
  * bytes per run and at most one fsync a second.
  */
 #include "sim/sweep/sweep.h"
@@ -85,8 +85,8 @@ static int one_run(sweep_job *j, size_t r, run_spec *rs, double *times, char *wh
         rc = run_spec_run(rs, j->wl[j->cell_spec[mi] * p->nseeds + si], &res, why, n);
         if (rc == 0) {
             j->sum[r] = res.sum;
-            for (size_t i = 0; i < k; i++)
-                j->samples[r * k + i] = res.samples ? res.samples[i] : (double)NAN;
+            for (size_t i = 0; i < 2 * k; i++) /* best, then best_rmax (engine.h) */
+                j->samples[r * 2 * k + i] = res.samples ? res.samples[i] : (double)NAN;
             run_result_free(&res);
         }
     }
@@ -309,11 +309,11 @@ int sweep_run(const sweep_plan *p, const char *dir, sweep_report *rep, char *err
         goto out;
     rc = -ENOMEM;
     j.sum = calloc(j.nruns + 1, sizeof *j.sum);
-    j.samples = malloc((j.nruns * p->curve_points + 1) * sizeof *j.samples);
+    j.samples = malloc((j.nruns * 2 * p->curve_points + 1) * sizeof *j.samples);
     j.state = calloc(j.nruns + 1, 1);
     j.why = calloc(j.nruns + 1, sizeof *j.why);
     j.todo = malloc((j.nruns + 1) * sizeof *j.todo);
-    j.jcap = ((size_t)p->curve_points + 32) * 32 + 3 * sizeof(char[1536]) + 256;
+    j.jcap = (2 * (size_t)p->curve_points + 32) * 32 + 3 * sizeof(char[1536]) + 256;
     j.jbuf = malloc(j.jcap);
     if (!j.sum || !j.samples || !j.state || !j.why || !j.todo || !j.jbuf)
         goto nomem;

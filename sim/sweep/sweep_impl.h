@@ -14,7 +14,7 @@
  * Invariants of a sweep_job: run r of a shard is its cell mine[r / nseeds]
  * with seed seeds[r % nseeds]; threads take runs from one list (todo: the
  * runs not yet done, in order) and write only their own slots (sum[r],
- * samples[r*K..]); a run's state (todo, ok, failed), its message and its
+ * samples[r*2K..]); a run's state (todo, ok, failed), its message and its
  * journal line are written under the lock once it ended.
  *
  * Memory: sweep_run() owns the sweep_job and everything it points to; a
@@ -42,7 +42,7 @@ typedef struct {
     int *wl_rc;
     size_t *cell_spec;  /* [my cell] index into specs */
     run_summary *sum;   /* [run] */
-    double *samples;    /* [run * K + i] */
+    double *samples;    /* [run * 2K + i]: best, then [run * 2K + K + i]: best_rmax */
     unsigned char *state; /* [run] RUN_* */
     char **why;         /* [run] a failed run's message (NULL: out of memory) */
     size_t *todo, ntodo; /* the runs to run in this call, in run order */

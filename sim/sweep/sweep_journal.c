@@ -5,8 +5,9 @@
  *
  * DIR/.sweep.journal, text, one line per record, each ending in ",H\n" where
  * H is the FNV-1a hash (16 hex digits) of the bytes before the comma:
- *   shsim-sweep-journal 1,grid G,shard I/K,runs N,curve-points C,H
- *   RUN,ok,TS,TR,JOBS,EPT,EPR,CUT,DROP,WORKERS,END,BUSY,IDLE,BEST,BESTR,TTT,TFR,S1..SC,H
+ *   shsim-sweep-journal 2,grid G,shard I/K,runs N,curve-points C,H
+ *   RUN,ok,TS,TR,JOBS,EPT,EPR,CUT,DROP,WORKERS,END,BUSY,IDLE,BEST,BESTR,TTT,TFR,TTTR,
+ *       S1..SC,R1..RC,H
  *   RUN,fail,MESSAGE,H
  * RUN is the run's index in the whole grid (cell * seeds + seed index);
  * numbers are printed as in the CSV files (shortest round trip, NaN empty),
@@ -16,7 +17,9 @@
  *
  * Invariant: a resumed run's slot is read back from the journal, whose
  * numbers round-trip exactly, so its rows are the bytes the run gave.
- * Cost: one write() of about 25(K + 15) bytes per run and at most one
+ * (S: the best-so-far samples, R: the best_rmax samples; version 2 added
+ * TTTR and R, so a version-1 journal is refused as another sweep's.)
+ * Cost: one write() of about 25(2K + 16) bytes per run and at most one
  * fsync a second.
  */
 #include "sim/sweep/sweep_journal.h"
@@ -38,7 +41,7 @@ static double mono_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static const char journal_magic[] = "shsim-sweep-journal 1";
+static const char journal_magic[] = "shsim-sweep-journal 2";
 
 static void journal_header(const sweep_job *j, const char *grid, char *buf, size_t n)
 {
@@ -79,11 +82,12 @@ int sweep_journal_append(sweep_job *j, size_t r)
                                 (unsigned long long)s->epochs_replayed,
                                 (unsigned long long)s->jobs_cut,
                                 (unsigned long long)s->jobs_dropped, s->workers);
-        double v[] = { s->end_time, s->busy,           s->idle,           s->best,
-                       s->best_rmax, s->time_to_target, s->time_first_rmax };
-        for (size_t i = 0; i < 7 + k; i++) {
+        double v[] = { s->end_time,      s->busy,           s->idle,
+                       s->best,          s->best_rmax,      s->time_to_target,
+                       s->time_first_rmax, s->time_to_target_rmax };
+        for (size_t i = 0; i < 8 + 2 * k; i++) {
             b[len++] = ',';
-            fmt_double(b + len, cap - len, i < 7 ? v[i] : j->samples[r * k + i - 7]);
+            fmt_double(b + len, cap - len, i < 8 ? v[i] : j->samples[r * 2 * k + i - 8]);
             len += strlen(b + len);
         }
     } else {
@@ -173,7 +177,7 @@ static int journal_record(sweep_job *j, char *line, size_t len, char **f)
 {
     const sweep_plan *p = j->p;
     size_t ns = p->nseeds, k = p->curve_points, nf;
-    if (journal_fields(line, len, f, 18 + k, &nf) < 0 || nf < 3)
+    if (journal_fields(line, len, f, 19 + 2 * k, &nf) < 0 || nf < 3)
         return -1;
     uint64_t g;
     if (parse_u64(f[0], &g) < 0 || g / ns >= p->ncells || (g / ns) % p->shards != p->shard)
@@ -198,7 +202,7 @@ static int journal_record(sweep_job *j, char *line, size_t len, char **f)
         j->state[r] = RUN_FAILED;
         return 0;
     }
-    if (strcmp(f[1], "ok") != 0 || nf != 17 + k)
+    if (strcmp(f[1], "ok") != 0 || nf != 18 + 2 * k)
         return -1;
     run_summary s;
     memset(&s, 0, sizeof s);
@@ -211,13 +215,14 @@ static int journal_record(sweep_job *j, char *line, size_t len, char **f)
     if (parse_u64(f[9], &w) < 0 || w > UINT32_MAX)
         return -1;
     s.workers = (uint32_t)w;
-    double *d[] = { &s.end_time, &s.busy, &s.idle, &s.best, &s.best_rmax, &s.time_to_target,
-                    &s.time_first_rmax };
-    for (size_t i = 0; i < 7; i++)
+    double *d[] = { &s.end_time,       &s.busy,           &s.idle,
+                    &s.best,           &s.best_rmax,      &s.time_to_target,
+                    &s.time_first_rmax, &s.time_to_target_rmax };
+    for (size_t i = 0; i < 8; i++)
         if (parse_num(f[10 + i], d[i]) < 0)
             return -1;
-    for (size_t i = 0; i < k; i++)
-        if (parse_num(f[17 + i], &j->samples[r * k + i]) < 0)
+    for (size_t i = 0; i < 2 * k; i++)
+        if (parse_num(f[18 + i], &j->samples[r * 2 * k + i]) < 0)
             return -1;
     j->sum[r] = s;
     free(j->why[r]);
@@ -256,7 +261,7 @@ static int journal_load(sweep_job *j, char *text, size_t len, const char *hdr, s
         return -EINVAL;
     }
     *keep = hlen;
-    char **f = malloc((20 + j->p->curve_points) * sizeof *f);
+    char **f = malloc((21 + 2 * (size_t)j->p->curve_points) * sizeof *f);
     if (!f) {
         snprintf(err, n, "%s: out of memory", j->jpath);
         return -ENOMEM;

@@ -25,6 +25,7 @@ static const struct {
     { "epochs_replayed", 0 }, { "jobs_cut", 0 },   { "jobs_dropped", 0 }, { "end_time", 0 },
     { "busy", 0 },           { "idle", 0 },        { "idle_fraction", 0 }, { "best", 1 },
     { "best_rmax", 1 },      { "time_to_target", 1 }, { "time_first_rmax", 1 },
+    { "time_to_target_rmax", 1 },
 };
 #define NMETRICS (sizeof metrics / sizeof *metrics)
 
@@ -46,7 +47,8 @@ static double metric_value(const run_summary *s, size_t m)
     case 11: return s->best;
     case 12: return s->best_rmax;
     case 13: return s->time_to_target;
-    default: return s->time_first_rmax;
+    case 14: return s->time_first_rmax;
+    default: return s->time_to_target_rmax;
     }
 }
 
@@ -128,7 +130,7 @@ int sweep_job_write(sweep_job *j, const char *dir, run_spec *rs, const char *gri
     fputc('\n', agg);
     fputs("cell,", cur);
     summary_spec_header(cur);
-    fputs(",time,n,mean,sd,lo,hi\n", cur);
+    fputs(",time,n,mean,sd,lo,hi,n_rmax,mean_rmax,sd_rmax,lo_rmax,hi_rmax\n", cur);
     char why[1536];
     for (size_t mi = 0; mi < j->nmine; mi++) {
         size_t c = j->mine[mi], ok = 0;
@@ -166,19 +168,23 @@ int sweep_job_write(sweep_job *j, const char *dir, run_spec *rs, const char *gri
         if (!sweep_has_curve(p, rs))
             continue;
         for (uint32_t i = 0; i < k; i++) {
-            for (size_t si = 0; si < ns; si++)
-                v[si] = j->state[mi * ns + si] == RUN_OK ? j->samples[(mi * ns + si) * k + i]
-                                                        : (double)NAN;
-            sweep_stat st = sweep_stat_of(v, ns);
             fprintf(cur, "%zu,", c);
             summary_spec_row(cur, rs);
             fputc(',', cur);
             put_double(cur, sweep_sample_time(rs, i, (uint32_t)k));
-            fprintf(cur, ",%zu", st.n);
-            double w[] = { st.mean, st.sd, st.lo, st.hi };
-            for (size_t x = 0; x < 4; x++) {
-                fputc(',', cur);
-                put_double(cur, w[x]);
+            /* best, then best_rmax: samples [r * 2K + i] and [r * 2K + K + i] */
+            for (size_t half = 0; half < 2; half++) {
+                for (size_t si = 0; si < ns; si++)
+                    v[si] = j->state[mi * ns + si] == RUN_OK
+                                ? j->samples[(mi * ns + si) * 2 * k + half * k + i]
+                                : (double)NAN;
+                sweep_stat st = sweep_stat_of(v, ns);
+                fprintf(cur, ",%zu", st.n);
+                double w[] = { st.mean, st.sd, st.lo, st.hi };
+                for (size_t x = 0; x < 4; x++) {
+                    fputc(',', cur);
+                    put_double(cur, w[x]);
+                }
             }
             fputc('\n', cur);
         }
