@@ -5,6 +5,13 @@
 #   dir  the sweep folder holding sweep_agg.csv, sweep_curves.csv  ['sweep']
 #   fmt  'png' (pngcairo) or 'svg'                                   ['png']
 #   eta  the reduction factor the line figures show                   [2]
+#   ttt  the time-to-target metric of ttt_vs_workers.gp, ttt_heatmap.gp:
+#        'time_to_target_rmax' (the first time a trial trained to r_max had
+#        error <= target: a configuration found) or 'time_to_target' (the
+#        first result of any epoch <= target, paused trials included)
+#                                                        ['time_to_target_rmax']
+#   best the best-so-far of best_vs_time.gp: 'rmax' (the best trial trained
+#        to r_max) or 'any' (the best result of any epoch)          ['rmax']
 # and defines: agg, curves (file names); the four series S_* (scheduler,
 # variant, title, colour, point type); sel(i) (this row is series i at
 # eta); field(f, name) (a column of the first data row, via awk); wl, hz,
@@ -15,6 +22,20 @@
 if (!exists("dir")) dir = 'sweep'
 if (!exists("fmt")) fmt = 'png'
 if (!exists("eta")) eta = 2
+if (!exists("ttt")) ttt = 'time_to_target_rmax'
+if (!exists("best")) best = 'rmax'
+if (ttt ne 'time_to_target_rmax' && ttt ne 'time_to_target') {
+    exit error sprintf("ttt='%s': choose 'time_to_target_rmax' or 'time_to_target'", ttt)
+}
+if (best ne 'rmax' && best ne 'any') {
+    exit error sprintf("best='%s': choose 'rmax' or 'any'", best)
+}
+# what the time-to-target figures say they show
+ttt_what(t) = (ttt eq 'time_to_target_rmax') ? \
+    sprintf("Time to find a configuration with validation error ≤ %s", t) : \
+    sprintf("Time until any epoch reaches validation error ≤ %s", t)
+ttt_note = (ttt eq 'time_to_target_rmax') ? "a trial trained to r_max" : \
+    "any epoch of any trial, paused ones included"
 
 agg = dir.'/sweep_agg.csv'
 curves = dir.'/sweep_curves.csv'

@@ -101,6 +101,39 @@ static void test_figure_asha(void **state)
     run_result_free(&r);
 }
 
+/* time_to_target counts any result, time_to_target_rmax only a trial's r_max
+ * result (a configuration found).  Fig. 19.5.2's run: trial 0 reports 0.375
+ * at epoch 2 (t = 11, then paused) and 0.25 at epoch 4 = r_max (t = 32). */
+static void test_time_to_target_rmax(void **state)
+{
+    (void)state;
+    run_spec rs = figure_spec(sched_asha);
+    rs.ep.target = 0.4;
+    run_result r;
+    run_ok(&rs, &r);
+    assert_double_exact(r.sum.time_to_target, 11);
+    assert_double_exact(r.sum.time_to_target_rmax, 32);
+    run_result_free(&r);
+    /* cut at 31: a paused trial "reached" 0.4, but no trial reached r_max */
+    rs.ep.horizon = 31;
+    run_ok(&rs, &r);
+    assert_double_exact(r.sum.time_to_target, 11);
+    assert_true(isnan(r.sum.time_to_target_rmax));
+    assert_true(isnan(r.sum.best_rmax));
+    run_result_free(&r);
+    /* a target below every r_max result: neither */
+    rs = figure_spec(sched_asha);
+    rs.ep.target = 0.2;
+    run_ok(&rs, &r);
+    assert_true(isnan(r.sum.time_to_target) && isnan(r.sum.time_to_target_rmax));
+    run_result_free(&r);
+    /* no target: both NAN */
+    rs = figure_spec(sched_asha);
+    run_ok(&rs, &r);
+    assert_true(isnan(r.sum.time_to_target) && isnan(r.sum.time_to_target_rmax));
+    run_result_free(&r);
+}
+
 static double strict_makespan(uint32_t eta, uint32_t rmax, uint32_t w, int restart)
 {
     uint32_t lv[SCHED_MAX_LEVELS];
@@ -282,6 +315,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_figure_sync_sh),
         cmocka_unit_test(test_figure_asha),
+        cmocka_unit_test(test_time_to_target_rmax),
         cmocka_unit_test(test_strict_sh_makespan),
         cmocka_unit_test(test_asha_no_idle_while_configs_remain),
         cmocka_unit_test(test_time_conservation_all),

@@ -225,6 +225,7 @@ static void test_stats(void **state)
 static void test_samples_match_trace(void **state)
 {
     (void)state;
+    size_t found = 0, earlier = 0; /* cells with a time_to_target_rmax; of them, ttt earlier */
     for (size_t c = 0; c < 16; c++) {
         run_spec rs;
         test_cell(NULL, c, &rs);
@@ -239,16 +240,40 @@ static void test_samples_match_trace(void **state)
             fail_msg("%s", err);
         assert_non_null(res.samples);
         for (size_t i = 0; i < nt; i++) {
-            double best = (double)NAN;
-            for (size_t r = 0; r < res.n_results; r++)
-                if (res.results[r].time <= times[i] && !(res.results[r].metric >= best))
-                    best = res.results[r].metric;
+            double best = (double)NAN, best_rmax = (double)NAN;
+            for (size_t r = 0; r < res.n_results; r++) {
+                const result_row *x = &res.results[r];
+                if (x->time <= times[i] && !(x->metric >= best))
+                    best = x->metric;
+                if (x->time <= times[i] && x->decision == SCHED_FINISH &&
+                    !(x->metric >= best_rmax))
+                    best_rmax = x->metric;
+            }
             if (!(best == res.samples[i] || (isnan(best) && isnan(res.samples[i]))))
                 fail_msg("cell %zu, time %g: sample %g, trace %g", c, times[i], res.samples[i],
                          best);
+            double sr = res.samples[nt + i];
+            if (!(best_rmax == sr || (isnan(best_rmax) && isnan(sr))))
+                fail_msg("cell %zu, time %g: best_rmax sample %g, trace %g", c, times[i], sr,
+                         best_rmax);
         }
+        /* the two times to target against the trace: any result, an r_max result */
+        double ttt = (double)NAN, tttr = (double)NAN;
+        for (size_t r = 0; r < res.n_results; r++) {
+            const result_row *x = &res.results[r];
+            if (isnan(ttt) && x->metric <= rs.ep.target)
+                ttt = x->time;
+            if (isnan(tttr) && x->decision == SCHED_FINISH && x->metric <= rs.ep.target)
+                tttr = x->time;
+        }
+        assert_true(ttt == res.sum.time_to_target || (isnan(ttt) && isnan(res.sum.time_to_target)));
+        assert_true(tttr == res.sum.time_to_target_rmax ||
+                    (isnan(tttr) && isnan(res.sum.time_to_target_rmax)));
+        found += !isnan(tttr);
+        earlier += ttt < tttr;
         run_result_free(&res);
     }
+    assert_true(found > 0 && earlier > 0); /* the checks above were not vacuous */
 }
 
 /* ---- sweep rows are the single runs' summaries ------------------------- */

@@ -220,10 +220,16 @@ int cli_execute(run_spec *rs, const char *dir, int gantt, int quiet)
             if (s->jobs_dropped)
                 printf(", %llu jobs dropped", (unsigned long long)s->jobs_dropped);
             if (!isnan(rs->ep.target)) {
+                /* any epoch (time_to_target), then a trial at r_max: a
+                 * configuration found (time_to_target_rmax) */
                 if (isnan(s->time_to_target))
                     printf(", error <= %g never reached", rs->ep.target);
+                else if (isnan(s->time_to_target_rmax))
+                    printf(", error <= %g first at %g s (any epoch), by no trial at r_max",
+                           rs->ep.target, s->time_to_target);
                 else
-                    printf(", error <= %g first at %g s", rs->ep.target, s->time_to_target);
+                    printf(", error <= %g first at %g s (any epoch), by a trial at r_max at %g s",
+                           rs->ep.target, s->time_to_target, s->time_to_target_rmax);
             }
             putchar('\n');
         }
