@@ -20,6 +20,7 @@ run_spec run_spec_default(void)
     snprintf(rs.workload, sizeof rs.workload, "lenet");
     rs.seed = 1;
     rs.trials = SCHED_UNBOUNDED;
+    rs.order = WL_ORDER_AUTO;
     return rs;
 }
 
@@ -37,6 +38,7 @@ run_spec run_spec_figure(const sched_type *type)
     rs.sp.barrier = SCHED_BARRIER_STRICT;
     rs.sp.type = SCHED_ASHA_PROMOTION;
     rs.sp.rule = SCHED_RULE_TOPK;
+    rs.order = WL_ORDER_FILE; /* the book's trials 0..5, in its order */
     return rs;
 }
 
@@ -104,6 +106,7 @@ int run_spec_execute(run_spec *rs, run_result *res, workload **wl_out, char *err
     workload *wl = NULL;
     wl_params wp = wl_default_params();
     wp.seed = rs->seed;
+    wp.order = rs->order;
     memset(res, 0, sizeof *res);
     int rc = workload_open(&wl, rs->workload, &wp, err, n);
     if (rc < 0)
@@ -130,7 +133,7 @@ static const char *variant_name(const run_spec *rs)
 void summary_spec_header(FILE *f)
 {
     fputs("scheduler,variant,rule,resume,workers,eta,r_min,r_max,workload,seed,horizon,target,"
-          "noise,worker_speed,slow_workers,drop,on_drop", f);
+          "noise,worker_speed,slow_workers,drop,on_drop,order", f);
 }
 
 void summary_header(FILE *f)
@@ -161,7 +164,8 @@ void summary_spec_row(FILE *f, const run_spec *rs)
     straggler_slow_str(g, buf, sizeof buf);
     fprintf(f, ",%s,", buf);
     put_double(f, g->drop);
-    fprintf(f, ",%s", straggler_on_drop_str(g));
+    fprintf(f, ",%s,%s", straggler_on_drop_str(g),
+            wl_order_name(workload_spec_order(rs->workload, rs->order)));
 }
 
 void summary_row(FILE *f, const run_spec *rs, const run_summary *s)

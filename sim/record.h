@@ -20,6 +20,8 @@ typedef struct {
     char workload[4096];
     uint64_t seed;
     uint32_t trials; /* --trials cap, SCHED_UNBOUNDED for none */
+    wl_order order;  /* order of a recorded workload (--order); default
+                        WL_ORDER_AUTO: the workload's own */
     int r_max_given; /* 0: r_max is the workload's epochs */
 } run_spec;
 

@@ -227,7 +227,7 @@ expect 2 $SHSIM merge -q --out "$tmp/h/mm" "$tmp/h/m1" "$tmp/h/m2" "$tmp/h/nowhe
 grep -q "nowhere: No such file" "$tmp/stderr" && ok || bad "merge: missing part not named"
 sed '3s/^0,/0,x,/' "$tmp/part1/sweep.csv" >"$tmp/h/m1/sweep.csv"
 expect 2 $SHSIM merge -q --out "$tmp/h/mm" "$tmp/h/m1" "$tmp/h/m2" "$tmp/part3"
-grep -q "m1/sweep.csv:3: 36 fields, the header has 35" "$tmp/stderr" && ok || bad "merge: malformed row not named by file:line"
+grep -q "m1/sweep.csv:3: 37 fields, the header has 36" "$tmp/stderr" && ok || bad "merge: malformed row not named by file:line"
 sed '3s/^3,/x3,/' "$tmp/part1/sweep_agg.csv" >"$tmp/h/m1/sweep_agg.csv"
 cp "$tmp/part1/sweep.csv" "$tmp/h/m1/sweep.csv"
 expect 2 $SHSIM merge -q --out "$tmp/h/mm" "$tmp/h/m1" "$tmp/h/m2" "$tmp/part3"

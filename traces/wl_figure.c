@@ -89,4 +89,6 @@ const wl_type wl_figure_type = {
     .metric = fig_metric,
     .trial = fig_trial,
     .config = fig_config,
+    .recorded = 1,
+    .default_order = WL_ORDER_FILE, /* the book's figures, trial by trial */
 };

@@ -36,6 +36,12 @@ typedef struct wl_type {
      * stay the slow, obvious reference the tests compare against). */
     void (*trial)(const void *state, uint32_t k, wl_trial *h);
     void (*config)(const void *state, uint32_t k, char *buf, size_t n);
+    /* A recorded workload (a finite table of configurations) and the order
+     * it gets by default (WL_ORDER_FILE or WL_ORDER_SEEDED); 0 and unused
+     * for a generated one.  workload.c applies the order: the type's
+     * queries always take the row. */
+    int recorded;
+    wl_order default_order;
 } wl_type;
 
 struct workload {
@@ -45,6 +51,8 @@ struct workload {
     uint32_t trials;           /* WL_UNBOUNDED for a model */
     uint32_t epochs;
     const char *config_header; /* owned by the type (static or in state) */
+    uint32_t *perm;            /* seeded order: trial k is row perm[k]; NULL:
+                                  file order (or a generated workload) */
 };
 
 extern const wl_type wl_figure_type;

@@ -85,6 +85,8 @@ const wl_type wl_lenet_type = {
     .metric = lenet_metric,
     .trial = lenet_trial,
     .config = lenet_config,
+    .recorded = 1,
+    .default_order = WL_ORDER_SEEDED, /* random-search trials: a seed draws them */
 };
 
 const wl_type wl_lenet_cpu31_type = {
@@ -95,4 +97,6 @@ const wl_type wl_lenet_cpu31_type = {
     .metric = lenet_metric,
     .trial = lenet_trial,
     .config = lenet_config,
+    .recorded = 1,
+    .default_order = WL_ORDER_FILE, /* the order the book's ASHA run drew them in */
 };

@@ -514,4 +514,6 @@ const wl_type wl_table_type = {
     .metric = tbl_metric,
     .trial = tbl_trial,
     .config = tbl_config,
+    .recorded = 1,
+    .default_order = WL_ORDER_SEEDED, /* a tabulated benchmark: a seed draws the rows */
 };

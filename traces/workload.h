@@ -8,9 +8,20 @@
  *                                 better);
  *   workload_config(w, k, ...)    its hyperparameters as CSV fields, in the
  *                                 order of workload_config_header().
- * Trial k's data is a pure function of (workload spec, seed, k): common random
- * numbers, so every scheduler sees the same trials.  A recorded table is
- * finite (workload_trials() rows); a model is unbounded (WL_UNBOUNDED).
+ * Trial k's data is a pure function of (workload spec, seed, order, k): common
+ * random numbers, so every scheduler sees the same trials.  A recorded table
+ * is finite (workload_trials() rows); a model is unbounded (WL_UNBOUNDED).
+ *
+ * Order of a recorded workload (lenet, lenet-cpu31, figure, table:FILE;
+ * wl_params.order): in file order trial k is the table's k-th configuration;
+ * in seeded order it is row perm[k] of a permutation of the rows drawn from
+ * the seed (Fisher-Yates on SplitMix64 keyed by the seed, crn.h; no GSL), so
+ * a seed draws the configurations at random without replacement, as a tuner
+ * searching a tabulated benchmark does, and seeds are replications.  The
+ * permutation depends on the seed and the row count only, so every
+ * scheduler run with one seed sees the same order (common random numbers).
+ * A generated workload (lenet-model, synthetic) draws its trials from the
+ * seed already and has no order: wl_params.order is ignored there.
  *
  * The per-epoch queries re-derive trial k each time (its seconds per epoch,
  * its curve).  A caller asking about many epochs of one trial -- the engine,
@@ -52,11 +63,28 @@
 
 typedef struct workload workload;
 
+typedef enum {
+    WL_ORDER_FILE = 0,   /* trial k is the k-th configuration of the table */
+    WL_ORDER_SEEDED = 1, /* trial k is row perm[k], perm drawn from the seed */
+    WL_ORDER_AUTO = 2    /* the workload's default: seeded for lenet and
+                            table:FILE, file for lenet-cpu31 (the order the
+                            book's ASHA run drew them in) and figure (the
+                            book's figures) */
+} wl_order;
+
 typedef struct {
-    uint64_t seed; /* seeds every random draw of a model workload */
+    uint64_t seed;  /* seeds every random draw of a model workload, and the
+                       order of a recorded one in seeded order */
+    wl_order order; /* recorded workloads only (default WL_ORDER_FILE) */
 } wl_params;
 
 wl_params wl_default_params(void);
+/* The order a workload opened from spec with wl_params.order = asked has:
+ * WL_ORDER_FILE or WL_ORDER_SEEDED for a recorded workload (AUTO resolved to
+ * its default), -1 for a generated one or an unknown spec. */
+int workload_spec_order(const char *spec, wl_order asked);
+/* "file", "seeded", or "-" (any other value: no order). */
+const char *wl_order_name(int order);
 
 int workload_open(workload **out, const char *spec, const wl_params *p, char *err, size_t errlen);
 void workload_free(workload *w);
@@ -85,7 +113,9 @@ struct wl_trial {
     const void *state; /* the workload type's state */
     uint64_t key;      /* the trial's counter-hash prefix (models) */
     double c[4];       /* the trial's derived parameters (models) */
-    uint32_t k, epochs;
+    uint32_t k;        /* the type's own index: the table row (perm[k] in seeded
+                          order), the model's trial counter */
+    uint32_t epochs;
 };
 
 /* Fill h for trial k (k < workload_trials(w), checked: abort otherwise). */

@@ -47,6 +47,8 @@ int cli_spec_option(int opt, const char *arg, run_spec *rs, int *rule_given);
  * cli_spec_option() codes, the getopt_long table entries, and their help. */
 enum { CLI_OPT_NOISE = 600, CLI_OPT_WORKER_SPEED, CLI_OPT_SLOW_WORKERS, CLI_OPT_DROP,
        CLI_OPT_ON_DROP };
+/* --order file|seeded (issue 9), shared by run and sweep. */
+enum { CLI_OPT_ORDER = 620 };
 #define CLI_STRAGGLER_OPTIONS                                                                  \
     { "noise", required_argument, 0, CLI_OPT_NOISE },                                          \
     { "worker-speed", required_argument, 0, CLI_OPT_WORKER_SPEED },                            \

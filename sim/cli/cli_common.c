@@ -141,6 +141,13 @@ int cli_spec_option(int opt, const char *arg, run_spec *rs, int *rule_given)
         return 1;
     case 'S':
         return cli_u64("--seed", arg, &rs->seed) < 0 ? -1 : 1;
+    case CLI_OPT_ORDER: {
+        static const char *const orders[] = { "file", "seeded", NULL };
+        if ((i = cli_choice("--order", arg, orders)) < 0)
+            return -1;
+        rs->order = i == 0 ? WL_ORDER_FILE : WL_ORDER_SEEDED;
+        return 1;
+    }
     case 'g':
         return cli_double("--target", arg, -(double)INFINITY, (double)INFINITY, &rs->ep.target) < 0 ? -1 : 1;
     case CLI_OPT_NOISE:

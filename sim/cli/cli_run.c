@@ -34,7 +34,13 @@ static const char usage[] =
     "  -n, --trials N                   at most N configurations (default: all the workload has)\n"
     "  -T, --horizon T                  stop at simulated time T seconds; running jobs are cut\n"
     "      --seed S                     seed of every random draw of the workload (default 1)\n"
-    "      --target M                   record the first time the best error is <= M\n";
+    "      --order file|seeded          recorded workloads: trial k is the table's k-th\n"
+    "                                   configuration, or one drawn from the seed without\n"
+    "                                   replacement (default seeded for lenet and table:FILE,\n"
+    "                                   file for lenet-cpu31 and figure)\n"
+    "      --target M                   record the first time any result is <= M\n"
+    "                                   (time_to_target) and a trial at r_max is\n"
+    "                                   (time_to_target_rmax: a configuration found)\n";
 /* then cli_straggler_help, then: */
 static const char usage_out[] =
     "Output:\n"
@@ -68,6 +74,7 @@ int cli_run_parse(int argc, char **argv, run_spec *rs, run_cli *o)
         { "out", required_argument, 0, 'o' },       { "gantt", no_argument, 0, 'G' },
         { "explain", no_argument, 0, 'X' },         { "quiet", no_argument, 0, 'q' },
         { "help", no_argument, 0, 'h' },            CLI_STRAGGLER_OPTIONS,
+        { "order", required_argument, 0, CLI_OPT_ORDER },
         { 0, 0, 0, 0 },
     };
     *rs = run_spec_default();

@@ -57,13 +57,14 @@ typedef struct {
     const char *def;   /* default; NULL: the run_spec default */
 } key_def;
 
-enum { K_WORKLOADS, K_SCHEDULERS, K_RESUME, K_ETA, K_RMIN, K_RMAX, K_TRIALS, K_HORIZON,
+enum { K_WORKLOADS, K_ORDER, K_SCHEDULERS, K_RESUME, K_ETA, K_RMIN, K_RMAX, K_TRIALS, K_HORIZON,
        K_TARGET, K_NOISE, K_SPEED, K_SLOW, K_DROP, K_ON_DROP, K_WORKERS, K_SEEDS, K_OUT, K_JOBS,
        K_CURVE, NKEYS };
 #define NCELL_AXES K_SEEDS /* the axes that make cells */
 
 static const key_def keys[NKEYS] = {
     [K_WORKLOADS] = { "workloads", "workload", 'W', 0, SWEEP_WORKLOAD },
+    [K_ORDER] = { "orders", "order", CLI_OPT_ORDER, 0, NULL },
     [K_SCHEDULERS] = { "schedulers", "scheduler", 0, 0, SWEEP_SCHEDULERS },
     [K_RESUME] = { "resume-modes", "resume-mode", 'R', 0, NULL },
     [K_ETA] = { "eta", NULL, 'e', 1, "2" },
@@ -118,6 +119,8 @@ static const char usage[] =
     "                           random; RULE topk|quantile|rank\n"
     "                           (default " SWEEP_SCHEDULERS ")\n"
     "  -W, --workloads LIST     workload specs (default " SWEEP_WORKLOAD ")\n"
+    "      --orders LIST        file, seeded: the order of a recorded workload's\n"
+    "                           configurations (default: the workload's own)\n"
     "  -w, --workers LIST       virtual workers (default 1,4,16,64)\n"
     "  -e, --eta LIST           reduction factors (default 2)\n"
     "      --r-min LIST         first rungs (default 1)\n"
@@ -126,7 +129,7 @@ static const char usage[] =
     "                           alone continues an interrupted sweep (see below)\n"
     "  -n, --trials LIST        configuration caps (default none)\n"
     "  -T, --horizon LIST       simulated seconds (default " SWEEP_HORIZON ")\n"
-    "      --target LIST        error for time_to_target (default " SWEEP_TARGET ")\n"
+    "      --target LIST        error for time_to_target(_rmax) (default " SWEEP_TARGET ")\n"
     "      --seeds LIST         replications (default 1..5)\n"
     "      --noise LIST         per-job noise: none, lognormal:SIGMA, normal:SIGMA,\n"
     "                           pareto:ALPHA, exponential (default none)\n"

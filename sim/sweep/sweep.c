@@ -251,18 +251,24 @@ int sweep_run(const sweep_plan *p, const char *dir, sweep_report *rep, char *err
         }
     }
 
-    /* open every distinct (workload, seed) once; one that fails fails its
-     * runs, not the sweep */
+    /* open every distinct (workload, order, seed) once; one that fails
+     * fails its runs, not the sweep */
     for (size_t mi = 0; mi < j.nmine; mi++) {
         p->cell(p->cell_ctx, j.mine[mi], rs);
         size_t s = 0;
-        while (s < j.nspecs && strcmp(j.specs[s], rs->workload) != 0)
+        while (s < j.nspecs &&
+               (strcmp(j.specs[s], rs->workload) != 0 || j.spec_order[s] != rs->order))
             s++;
         if (s == j.nspecs) {
             char **q = realloc(j.specs, (j.nspecs + 1) * sizeof *q);
-            if (!q)
+            if (q)
+                j.specs = q;
+            wl_order *o = realloc(j.spec_order, (j.nspecs + 1) * sizeof *o);
+            if (o)
+                j.spec_order = o;
+            if (!q || !o)
                 goto nomem;
-            j.specs = q;
+            j.spec_order[j.nspecs] = rs->order;
             if (!(j.specs[j.nspecs] = strdup(rs->workload)))
                 goto nomem;
             j.nspecs++;
@@ -280,6 +286,7 @@ int sweep_run(const sweep_plan *p, const char *dir, sweep_report *rep, char *err
             char why[1536];
             wl_params wp = wl_default_params();
             wp.seed = p->seeds[si];
+            wp.order = j.spec_order[s];
             size_t w = s * p->nseeds + si;
             if ((j.wl_rc[w] = workload_open(&j.wl[w], j.specs[s], &wp, why, sizeof why)) < 0) {
                 j.wl[w] = NULL;
@@ -388,6 +395,7 @@ out:
     for (size_t s = 0; s < j.nspecs; s++)
         free(j.specs[s]);
     free(j.specs);
+    free(j.spec_order);
     free(j.wl);
     free(j.wl_err);
     free(j.wl_rc);

@@ -35,7 +35,8 @@ enum { RUN_TODO, RUN_OK, RUN_FAILED };
 typedef struct {
     const sweep_plan *p;
     size_t *mine, nmine, nruns;
-    char **specs;       /* distinct workload specs of my cells */
+    char **specs;       /* distinct (workload spec, order) pairs of my cells */
+    wl_order *spec_order;
     size_t nspecs;
     workload **wl;      /* [spec * nseeds + seed]; NULL: it could not be opened */
     char **wl_err;      /* [spec * nseeds + seed]: why not */
