@@ -121,6 +121,32 @@ grep -q -- "--noise" "$tmp/stderr" && ok || bad "sweep: message does not name --
 
 # recorded LeNet data: the default workload, import, replay (issue 3)
 expect 0 $SHSIM run --workload lenet-cpu31 --scheduler sh --r-min 2 -q --out "$tmp/cpu31"
+# seeds replicate on recorded workloads (issue 9): lenet's default order is
+# drawn from the seed, so three seeds give three different runs and a
+# confidence interval of nonzero width; --orders file gives back the one
+# file-order run three times
+col() { awk -F, -v c="$2" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next } { print $h[c] }' "$1"; }
+expect 0 $SHSIM sweep --workloads lenet --schedulers asha --workers 4 --seeds 1..3 --horizon 900 -q \
+    --out "$tmp/ord"
+[ "$(col "$tmp/ord/sweep.csv" order | sort -u)" = seeded ] && ok || bad "lenet: default order not seeded"
+[ "$(col "$tmp/ord/sweep.csv" busy | sort -u | wc -l)" = 3 ] && ok || bad "lenet: seeds 1..3 not 3 different runs"
+awk -v lo="$(col "$tmp/ord/sweep_agg.csv" busy_lo)" -v hi="$(col "$tmp/ord/sweep_agg.csv" busy_hi)" \
+    'BEGIN { exit !(hi - lo > 0) }' && ok || bad "lenet: seeds give a zero-width interval"
+expect 0 $SHSIM sweep --workloads lenet --orders file --schedulers asha --workers 4 --seeds 1..3 \
+    --horizon 900 -q --out "$tmp/ordf"
+[ "$(col "$tmp/ordf/sweep.csv" busy | sort -u | wc -l)" = 1 ] && ok || bad "lenet --orders file: seeds differ"
+# file order is the order of before issue 9, byte for byte (cksum of main's
+# outputs before the change); lenet-cpu31 keeps file order by default
+expect 0 $SHSIM run --workload lenet --order file --scheduler asha --workers 4 --horizon 900 -q \
+    --out "$tmp/ordr"
+[ "$(cksum <"$tmp/ordr/results.csv")" = "391467198 12660" ] && \
+    [ "$(cksum <"$tmp/ordr/jobs.csv")" = "3105597259 11779" ] && ok || bad "lenet --order file: not the old run"
+expect 0 $SHSIM run --workload lenet --order file --scheduler sh --workers 4 -q --out "$tmp/ordr"
+[ "$(cksum <"$tmp/ordr/results.csv")" = "369031694 10572" ] && \
+    [ "$(cksum <"$tmp/ordr/trials.csv")" = "3939045195 4745" ] && ok || bad "lenet --order file: not the old sh run"
+[ "$(col "$tmp/cpu31/summary.csv" order)" = file ] && ok || bad "lenet-cpu31: default order not file"
+expect 2 $SHSIM run --workload lenet --order random -q --out "$tmp/ordx"
+grep -q -- "--order 'random'" "$tmp/stderr" && [ ! -e "$tmp/ordx" ] && ok || bad "--order: bad value not named"
 expect 0 $SHSIM import --help
 expect 0 $SHSIM replay --help
 expect 0 $SHSIM import synetune tests/data/synetune_small.csv --metric validation_error -o "$tmp/imp/t.csv"
