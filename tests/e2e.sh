@@ -147,6 +147,24 @@ expect 0 $SHSIM run --workload lenet --order file --scheduler sh --workers 4 -q 
 [ "$(col "$tmp/cpu31/summary.csv" order)" = file ] && ok || bad "lenet-cpu31: default order not file"
 expect 2 $SHSIM run --workload lenet --order random -q --out "$tmp/ordx"
 grep -q -- "--order 'random'" "$tmp/stderr" && [ ! -e "$tmp/ordx" ] && ok || bad "--order: bad value not named"
+# the numbers of README "Standard figures" (time_to_target_rmax of the
+# figures grid's cells; the figures themselves are drawn by make figures)
+agg_at() { # FILE SCHEDULER VARIANT WORKERS ETA COLUMN: the value, rounded
+    awk -F, -v s="$2" -v v="$3" -v w="$4" -v e="$5" -v c="$6" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+        $h["scheduler"] == s && $h["variant"] == v && $h["workers"] == w && $h["eta"] == e { printf "%.0f", $h[c] }' "$1"
+}
+expect 0 $SHSIM sweep --preset figures --schedulers sh:fill,asha:promotion --workers 128 --eta 2 -q \
+    --curve-points 0 --out "$tmp/stdfig1"
+[ "$(agg_at "$tmp/stdfig1/sweep_agg.csv" asha promotion 128 2 time_to_target_rmax_mean)" = 80 ] && \
+    [ "$(agg_at "$tmp/stdfig1/sweep_agg.csv" sh fill 128 2 time_to_target_rmax_mean)" = 98 ] && \
+    [ "$(agg_at "$tmp/stdfig1/sweep_agg.csv" asha promotion 128 2 time_to_target_mean)" = 51 ] && ok \
+    || bad "README standard figures: time to find a configuration at 128 workers"
+expect 0 $SHSIM sweep --preset figures --schedulers sh:strict --workers 32 --eta 2,3,4 -q \
+    --curve-points 0 --out "$tmp/stdfig2"
+[ "$(agg_at "$tmp/stdfig2/sweep_agg.csv" sh strict 32 2 time_to_target_rmax_mean)" = 300 ] && \
+    [ "$(agg_at "$tmp/stdfig2/sweep_agg.csv" sh strict 32 3 time_to_target_rmax_mean)" = 211 ] && \
+    [ "$(agg_at "$tmp/stdfig2/sweep_agg.csv" sh strict 32 4 time_to_target_rmax_mean)" = 199 ] && ok \
+    || bad "README standard figures: strict SH's plateau"
 expect 0 $SHSIM import --help
 expect 0 $SHSIM replay --help
 expect 0 $SHSIM import synetune tests/data/synetune_small.csv --metric validation_error -o "$tmp/imp/t.csv"
