@@ -6,15 +6,16 @@
  * run_spec but for its seed, given by a generator the caller supplies (so a
  * grid of a million cells costs no memory up front); the seeds are shared by
  * every cell, which pairs the runs across schedulers (common random numbers:
- * trial k of seed s is the same trial in every cell).  Run r of the grid is
- * cell r / nseeds with seed r % nseeds, and every output lists cells in
+ * trial k of seed s is the same trial in every cell of one workload and
+ * order).  Run r of the grid is cell r / nseeds with seed r % nseeds, and every output lists cells in
  * increasing order and, within a cell, seeds in the order given.
  *
  * sweep_run() runs the cells c with c % shards == shard on `threads` threads;
  * each run writes its summary (and its sampled best-so-far curve) into its
  * own slot, and the files are written from the slots in grid order after all
  * runs ended, so the bytes do not depend on the thread count.  Each distinct
- * (workload spec, seed) is opened once and shared read-only by the threads.
+ * (workload spec, order, seed) is opened once and shared read-only by the
+ * threads.
  * Files written into DIR, atomically (all or none):
  *   sweep.csv         cell, then the summary.csv columns, then status ("ok",
  *                     or why the run failed): one row per run;
@@ -24,13 +25,16 @@
  *                     M_sd, M_lo, M_hi over the runs that did not fail
  *                     (lo/hi: the 95% confidence interval of the mean from
  *                     Student's t with runs_ok-1 degrees of freedom); metrics
- *                     that can be missing (best, best_rmax, time_to_target)
- *                     also get M_n, the runs that have one, and are averaged
- *                     over those runs only;
+ *                     that can be missing (best, best_rmax, time_to_target,
+ *                     time_first_rmax, time_to_target_rmax) also get M_n,
+ *                     the runs that have one, and are averaged over those
+ *                     runs only;
  *   sweep_curves.csv  cell, the same describing columns, time, n, mean, sd,
  *                     lo, hi: the best-so-far at curve_points times
  *                     T*i/curve_points (i = 1..curve_points) for every cell
- *                     with a finite horizon T (failed runs left out);
+ *                     with a finite horizon T (failed runs left out); then
+ *                     n_rmax, mean_rmax, sd_rmax, lo_rmax, hi_rmax: the same
+ *                     of best_rmax (the runs with a trial at r_max by then);
  *   sweep_info.csv    shard, shards, cells, seeds, runs, curve_points, grid
  *                     (a hash of the whole grid), so that sweep_merge() can
  *                     check that its parts belong together.
