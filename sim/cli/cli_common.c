@@ -220,10 +220,15 @@ int cli_execute(run_spec *rs, const char *dir, int gantt, int quiet)
         if (!quiet) {
             const run_summary *s = &res.sum;
             printf("%s: %llu trials started, %llu reached r_max %u, %llu epochs, end %g s, "
-                   "idle %.1f%% of worker time, best error %g",
+                   "idle %.1f%% of worker time, best error %g (any epoch)",
                    dir, (unsigned long long)s->trials_started, (unsigned long long)s->trials_rmax,
                    rs->sp.r_max, (unsigned long long)s->epochs_trained, s->end_time,
                    s->end_time > 0 ? 100.0 * s->idle / (s->workers * s->end_time) : 0.0, s->best);
+            /* best_rmax: the best configuration found, trained to r_max */
+            if (isnan(s->best_rmax))
+                printf(", none at r_max");
+            else
+                printf(", %g at r_max", s->best_rmax);
             if (s->jobs_dropped)
                 printf(", %llu jobs dropped", (unsigned long long)s->jobs_dropped);
             if (!isnan(rs->ep.target)) {
