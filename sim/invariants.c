@@ -6,7 +6,10 @@
  *   - per worker, its jobs and idle intervals tile [0, end] exactly: each
  *     starts where the previous ended (the engine passes the same doubles
  *     along, so equality is exact), hence busy + idle = end time;
- *   - the summary's counts agree with the rows of jobs and results.
+ *   - the summary's counts agree with the rows of jobs and results;
+ *   - a configuration found is also a result seen and a trial at r_max:
+ *     time_to_target_rmax >= time_to_target and >= time_first_rmax, and
+ *     best_rmax >= best (these need no trace rows).
  */
 #include "sim/invariants.h"
 
@@ -44,6 +47,16 @@ int run_invariants(const run_result *r, char *msg, size_t n)
     if (!(fabs(s->busy + s->idle - cap) <= 1e-9 * fmax(1.0, cap))) {
         snprintf(msg, n, "busy %.17g + idle %.17g worker-seconds != %u workers x end %.17g",
                  s->busy, s->idle, s->workers, s->end_time);
+        return -EPROTO;
+    }
+    double tr = s->time_to_target_rmax;
+    if (!isnan(tr) && !(tr >= s->time_to_target && tr >= s->time_first_rmax)) {
+        snprintf(msg, n, "time_to_target_rmax %.17g before time_to_target %.17g or "
+                 "time_first_rmax %.17g", tr, s->time_to_target, s->time_first_rmax);
+        return -EPROTO;
+    }
+    if (!isnan(s->best_rmax) && !(s->best_rmax >= s->best)) {
+        snprintf(msg, n, "best_rmax %.17g below best %.17g", s->best_rmax, s->best);
         return -EPROTO;
     }
     if (!r->jobs && !r->results)

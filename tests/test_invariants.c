@@ -77,6 +77,30 @@ static void test_counts_disagree(void **state)
     run_result_free(&r);
 }
 
+/* The two bests and the two times to target are ordered. */
+static void test_metrics_disagree(void **state)
+{
+    (void)state;
+    run_result r = figure_run();
+    r.sum.time_to_target = 30;
+    r.sum.time_to_target_rmax = 29; /* found before seen */
+    expect_violation(&r, "time_to_target_rmax");
+    run_result_free(&r);
+    r = figure_run();
+    r.sum.time_to_target = 10;
+    r.sum.time_to_target_rmax = r.sum.time_first_rmax - 1; /* found before any trial at r_max */
+    expect_violation(&r, "time_first_rmax");
+    run_result_free(&r);
+    r = figure_run();
+    r.sum.time_to_target = 10;
+    r.sum.time_to_target_rmax = r.sum.time_first_rmax; /* consistent: passes */
+    char msg[512];
+    assert_int_equal(run_invariants(&r, msg, sizeof msg), 0);
+    r.sum.best_rmax = r.sum.best - 0.01;
+    expect_violation(&r, "best_rmax");
+    run_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -85,6 +109,7 @@ int main(void)
         cmocka_unit_test(test_time_goes_back),
         cmocka_unit_test(test_epoch_twice),
         cmocka_unit_test(test_counts_disagree),
+        cmocka_unit_test(test_metrics_disagree),
     };
     return cmocka_run_group_tests_name("invariants", tests, NULL, NULL);
 }
