@@ -42,7 +42,7 @@ int run_spec_run(const run_spec *rs, const workload *wl, run_result *res, char *
 
 /* The summary columns (one sweep row). */
 void summary_header(FILE *f);
-/* Only the leading columns that describe the run (scheduler .. target), no
+/* Only the leading columns that describe the run (scheduler .. order), no
  * newline: what sweeps repeat in their per-cell files. */
 void summary_spec_header(FILE *f);
 void summary_spec_row(FILE *f, const run_spec *rs);
