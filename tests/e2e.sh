@@ -147,6 +147,12 @@ expect 0 $SHSIM run --workload lenet --order file --scheduler sh --workers 4 -q 
 [ "$(col "$tmp/cpu31/summary.csv" order)" = file ] && ok || bad "lenet-cpu31: default order not file"
 expect 2 $SHSIM run --workload lenet --order random -q --out "$tmp/ordx"
 grep -q -- "--order 'random'" "$tmp/stderr" && [ ! -e "$tmp/ordx" ] && ok || bad "--order: bad value not named"
+printf 'orders = file, seeded\n' >"$tmp/ord.ini"
+expect 0 $SHSIM sweep --config "$tmp/ord.ini" --workloads lenet --schedulers asha --workers 4 --seeds 1..2 --dry-run
+grep -q "grid: 2 orders x 2 seeds = 2 cells, 4 runs" "$tmp/stdout" && ok || bad "sweep: the orders axis"
+printf 'orders = random\n' >"$tmp/ord.ini"
+expect 2 $SHSIM sweep --config "$tmp/ord.ini" --dry-run
+grep -q "ord.ini:1: orders = random" "$tmp/stderr" && ok || bad "sweep: a bad order not named by file:line"
 # the numbers of README "Standard figures" (time_to_target_rmax of the
 # figures grid's cells; the figures themselves are drawn by make figures)
 agg_at() { # FILE SCHEDULER VARIANT WORKERS ETA COLUMN: the value, rounded
