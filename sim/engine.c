@@ -207,14 +207,16 @@ static int start_job(engine *e, uint32_t wi, const sched_job *job)
     if (job->trial + 1 > s->trials_started)
         s->trials_started = job->trial + 1;
     double u = 0;
-    int dropped = 0;
+    int dropped = 0, per_time = 0;
+    uint32_t j = 0; /* this job's index among its trial's jobs */
     if (e->draws) {
         const straggler_params *sp = &e->p->strag;
         if (grow_trials(&e->njobs, &e->cap_njobs, job->trial, 0) < 0)
             return -ENOMEM;
-        uint32_t j = e->njobs[job->trial]++;
+        j = e->njobs[job->trial]++;
         w->scale = straggler_noise(sp, job->trial, j) * w->scale;
         dropped = straggler_drop(sp, job->trial, j, &u);
+        per_time = sp->drop_rate > 0; /* decided below, once the duration is known */
     }
     double t = e->now;
     uint32_t first = job->from + 1;
@@ -227,9 +229,11 @@ static int start_job(engine *e, uint32_t wi, const sched_job *job)
     }
     t += wl_trial_epoch_time(&w->h, job->from + 1) * w->scale;
     double plan = t; /* the planned end: the same additions the events make */
-    if (dropped || e->p->narrate)
+    if (dropped || per_time || e->p->narrate)
         for (uint32_t ep = job->from + 2; ep <= job->to; ep++)
             plan += wl_trial_epoch_time(&w->h, ep) * w->scale;
+    if (per_time)
+        dropped = straggler_drop_rate(&e->p->strag, job->trial, j, plan - e->now, &u);
     if (dropped)
         w->drop_at = e->now + u * (plan - e->now);
     if (push_next(e, wi, t) < 0)
@@ -443,7 +447,8 @@ int engine_run(const engine_params *p, sched *core, const workload *wl, run_resu
     if (!p || !core || !wl || p->workers < 1 || !(p->horizon > 0))
         return -EINVAL;
     const straggler_params *sg = &p->strag;
-    if (!(sg->drop >= 0 && sg->drop < 1) || sg->n_speed > STRAG_MAX_SPEEDS ||
+    if (!(sg->drop >= 0 && sg->drop < 1) || !(sg->drop_rate >= 0 && sg->drop_rate < 1) ||
+        (sg->drop > 0 && sg->drop_rate > 0) || sg->n_speed > STRAG_MAX_SPEEDS ||
         sg->n_speed > p->workers || sg->slow_k > p->workers || !(sg->slow_factor > 0))
         return -EINVAL;
     for (uint32_t i = 0; i < sg->n_speed; i++)

@@ -163,8 +163,8 @@ void summary_spec_row(FILE *f, const run_spec *rs)
     put_csv_field(f, buf);
     straggler_slow_str(g, buf, sizeof buf);
     fprintf(f, ",%s,", buf);
-    put_double(f, g->drop);
-    fprintf(f, ",%s,%s", straggler_on_drop_str(g),
+    straggler_drop_str(g, buf, sizeof buf); /* "rate:P" under --drop-rate */
+    fprintf(f, "%s,%s,%s", buf, straggler_on_drop_str(g),
             wl_order_name(workload_spec_order(rs->workload, rs->order)));
 }
 

@@ -12,6 +12,7 @@
  */
 #include "sim/straggler.h"
 #include "sim/output.h"
+#include "traces/crn.h" /* the inline, GSL-free draws of the new laws */
 
 #include <errno.h>
 #include <math.h>
@@ -25,7 +26,7 @@
 
 #define GAMMA UINT64_C(0x9e3779b97f4a7c15)
 /* Streams: never renumber, or every seeded straggler result changes. */
-enum { STREAM_NOISE = 1, STREAM_DROP = 2 };
+enum { STREAM_NOISE = 1, STREAM_DROP = 2, STREAM_DROP_RATE = 3 };
 #define SALT UINT64_C(0x5354524147474c52) /* "STRAGGLR" */
 
 static uint64_t mix(uint64_t z)
@@ -76,7 +77,7 @@ straggler_params straggler_default_params(void)
 
 int straggler_draws(const straggler_params *p)
 {
-    return p->noise != STRAG_NOISE_NONE || p->drop > 0;
+    return p->noise != STRAG_NOISE_NONE || p->drop > 0 || p->drop_rate > 0;
 }
 
 int straggler_active(const straggler_params *p)
@@ -89,10 +90,24 @@ int straggler_active(const straggler_params *p)
     return 0;
 }
 
+/* halfnormal:SIGMA, 1 + |z| with z ~ N(0, SIGMA^2): drawn by crn.h's inline
+ * polar method (gsl_ran_gaussian bit for bit, no GSL call: the run path
+ * stays free of GSL for the browser build) from the noise stream's key.
+ * F >= 1 always, so no redraw is needed. */
+static double halfnormal_factor(const straggler_params *p, uint32_t trial, uint32_t j)
+{
+    if (p->noise_param == 0)
+        return 1.0;
+    crn_state st = { key(p->seed, trial, j, STREAM_NOISE) };
+    return 1.0 + fabs(crn_gaussian(&st, p->noise_param));
+}
+
 double straggler_noise(const straggler_params *p, uint32_t trial, uint32_t j)
 {
     if (p->noise == STRAG_NOISE_NONE)
         return 1.0;
+    if (p->noise == STRAG_NOISE_HALFNORMAL)
+        return halfnormal_factor(p, trial, j);
     RNG_AT(r, st, key(p->seed, trial, j, STREAM_NOISE));
     double s = p->noise_param, f;
     /* Each family can return 0 only when its uniform is exactly 0 or after
@@ -118,6 +133,25 @@ int straggler_drop(const straggler_params *p, uint32_t trial, uint32_t j, double
     if (!(gsl_rng_uniform(&r) < p->drop))
         return 0;
     *u = gsl_rng_uniform_pos(&r);
+    return 1;
+}
+
+int straggler_drop_rate(const straggler_params *p, uint32_t trial, uint32_t j, double duration,
+                        double *u)
+{
+    if (!(p->drop_rate > 0) || !(duration > 0))
+        return 0;
+    /* Continuous time, not a geometric count of whole time units: with
+     * noise and restarts a job lasts a real number of units, and only the
+     * exponential law gives survival (1 - P)^d for every real d (at whole d
+     * the two agree).  Inverse CDF: D = log(U) / log(1 - P), U in (0, 1),
+     * so P(D > x) = P(U < (1 - P)^x) = (1 - P)^x.  Its own stream: the
+     * per-job --drop draws stay what they were. */
+    crn_state st = { key(p->seed, trial, j, STREAM_DROP_RATE) };
+    double d = log(crn_uniform_pos(&st)) / log1p(-p->drop_rate);
+    if (!(d < duration))
+        return 0;
+    *u = d / duration;
     return 1;
 }
 
@@ -165,7 +199,7 @@ int straggler_parse_noise(straggler_params *p, const char *s, char *err, size_t 
     } fam[] = {
         { "none", STRAG_NOISE_NONE, NULL },          { "exponential", STRAG_NOISE_EXPONENTIAL, NULL },
         { "lognormal", STRAG_NOISE_LOGNORMAL, "SIGMA" }, { "normal", STRAG_NOISE_NORMAL, "SIGMA" },
-        { "pareto", STRAG_NOISE_PARETO, "ALPHA" },
+        { "pareto", STRAG_NOISE_PARETO, "ALPHA" }, { "halfnormal", STRAG_NOISE_HALFNORMAL, "SIGMA" },
     };
     const char *colon = strchr(s, ':');
     size_t len = colon ? (size_t)(colon - s) : strlen(s);
@@ -192,8 +226,8 @@ int straggler_parse_noise(straggler_params *p, const char *s, char *err, size_t 
         p->noise_param = v;
         return 0;
     }
-    snprintf(err, n, "unknown noise; choose none, lognormal:SIGMA, normal:SIGMA, pareto:ALPHA "
-                     "or exponential");
+    snprintf(err, n, "unknown noise; choose none, lognormal:SIGMA, normal:SIGMA, pareto:ALPHA, "
+                     "exponential or halfnormal:SIGMA");
     return -EINVAL;
 }
 
@@ -258,13 +292,21 @@ int straggler_parse_on_drop(straggler_params *p, const char *s, char *err, size_
 
 void straggler_noise_str(const straggler_params *p, char *buf, size_t n)
 {
-    static const char *const names[] = { "none", "lognormal", "normal", "pareto", "exponential" };
+    static const char *const names[] = { "none",        "lognormal", "normal", "pareto",
+                                         "exponential", "halfnormal" };
     char v[32];
     fmt_double(v, sizeof v, p->noise_param);
     if (p->noise == STRAG_NOISE_NONE || p->noise == STRAG_NOISE_EXPONENTIAL)
         snprintf(buf, n, "%s", names[p->noise]);
     else
         snprintf(buf, n, "%s:%s", names[p->noise], v);
+}
+
+void straggler_drop_str(const straggler_params *p, char *buf, size_t n)
+{
+    char v[32];
+    fmt_double(v, sizeof v, p->drop_rate > 0 ? p->drop_rate : p->drop);
+    snprintf(buf, n, "%s%s", p->drop_rate > 0 ? "rate:" : "", v);
 }
 
 void straggler_speeds_str(const straggler_params *p, char *buf, size_t n)
@@ -299,6 +341,8 @@ const char *straggler_on_drop_str(const straggler_params *p)
 
 double straggler_noise_mean(strag_noise kind, double param)
 {
+    if (kind == STRAG_NOISE_HALFNORMAL) /* E|z| = SIGMA sqrt(2/pi) */
+        return 1.0 + param * 0.79788456080286535588; /* sqrt(2/pi) */
     if (kind != STRAG_NOISE_NORMAL || param == 0)
         return 1.0;
     /* E[X | X > 0] for X ~ N(1, s^2): 1 + s phi(1/s) / Phi(1/s) */

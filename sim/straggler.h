@@ -7,7 +7,9 @@
  *     a distribution of mean 1 (normal: a little above 1, see below);
  *   - slow workers: worker i runs its jobs 1/speed_i times as long;
  *   - dropped jobs: each job is lost with probability P at a uniform point
- *     of its planned run.
+ *     of its planned run (--drop P), or -- the hazard of the ASHA paper's
+ *     Appendix A.1 -- with probability P in each unit of time it runs
+ *     (--drop-rate P, see straggler_drop_rate); one or the other.
  * A job of trial t on worker i therefore takes sum(epoch seconds) * F / speed_i,
  * every epoch of it scaled alike, so epoch events stay in proportion.
  *
@@ -27,7 +29,11 @@
  *                     1.3 (truncating a wide normal lengthens jobs);
  *   pareto:ALPHA      Pareto with shape ALPHA > 1 and scale (ALPHA-1)/ALPHA:
  *                     mean exactly 1, heavy tail P(F > x) ~ x^-ALPHA;
- *   exponential       mean 1 (the closed-form checks use it).
+ *   exponential       mean 1 (the closed-form checks use it);
+ *   halfnormal:SIGMA  1 + |z|, z ~ N(0, SIGMA^2): only slower, never faster,
+ *                     mean 1 + SIGMA sqrt(2/pi) (the straggler law of the
+ *                     ASHA paper's Appendix A.1, where a job's expected time
+ *                     is multiplied by 1 + |z|).
  *
  * Ownership: straggler_params is a plain value (no pointers), so run specs
  * holding one copy freely.  Errors: parsers return 0 or -EINVAL with a
@@ -43,13 +49,15 @@
 
 typedef enum {
     STRAG_NOISE_NONE, STRAG_NOISE_LOGNORMAL, STRAG_NOISE_NORMAL, STRAG_NOISE_PARETO,
-    STRAG_NOISE_EXPONENTIAL
+    STRAG_NOISE_EXPONENTIAL, STRAG_NOISE_HALFNORMAL
 } strag_noise;
 
 typedef struct {
     strag_noise noise;
     double noise_param;   /* SIGMA or ALPHA; 0 for none and exponential */
     double drop;          /* probability a job is lost, in [0, 1) */
+    double drop_rate;     /* probability a job is lost per unit of time it runs,
+                             in [0, 1); never with drop > 0 */
     int drop_retry;       /* 1: back to the front of the queue; 0: the trial fails */
     uint32_t n_speed;     /* speeds given for workers 0..n_speed-1; others 1 */
     double speed[STRAG_MAX_SPEEDS];
@@ -69,6 +77,13 @@ double straggler_noise(const straggler_params *p, uint32_t trial, uint32_t j);
 /* Is job j of trial t dropped?  1 with *u in (0, 1), the fraction of its
  * planned run at which it is lost; 0 otherwise. */
 int straggler_drop(const straggler_params *p, uint32_t trial, uint32_t j, double *u);
+/* The per-time hazard: is job j of trial t, which would run for `duration`
+ * time units, lost before it ends?  Its time to loss D is exponential with
+ * P(D > x) = (1 - drop_rate)^x for every real x >= 0, so it survives its run
+ * with probability (1 - drop_rate)^duration.  1 with *u = D / duration in
+ * [0, 1) when D < duration; 0 otherwise (and always without a rate). */
+int straggler_drop_rate(const straggler_params *p, uint32_t trial, uint32_t j, double duration,
+                        double *u);
 /* The factor worker w of `workers` multiplies durations by: 1/speed_w, times
  * slow_factor for the last slow_k workers. */
 double straggler_slowdown(const straggler_params *p, uint32_t w, uint32_t workers);
@@ -76,7 +91,7 @@ double straggler_slowdown(const straggler_params *p, uint32_t w, uint32_t worker
 int straggler_check(const straggler_params *p, uint32_t workers, char *err, size_t n);
 
 /* Parsers of the command-line forms: "none", "lognormal:SIGMA",
- * "normal:SIGMA", "pareto:ALPHA", "exponential"; "1,1,1,0.33" (or
+ * "normal:SIGMA", "pareto:ALPHA", "exponential", "halfnormal:SIGMA"; "1,1,1,0.33" (or
  * "1/1/1/0.33", the form a sweep axis takes);
  * "K:FACTOR"; "retry" or "lose". */
 int straggler_parse_noise(straggler_params *p, const char *s, char *err, size_t n);
@@ -84,14 +99,18 @@ int straggler_parse_speeds(straggler_params *p, const char *s, char *err, size_t
 int straggler_parse_slow(straggler_params *p, const char *s, char *err, size_t n);
 int straggler_parse_on_drop(straggler_params *p, const char *s, char *err, size_t n);
 
-/* The forms back, for the outputs: "none"/"lognormal:0.5"...; the speed list
+/* The forms back, for the outputs: "none"/"lognormal:0.5"...; the drop
+ * setting: drop as a number ("0.01"), or "rate:P" under a per-time rate;
+ * the speed list
  * ("" when none); "K:FACTOR" ("" when none); "retry"/"lose". */
 void straggler_noise_str(const straggler_params *p, char *buf, size_t n);
+void straggler_drop_str(const straggler_params *p, char *buf, size_t n);
 void straggler_speeds_str(const straggler_params *p, char *buf, size_t n);
 void straggler_slow_str(const straggler_params *p, char *buf, size_t n);
 const char *straggler_on_drop_str(const straggler_params *p);
 
-/* Mean of the noise factor (1 but for normal, which is truncated). */
+/* Mean of the noise factor (1 but for normal, which is truncated, and
+ * halfnormal, 1 + SIGMA sqrt(2/pi)). */
 double straggler_noise_mean(strag_noise kind, double param);
 
 #endif

@@ -46,7 +46,7 @@ int cli_spec_option(int opt, const char *arg, run_spec *rs, int *rule_given);
 /* The straggler options (issue 5), long-only, shared by run and sweep: their
  * cli_spec_option() codes, the getopt_long table entries, and their help. */
 enum { CLI_OPT_NOISE = 600, CLI_OPT_WORKER_SPEED, CLI_OPT_SLOW_WORKERS, CLI_OPT_DROP,
-       CLI_OPT_ON_DROP };
+       CLI_OPT_ON_DROP, CLI_OPT_DROP_RATE };
 /* --order file|seeded (issue 9), shared by run and sweep. */
 enum { CLI_OPT_ORDER = 620 };
 #define CLI_STRAGGLER_OPTIONS                                                                  \
@@ -54,7 +54,8 @@ enum { CLI_OPT_ORDER = 620 };
     { "worker-speed", required_argument, 0, CLI_OPT_WORKER_SPEED },                            \
     { "slow-workers", required_argument, 0, CLI_OPT_SLOW_WORKERS },                            \
     { "drop", required_argument, 0, CLI_OPT_DROP },                                            \
-    { "on-drop", required_argument, 0, CLI_OPT_ON_DROP }
+    { "on-drop", required_argument, 0, CLI_OPT_ON_DROP },                                      \
+    { "drop-rate", required_argument, 0, CLI_OPT_DROP_RATE }
 extern const char cli_straggler_help[];
 /* Finish a spec after parsing: the rule default depends on the ASHA type. */
 void cli_spec_finish(run_spec *rs, int rule_given);

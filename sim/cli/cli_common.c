@@ -169,13 +169,26 @@ int cli_spec_option(int opt, const char *arg, run_spec *rs, int *rule_given)
         return 1;
     }
     case CLI_OPT_DROP:
-        if (cli_double("--drop", arg, 0, 1, &rs->ep.strag.drop) < 0)
+    case CLI_OPT_DROP_RATE: {
+        /* per job or per unit of time: one law of loss at a time, so that
+         * the drop column of the outputs names the one in force */
+        int rate = opt == CLI_OPT_DROP_RATE;
+        const char *name = rate ? "--drop-rate" : "--drop";
+        double *v = rate ? &rs->ep.strag.drop_rate : &rs->ep.strag.drop;
+        if (cli_double(name, arg, 0, 1, v) < 0)
             return -1;
-        if (!(rs->ep.strag.drop < 1)) {
-            cli_error("--drop %s: must be less than 1 (every job lost never ends)", arg);
+        if (!(*v < 1)) {
+            cli_error("%s %s: must be less than 1 (%s)", name, arg,
+                      rate ? "no job would live a whole unit of time" : "every job lost never ends");
+            return -1;
+        }
+        if (rs->ep.strag.drop > 0 && rs->ep.strag.drop_rate > 0) {
+            cli_error("%s %s: --drop (per job) and --drop-rate (per unit of time) cannot be "
+                      "given together", name, arg);
             return -1;
         }
         return 1;
+    }
     }
     return 0;
 }
@@ -184,12 +197,17 @@ const char cli_straggler_help[] =
     "Stragglers (off by default; every draw a function of (seed, trial, job)):\n"
     "      --noise DIST                 multiply each job's duration by a draw of mean 1:\n"
     "                                   lognormal:SIGMA, normal:SIGMA (truncated at > 0),\n"
-    "                                   pareto:ALPHA (ALPHA > 1), exponential, none\n"
+    "                                   pareto:ALPHA (ALPHA > 1), exponential, none;\n"
+    "                                   or halfnormal:SIGMA: times 1 + |z|, z ~ N(0, SIGMA^2)\n"
+    "                                   (only slower; mean 1 + SIGMA sqrt(2/pi))\n"
     "      --worker-speed LIST          speeds of workers 0, 1, ... (1,1,1,0.33: worker 3\n"
     "                                   takes 3 times as long); unlisted workers run at 1\n"
     "      --slow-workers K:FACTOR      the last K workers take FACTOR times as long\n"
     "      --drop P                     lose each job with probability P at a uniform\n"
     "                                   point of its run (default 0)\n"
+    "      --drop-rate P                lose a job with probability P in each unit of\n"
+    "                                   time it runs: a job of d units survives with\n"
+    "                                   probability (1-P)^d (not with --drop) (default 0)\n"
     "      --on-drop retry|lose         retry: the rest of the job goes back to the front\n"
     "                                   of the queue; lose: the trial fails (worst at its\n"
     "                                   rung) (default retry)\n";

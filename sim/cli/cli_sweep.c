@@ -58,7 +58,7 @@ typedef struct {
 } key_def;
 
 enum { K_WORKLOADS, K_ORDER, K_SCHEDULERS, K_RESUME, K_ETA, K_RMIN, K_RMAX, K_TRIALS, K_HORIZON,
-       K_TARGET, K_NOISE, K_SPEED, K_SLOW, K_DROP, K_ON_DROP, K_WORKERS, K_SEEDS, K_OUT, K_JOBS,
+       K_TARGET, K_NOISE, K_SPEED, K_SLOW, K_DROP, K_DROP_RATE, K_ON_DROP, K_WORKERS, K_SEEDS, K_OUT, K_JOBS,
        K_CURVE, NKEYS };
 #define NCELL_AXES K_SEEDS /* the axes that make cells */
 
@@ -77,6 +77,7 @@ static const key_def keys[NKEYS] = {
     [K_SPEED] = { "worker-speed", NULL, CLI_OPT_WORKER_SPEED, 0, NULL },
     [K_SLOW] = { "slow-workers", NULL, CLI_OPT_SLOW_WORKERS, 0, NULL },
     [K_DROP] = { "drop", NULL, CLI_OPT_DROP, 1, NULL },
+    [K_DROP_RATE] = { "drop-rate", NULL, CLI_OPT_DROP_RATE, 1, NULL },
     [K_ON_DROP] = { "on-drop", NULL, CLI_OPT_ON_DROP, 0, NULL },
     [K_WORKERS] = { "workers", NULL, 'w', 1, "1,4,16,64" },
     [K_SEEDS] = { "seeds", "seed", 'S', 1, "1..5" },
@@ -85,12 +86,14 @@ static const key_def keys[NKEYS] = {
     [K_CURVE] = { "curve-points", NULL, 0, 0, "50" },
 };
 
-/* Presets: a config file built in. */
-extern const char sweep_preset_asha_paper[]; /* sim/sweep/preset_asha_paper.c */
+/* Presets: a config file built in; help: their lines under "Presets:" in
+ * the usage (what they hold, and how to draw them). */
+extern const char sweep_preset_asha_paper[];      /* sim/sweep/preset_asha_paper.c */
+extern const char sweep_preset_asha_paper_fig7[]; /* likewise */
 static const struct {
-    const char *name, *what, *ini;
+    const char *name, *help, *ini;
 } presets[] = {
-    { "figures", "the grid of the standard figures (make figures)",
+    { "figures", "4 schedulers x workers 1..256 x eta 2,3,4 x 10 seeds\n",
       "workloads = " SWEEP_WORKLOAD "\n"
       "schedulers = " SWEEP_SCHEDULERS "\n"
       "workers = 1..256*2\n"
@@ -101,8 +104,17 @@ static const struct {
       "target = " SWEEP_TARGET "\n"
       "seeds = 1..10\n"
       "curve-points = 60\n" },
-    { "asha-paper", "the straggler experiment of the ASHA paper (Li et al. 2020, App. A.1)",
+    { "asha-paper",
+      "the ASHA paper's Figure 8 (Li et al., arXiv 1810.05934v3, App. A.1):\n"
+      "sh:fill, asha x noise halfnormal:0..1.67 x drop-rate 1e-4..3.2e-3;\n"
+      "eta 4, r 1..256, restart, 25 workers, budget 2000, 25 seeds\n"
+      "(draw it: gnuplot -e \"dir='DIR'\" plots/asha_paper.gp)\n",
       sweep_preset_asha_paper },
+    { "asha-paper-fig7",
+      "the same setting on Figure 7's grid: noise halfnormal 0.10, 0.24,\n"
+      "0.56, 1.33 x drop-rate 1e-4..1e-2\n"
+      "(gnuplot -e \"dir='DIR'; fig=7\" plots/asha_paper.gp)\n",
+      sweep_preset_asha_paper_fig7 },
 };
 #define NPRESETS (sizeof presets / sizeof *presets)
 
@@ -132,10 +144,13 @@ static const char usage[] =
     "      --target LIST        error for time_to_target(_rmax) (default " SWEEP_TARGET ")\n"
     "      --seeds LIST         replications (default 1..5)\n"
     "      --noise LIST         per-job noise: none, lognormal:SIGMA, normal:SIGMA,\n"
-    "                           pareto:ALPHA, exponential (default none)\n"
+    "                           pareto:ALPHA, exponential, halfnormal:SIGMA\n"
+    "                           (default none)\n"
     "      --worker-speed LIST  speed lists, '/' between workers: 1/1/1/0.33\n"
     "      --slow-workers LIST  K:FACTOR, the last K workers FACTOR times slower\n"
     "      --drop LIST          probabilities of losing a job (default 0)\n"
+    "      --drop-rate LIST     probabilities of losing a job per unit of time it\n"
+    "                           runs (default 0; not with a nonzero --drop)\n"
     "      --on-drop LIST       retry, lose (default retry)\n"
     "  (the singular spellings --scheduler, --workload, --seed work too)\n"
     "Settings:\n"
@@ -163,16 +178,29 @@ static const char usage[] =
     "error while running or writing; 2 bad input; 3 stopped by --max-runs;\n"
     "130/143 interrupted by SIGINT/SIGTERM.\n"
     "\n"
-    "Presets:\n"
-    "  figures                  4 schedulers x workers 1..256 x eta 2,3,4 x 10 seeds\n"
-    "  asha-paper               sh:fill, asha x noise normal:0..1.3 x drop 0,1e-3,1e-2;\n"
-    "                           eta 4, r 1..256, 25 workers, budget 2000, 10 seeds\n"
-    "                           (draw it: gnuplot -e \"dir='DIR'\" plots/asha_paper.gp)\n"
+    "Presets:\n";
+
+static const char usage_examples[] =
     "\n"
     "Examples:\n"
     "  shsim sweep --schedulers sh:strict,asha:promotion --workers 1..64*2 --seeds 1..10\n"
     "  shsim sweep --preset figures --shard 2/8 --out part2\n"
     "  shsim sweep --preset figures --out big --resume   # after Ctrl-C\n";
+
+/* The usage, its presets listed from the table (one string would pass the
+ * 4095 characters C11 compilers must accept). */
+static void print_usage(void)
+{
+    fputs(usage, stdout);
+    for (size_t i = 0; i < NPRESETS; i++) {
+        const char *h = presets[i].help;
+        printf("  %-24s ", presets[i].name);
+        for (const char *nl; (nl = strchr(h, '\n')); h = nl + 1)
+            printf("%s%.*s\n", h == presets[i].help ? "" : "                           ",
+                   (int)(nl - h), h);
+    }
+    fputs(usage_examples, stdout);
+}
 
 typedef struct {
     const char *val[NKEYS];
@@ -443,6 +471,15 @@ static void note_where(const layers *L, int k)
         fprintf(stderr, "shsim:   (%s: %s = %s)\n", L->where[k], keys[k].name, L->val[k]);
 }
 
+/* Does a (checked) numeric axis hold a value other than 0? */
+static int any_nonzero(const sweep_strv *v)
+{
+    for (size_t i = 0; i < v->n; i++)
+        if (strtod(v->v[i], NULL) != 0)
+            return 1;
+    return 0;
+}
+
 /* Split and check every axis; fill g and the seeds.  0 or -1. */
 static int build_grid(const layers *L, grid *g, uint64_t **seeds, size_t *nseeds)
 {
@@ -481,6 +518,14 @@ static int build_grid(const layers *L, grid *g, uint64_t **seeds, size_t *nseeds
             }
             g->ncells *= dst->n;
         }
+    }
+    if (rc == 0 && any_nonzero(&g->vals[K_DROP]) && any_nonzero(&g->vals[K_DROP_RATE])) {
+        /* a cell would hold both laws of loss, which a run refuses */
+        cli_error("--drop and --drop-rate: give nonzero values to one of them only (per job "
+                  "or per unit of time)");
+        note_where(L, K_DROP);
+        note_where(L, K_DROP_RATE);
+        rc = -1;
     }
     if (rc == 0) {
         *nseeds = sv.n;
@@ -660,7 +705,7 @@ int cli_sweep(int argc, char **argv)
             }
             break;
         case 'q': quiet = 1; break;
-        case 'h': fputs(usage, stdout); return 0;
+        case 'h': print_usage(); return 0;
         default: fputs("Try 'shsim sweep --help'.\n", stderr); return EXIT_USAGE;
         }
     }
