@@ -47,6 +47,8 @@ static double max_survival(double x, void *p)
         break;
     }
     case STRAG_NOISE_EXPONENTIAL: S = exp(-x); break;
+    /* 1 + |z|: P(1 + |z| > x) = 2 P(z > x - 1) for x >= 1 */
+    case STRAG_NOISE_HALFNORMAL: S = x < 1 ? 1.0 : 2 * gsl_cdf_gaussian_Q(x - 1, c->s); break;
     case STRAG_NOISE_NONE:
     default: S = x < 1 ? 1.0 : 0.0; break;
     }
@@ -266,7 +268,7 @@ int check_all(uint32_t reps, uint64_t seed, check_result *out, size_t cap, char 
         strag_noise kind;
         double param;
     } dist[] = { { STRAG_NOISE_EXPONENTIAL, 0 }, { STRAG_NOISE_NORMAL, 0.5 },
-                 { STRAG_NOISE_LOGNORMAL, 0.5 } };
+                 { STRAG_NOISE_LOGNORMAL, 0.5 }, { STRAG_NOISE_HALFNORMAL, 0.5 } };
     static const struct {
         uint32_t eta, r_max, w;
         double seconds;

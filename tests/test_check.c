@@ -42,7 +42,8 @@ static void test_emax_known(void **state)
         double p;
     } fam[] = { { STRAG_NOISE_LOGNORMAL, 0.5 }, { STRAG_NOISE_LOGNORMAL, 1.2 },
                 { STRAG_NOISE_NORMAL, 0.5 },    { STRAG_NOISE_NORMAL, 1.3 },
-                { STRAG_NOISE_PARETO, 2.5 },    { STRAG_NOISE_EXPONENTIAL, 0 } };
+                { STRAG_NOISE_PARETO, 2.5 },    { STRAG_NOISE_EXPONENTIAL, 0 },
+                { STRAG_NOISE_HALFNORMAL, 0.5 }, { STRAG_NOISE_HALFNORMAL, 1.67 } };
     for (size_t i = 0; i < sizeof fam / sizeof *fam; i++) {
         assert_int_equal(check_emax(fam[i].k, fam[i].p, 1, &v, &err), 0);
         assert_close(v, straggler_noise_mean(fam[i].k, fam[i].p), 1e-8, 0);
@@ -54,6 +55,14 @@ static void test_emax_known(void **state)
         assert_true(v > prev);
         prev = v;
     }
+    /* halfnormal, 1 + |z| with z ~ N(0, s^2): for a, b iid |N(0, 1)|,
+     * E max(a, b) = int_0^inf 1 - (2 Phi - 1)^2 = 4 int_0^inf Phi (1 - Phi)
+     * = 2 int_R Phi (1 - Phi) = E|z1 - z2| = 2 / sqrt(pi), so
+     * E[max of 2] = 1 + 2 s / sqrt(pi); the mean (w = 1) is checked above. */
+    assert_int_equal(check_emax(STRAG_NOISE_HALFNORMAL, 0.5, 2, &v, &err), 0);
+    assert_close(v, 1 + 2 * 0.5 / sqrt(M_PI), 1e-9, 0);
+    assert_int_equal(check_emax(STRAG_NOISE_HALFNORMAL, 0, 64, &v, &err), 0);
+    assert_double_exact(v, 1);
     /* a constant has no spread: E[max] = 1 */
     assert_int_equal(check_emax(STRAG_NOISE_NORMAL, 0, 64, &v, &err), 0);
     assert_double_exact(v, 1);
@@ -66,7 +75,7 @@ static void test_rung_idle(void **state)
         strag_noise k;
         double p;
     } fam[] = { { STRAG_NOISE_EXPONENTIAL, 0 }, { STRAG_NOISE_NORMAL, 0.5 },
-                { STRAG_NOISE_LOGNORMAL, 0.5 } };
+                { STRAG_NOISE_LOGNORMAL, 0.5 }, { STRAG_NOISE_HALFNORMAL, 0.5 } };
     const uint32_t ws[] = { 2, 16, 256 };
     char err[512];
     for (size_t i = 0; i < sizeof fam / sizeof *fam; i++)
@@ -113,7 +122,7 @@ static void test_all_hold(void **state)
     int n = check_all(100, 7, r, 128, err, sizeof err);
     if (n < 0)
         fail_msg("%s", err);
-    assert_int_equal(n, 44);
+    assert_int_equal(n, 52);
     for (int i = 0; i < n; i++)
         if (!r[i].ok)
             fail_msg("%s: simulated %.17g, exact %.17g, tolerance %g", r[i].name, r[i].simulated,
