@@ -51,7 +51,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BDIR)/tests/%)
 TEST_HELPERS := $(filter-out $(TEST_SRC),$(wildcard tests/*.c))
 TEST_HELPER_OBJ := $(TEST_HELPERS:%.c=$(BDIR)/%.o)
 
-.PHONY: all test check bench figures fuzz clean install data fit
+.PHONY: all test check bench figures figures-asha-paper fuzz clean install data fit
 .SECONDARY:
 all: shsim
 
@@ -89,7 +89,7 @@ fit: $(BDIR)/shsim
 # The standard figures (README, "Standard figures"): the figures sweep
 # (shsim sweep --preset figures, data kept in $(BUILD)/figures-sweep), four
 # plots of it in PNG and SVG, and the two book figures, into $(FIGDIR); then
-# the ASHA paper's straggler experiment (sweep --preset asha-paper) into
+# the ASHA paper's straggler experiment (figures-asha-paper) into
 # $(FIGDIR)/asha-paper.
 FIGDIR ?= docs/figures
 FIGURE_PLOTS := idle_vs_workers best_vs_time ttt_vs_workers ttt_heatmap
@@ -102,10 +102,21 @@ figures: $(BDIR)/shsim
 	    && mv $(FIGDIR)/$$p.$$f.tmp $(FIGDIR)/$$p.$$f || { rm -f $(FIGDIR)/$$p.$$f.tmp; exit 1; }; \
 	done; done
 	$(BDIR)/shsim figure all --quiet --out $(FIGDIR)
-	$(BDIR)/shsim sweep --preset asha-paper --quiet --out $(BUILD)/asha-paper-sweep
-	@mkdir -p $(FIGDIR)/asha-paper
-	cp $(BUILD)/asha-paper-sweep/sweep_agg.csv $(FIGDIR)/asha-paper/sweep_agg.csv
-	gnuplot -e "dir='$(FIGDIR)/asha-paper'" plots/asha_paper.gp
+	$(MAKE) figures-asha-paper
+
+# The ASHA paper's Figures 8 and 7 (sweep --preset asha-paper and
+# asha-paper-fig7): each grid's sweep_agg.csv into $(FIGDIR)/asha-paper/figN/
+# and its plot beside them, asha_paper_figN.png.
+figures-asha-paper: $(BDIR)/shsim
+	$(Q)for n in 8 7; do \
+	  if [ $$n = 8 ]; then p=asha-paper; else p=asha-paper-fig7; fi; \
+	  $(BDIR)/shsim sweep --preset $$p --quiet --out $(BUILD)/asha-paper-fig$$n || exit 1; \
+	  mkdir -p $(FIGDIR)/asha-paper/fig$$n || exit 1; \
+	  cp $(BUILD)/asha-paper-fig$$n/sweep_agg.csv $(FIGDIR)/asha-paper/fig$$n/sweep_agg.csv || exit 1; \
+	  echo "  PLOT    $(FIGDIR)/asha-paper/asha_paper_fig$$n.png"; \
+	  gnuplot -e "dir='$(FIGDIR)/asha-paper/fig$$n'; fig=$$n; out='$(FIGDIR)/asha-paper/asha_paper_fig$$n.png'" \
+	    plots/asha_paper.gp || exit 1; \
+	done
 
 # Speed (README, "Speed"): a benchmark, never part of the tests.
 bench: $(BDIR)/shsim
@@ -126,6 +137,7 @@ test: $(TEST_BIN) $(BDIR)/shsim
 	$(Q)fail=0; for t in $(TEST_BIN); do \
 	  SHSIM=$(BDIR)/shsim $$t || fail=1; done; \
 	SHSIM=$(BDIR)/shsim sh tests/e2e.sh || fail=1; \
+	SHSIM=$(BDIR)/shsim sh tests/e2e_asha_paper.sh || fail=1; \
 	exit $$fail
 
 check:

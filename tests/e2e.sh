@@ -106,10 +106,8 @@ expect 0 $SHSIM check --emax lognormal:0.5
 grep -q '^ *16 *2.21788' "$tmp/stdout" && ok || bad "check --emax: E[max of 16] of lognormal:0.5"
 expect 2 $SHSIM check --emax gamma:1
 
-# the straggler options as sweep axes, and the preset of the ASHA paper
-expect 0 $SHSIM sweep --preset asha-paper --dry-run
-grep -q "2 schedulers x 14 noise x 3 drop x 10 seeds = 84 cells, 840 runs" "$tmp/stdout" && ok \
-    || bad "asha-paper preset grid"
+# the straggler options as sweep axes (the ASHA paper's presets and laws:
+# tests/e2e_asha_paper.sh)
 expect 0 $SHSIM sweep --schedulers sh:fill,asha --workloads synthetic:constant:1 --eta 4 --r-max 16 \
     --workers 5 --noise normal:0,normal:1 --drop 0,0.05 --on-drop retry,lose --worker-speed 1/1/0.5 \
     --horizon 100 --seeds 1..2 -j 2 -q --out "$tmp/sw"
