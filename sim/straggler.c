@@ -9,6 +9,10 @@
  * workload stream of the same (seed, trial): the noise of a job is
  * independent of its trial's epoch times and curve.  Positioning the
  * generator at a key is one store; a draw costs a few multiplies.
+ * The laws of the ASHA paper (halfnormal noise, the per-time drop rate)
+ * draw from the same keys with crn.h's inline functions instead -- its
+ * SplitMix64 step is this one -- so that new code in the run path calls no
+ * GSL function (the browser build has no GSL).
  */
 #include "sim/straggler.h"
 #include "sim/output.h"
