@@ -114,8 +114,9 @@ figures-asha-paper: $(BDIR)/shsim
 	  mkdir -p $(FIGDIR)/asha-paper/fig$$n || exit 1; \
 	  cp $(BUILD)/asha-paper-fig$$n/sweep_agg.csv $(FIGDIR)/asha-paper/fig$$n/sweep_agg.csv || exit 1; \
 	  echo "  PLOT    $(FIGDIR)/asha-paper/asha_paper_fig$$n.png"; \
-	  gnuplot -e "dir='$(FIGDIR)/asha-paper/fig$$n'; fig=$$n; out='$(FIGDIR)/asha-paper/asha_paper_fig$$n.png'" \
-	    plots/asha_paper.gp || exit 1; \
+	  o=$(FIGDIR)/asha-paper/asha_paper_fig$$n.png; \
+	  gnuplot -e "dir='$(FIGDIR)/asha-paper/fig$$n'; fig=$$n; out='$$o.tmp'" plots/asha_paper.gp \
+	    && mv $$o.tmp $$o || { rm -f $$o.tmp; exit 1; }; \
 	done
 
 # Speed (README, "Speed"): a benchmark, never part of the tests.
