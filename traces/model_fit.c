@@ -1,6 +1,7 @@
 /*
  * traces/model_fit.c -- fit the LeNet model (traces/model.h) to recorded
- * curves: GSL's multifit_nlinear for each curve, multifit_linear for the
+ * curves (this file drives the fit; the parts are in model_fit_curve.c,
+ * model_fit_regress.c and model_fit_time.c, model_fit_impl.h): GSL's multifit_nlinear for each curve, multifit_linear for the
  * regressions, a Brent minimiser for the shared tail exponent, and a
  * censored (Tobit) regression, by EM, for the escape epoch.
  *
@@ -68,233 +69,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_blas.h>
-#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
-#include <gsl/gsl_matrix.h>
 #include <gsl/gsl_min.h>
-#include <gsl/gsl_multifit.h>
-#include <gsl/gsl_multifit_nlinear.h>
-#include <gsl/gsl_randist.h>
 #include <gsl/gsl_statistics_double.h>
-#include <gsl/gsl_vector.h>
 
-#include "traces/model.h"
+#include "traces/model_fit_impl.h"
 #include "traces/wl_impl.h"
 
-#define THETA_CLAMP 20.0
-#define NSTART 8
 #define BETA_LO 0.05
 #define BETA_HI 8.0
 #define BETA_GRID 10
-
-enum trial_class { CLS_SKIP, CLS_CENSORED, CLS_LATE, CLS_FULL };
-
-/* ---- one learning curve ---------------------------------------------------- */
-
-typedef struct {
-    const model_params *m;
-    const double *y; /* n errors */
-    size_t n;
-    double fixed[MODEL_NPAR]; /* theta entries not being fitted */
-    int np;                   /* 3: fit all of theta, with the weak prior; 1: fit ln(1 + d) only */
-} curve_ctx;
-
-/* The weak prior of a full fit: theta_j ~ N(PRIOR_MEAN_j, PRIOR_SD^2),
- * entered as np extra residuals PRIOR_WEIGHT (theta_j - mean_j) / PRIOR_SD,
- * PRIOR_WEIGHT being about one epoch's noise: a curve that pins theta down
- * does not notice it, one that cannot tell a from tau (still falling at the
- * last epoch) gets values near the prior instead of running off to a = 0 or
- * tau = 0. */
-static const double prior_mean[MODEL_NPAR] = {1.3862943611198906 /* ln(1 + 3) */,
-                                              -1.2527629684953681 /* logit(0.2 / 0.9) */,
-                                              -1.2039728043259361 /* ln 0.3 */};
-#define PRIOR_SD 2.0
-#define PRIOR_WEIGHT 0.03
-
-static double clampd(double v, double lo, double hi)
-{
-    return v < lo ? lo : v > hi ? hi : v;
-}
-
-static void curve_theta(const curve_ctx *c, const gsl_vector *x, double th[MODEL_NPAR])
-{
-    for (int j = 0; j < MODEL_NPAR; j++)
-        th[j] = clampd(j < c->np ? gsl_vector_get(x, (size_t)j) : c->fixed[j], -THETA_CLAMP, THETA_CLAMP);
-}
-
-static int curve_f(const gsl_vector *x, void *params, gsl_vector *f)
-{
-    const curve_ctx *c = params;
-    double th[MODEL_NPAR];
-
-    curve_theta(c, x, th);
-    double d, a, tau;
-
-    model_theta_curve(c->m, th, &d, &a, &tau);
-    for (size_t i = 0; i < c->n; i++)
-        gsl_vector_set(f, i, model_curve(c->m, d, a, tau, (double)(i + 1), NULL) - c->y[i]);
-    for (size_t i = c->n; i < f->size; i++)
-        gsl_vector_set(f, i, PRIOR_WEIGHT * (th[i - c->n] - prior_mean[i - c->n]) / PRIOR_SD);
-    return GSL_SUCCESS;
-}
-
-/* The analytic Jacobian; see model.h for mu(e). */
-static int curve_df(const gsl_vector *x, void *params, gsl_matrix *J)
-{
-    const curve_ctx *c = params;
-    const model_params *m = c->m;
-    double th[MODEL_NPAR];
-
-    curve_theta(c, x, th);
-    double d, a, tau;
-
-    model_theta_curve(m, th, &d, &a, &tau);
-    double s = m->softness, b = m->beta;
-    gsl_matrix_set_zero(J);
-    for (size_t i = c->n; i < J->size1; i++)
-        gsl_matrix_set(J, i, i - c->n, PRIOR_WEIGHT / PRIOR_SD);
-    for (size_t i = 0; i < c->n; i++) {
-        double z = ((double)(i + 1) - d) / s;
-        double xe = z > 40 ? (double)(i + 1) - d : s * log1p(exp(z));
-        double sig = 1 / (1 + exp(-z)); /* d xe / d e */
-        double base = 1 + xe / tau;
-        double g = pow(base, -b), g1 = pow(base, -b - 1);
-        /* d mu / d ln(1 + d) = (chance - a) * dg/dx * dx/dd * (1 + d) */
-        gsl_matrix_set(J, i, 0, (m->chance - a) * (-b * g1 / tau) * (-sig) * (1 + d));
-        if (c->np == 3) {
-            gsl_matrix_set(J, i, 1, (1 - g) * a * (1 - a / m->chance));
-            gsl_matrix_set(J, i, 2, (m->chance - a) * b * (xe / tau) * g1);
-        }
-    }
-    return GSL_SUCCESS;
-}
-
-typedef struct {
-    gsl_multifit_nlinear_workspace *w3, *w1;
-} fitter;
-
-static void fitter_free(fitter *ft)
-{
-    if (ft->w3 != NULL)
-        gsl_multifit_nlinear_free(ft->w3);
-    if (ft->w1 != NULL)
-        gsl_multifit_nlinear_free(ft->w1);
-    ft->w3 = ft->w1 = NULL;
-}
-
-static int fitter_alloc(fitter *ft, size_t n)
-{
-    gsl_multifit_nlinear_parameters fp = gsl_multifit_nlinear_default_parameters();
-
-    ft->w3 = gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &fp, n + 3, 3); /* + prior */
-    ft->w1 = gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &fp, n, 1);
-    if (ft->w3 == NULL || ft->w1 == NULL) {
-        fitter_free(ft);
-        return -ENOMEM;
-    }
-    return 0;
-}
-
-/* One least-squares run from x0; its sum of squares (with the prior's
- * terms), or +inf when GSL failed or the result is not finite.  "No further
- * progress" (reported at an optimum it cannot improve on) and "too many
- * iterations" count as results: the starts compete on their sums of
- * squares, and a start that stalled loses to one that converged. */
-static double fit_once(gsl_multifit_nlinear_workspace *w, curve_ctx *c, const double *x0, double *xout)
-{
-    gsl_multifit_nlinear_fdf fdf;
-    double x0v[MODEL_NPAR], chisq;
-    gsl_vector_view v = gsl_vector_view_array(x0v, (size_t)c->np);
-    int info, status;
-
-    memcpy(x0v, x0, (size_t)c->np * sizeof *x0v);
-    memset(&fdf, 0, sizeof fdf);
-    fdf.f = curve_f;
-    fdf.df = curve_df;
-    fdf.fvv = NULL;
-    fdf.n = gsl_multifit_nlinear_residual(w)->size;
-    fdf.p = (size_t)c->np;
-    fdf.params = c;
-    status = gsl_multifit_nlinear_init(&v.vector, &fdf, w);
-    if (status != GSL_SUCCESS)
-        return (double)INFINITY;
-    status = gsl_multifit_nlinear_driver(200, 1e-10, 1e-10, 0.0, NULL, NULL, &info, w);
-    if (status != GSL_SUCCESS && status != GSL_ENOPROG && status != GSL_EMAXITER)
-        return (double)INFINITY;
-    status = gsl_blas_ddot(gsl_multifit_nlinear_residual(w), gsl_multifit_nlinear_residual(w), &chisq);
-    if (status != GSL_SUCCESS || !isfinite(chisq))
-        return (double)INFINITY;
-    for (int j = 0; j < c->np; j++) {
-        xout[j] = gsl_vector_get(gsl_multifit_nlinear_position(w), (size_t)j);
-        if (!isfinite(xout[j]))
-            return (double)INFINITY;
-        xout[j] = clampd(xout[j], -THETA_CLAMP, THETA_CLAMP);
-    }
-    return chisq;
-}
-
-static double logit_a(const model_params *m, double a)
-{
-    a = clampd(a / m->chance, 1e-4, 1 - 1e-4);
-    return log(a / (1 - a));
-}
-
-/* Fit all of theta to y (first epoch below chance for good: f).  Returns
- * the best sum of squares, theta in th.  warm (NULL or two thetas: the fit
- * at the previous beta, and at the best beta so far) adds two starts -- a
- * curve with two basins (a late escape after a false start, say) then keeps
- * the better one from one beta to the next, instead of the profile over
- * beta jumping between them.  +inf when every start failed. */
-static double fit_full(fitter *ft, const model_params *m, const double *y, uint32_t E, uint32_t f,
-                       double th[MODEL_NPAR], const double *warm)
-{
-    curve_ctx c = {.m = m, .y = y, .n = E, .np = 3};
-    double ymin = y[0], best = (double)INFINITY, prev[2 * MODEL_NPAR];
-
-    if (warm != NULL)
-        memcpy(prev, warm, sizeof prev);
-    for (uint32_t e = 1; e < E; e++)
-        ymin = fmin(ymin, y[e]);
-    for (int s = warm != NULL ? -2 : 0; s < NSTART; s++) {
-        double x0[3], x[3], sse;
-        if (s < 0) {
-            memcpy(x0, prev + (s + 2) * MODEL_NPAR, sizeof x0);
-        } else {
-            double d0 = fmax(0.2, (double)f - ((s & 1) ? 0.3 : 1.0));
-            x0[0] = log1p(d0);
-            x0[1] = logit_a(m, ymin * ((s & 2) ? 0.6 : 0.9));
-            x0[2] = log((s & 4) ? 2.0 : 0.2);
-        }
-        sse = fit_once(ft->w3, &c, x0, x);
-        if (sse < best) {
-            best = sse;
-            memcpy(th, x, sizeof x);
-        }
-    }
-    return best;
-}
-
-/* Fit ln d only, with logit a and ln tau fixed at th[1], th[2]. */
-static double fit_delay(fitter *ft, const model_params *m, const double *y, uint32_t E, uint32_t f,
-                        double th[MODEL_NPAR])
-{
-    curve_ctx c = {.m = m, .y = y, .n = E, .np = 1};
-    static const double back[3] = {0.3, 1.0, 1.7};
-    double best = (double)INFINITY;
-
-    c.fixed[MODEL_ASYM] = th[MODEL_ASYM];
-    c.fixed[MODEL_RATE] = th[MODEL_RATE];
-    for (int s = 0; s < 3; s++) {
-        double x0 = log1p(fmax(0.2, (double)f - back[s])), x, sse;
-        sse = fit_once(ft->w1, &c, &x0, &x);
-        if (sse < best) {
-            best = sse;
-            th[MODEL_DELAY] = x;
-        }
-    }
-    return best;
-}
 
 /* ---- the whole fit ------------------------------------------------------ */
 
@@ -390,273 +174,6 @@ static int fit_beta(fit_job *j)
     return 0;
 }
 
-/* Least squares of y on the regressors of the trials in idx: coef, the
- * residual sum of squares, and sigma, the residual sd (sqrt(ssr / (n - p))).
- * robust: bisquare-weighted (gsl_multifit_robust), sigma GSL's robust
- * estimate, so that one odd curve neither tilts the line nor widens the
- * spread the model draws from. */
-static int regress(const fit_job *j, const uint32_t *idx, size_t cnt, const double *y, int robust,
-                   double coef[MODEL_NX], double *ssr, double *sigma)
-{
-    gsl_matrix *X = gsl_matrix_alloc(cnt, MODEL_NX), *cov = gsl_matrix_alloc(MODEL_NX, MODEL_NX);
-    gsl_vector *yv = gsl_vector_alloc(cnt), *c = gsl_vector_alloc(MODEL_NX);
-    gsl_multifit_linear_workspace *w = robust ? NULL : gsl_multifit_linear_alloc(cnt, MODEL_NX);
-    gsl_multifit_robust_workspace *rw = robust ? gsl_multifit_robust_alloc(gsl_multifit_robust_bisquare, cnt, MODEL_NX)
-                                               : NULL;
-    int rc = 0, status;
-
-    if (X == NULL || cov == NULL || yv == NULL || c == NULL || (robust ? rw == NULL : w == NULL)) {
-        rc = -ENOMEM;
-        goto out;
-    }
-    for (size_t i = 0; i < cnt; i++) {
-        for (int q = 0; q < MODEL_NX; q++)
-            gsl_matrix_set(X, i, (size_t)q, j->x[(size_t)idx[i] * MODEL_NX + (size_t)q]);
-        gsl_vector_set(yv, i, y[i]);
-    }
-    if (robust) {
-        status = gsl_multifit_robust_maxiter(1000, rw);
-        if (status == GSL_SUCCESS)
-            status = gsl_multifit_robust(X, yv, c, cov, rw);
-        if (status == GSL_SUCCESS) {
-            gsl_multifit_robust_stats st = gsl_multifit_robust_statistics(rw);
-            *ssr = st.sse;
-            *sigma = st.sigma;
-        }
-    } else {
-        status = gsl_multifit_linear(X, yv, c, cov, ssr, w);
-        *sigma = sqrt(*ssr / (double)(cnt - MODEL_NX));
-    }
-    if (status != GSL_SUCCESS) {
-        rc = -EDOM;
-        goto out;
-    }
-    for (int q = 0; q < MODEL_NX; q++)
-        coef[q] = gsl_vector_get(c, (size_t)q);
-out:
-    gsl_matrix_free(X);
-    gsl_matrix_free(cov);
-    gsl_vector_free(yv);
-    gsl_vector_free(c);
-    if (w != NULL) /* GSL's _free(NULL) is not safe for every type */
-        gsl_multifit_linear_free(w);
-    if (rw != NULL)
-        gsl_multifit_robust_free(rw);
-    return rc;
-}
-
-static double predict(const double coef[MODEL_NX], const double *x)
-{
-    double v = 0;
-    for (int q = 0; q < MODEL_NX; q++)
-        v += coef[q] * x[q];
-    return v;
-}
-
-/* The ln d above which trial k (a, tau at theta[1], theta[2]) would still
- * be above MODEL_AT_CHANCE at epoch E: bisection, since mu(E) rises with
- * d.  When it would be above at any d, the censoring tells nothing: the
- * lowest bound. */
-static double censor_point(const model_params *m, uint32_t E, const double th[MODEL_NPAR])
-{
-    double a = m->chance / (1 + exp(-th[MODEL_ASYM])), tau = exp(th[MODEL_RATE]);
-    double lo = -3, hi = log(1e4);
-
-    if (model_curve(m, expm1(lo), a, tau, E, NULL) > MODEL_AT_CHANCE)
-        return lo;
-    for (int i = 0; i < 100; i++) {
-        double mid = (lo + hi) / 2;
-        if (model_curve(m, expm1(mid), a, tau, E, NULL) > MODEL_AT_CHANCE)
-            hi = mid;
-        else
-            lo = mid;
-    }
-    return (lo + hi) / 2;
-}
-
-/* Tobit regression, right-censored: y[i] observed where cens[i] == 0, else
- * only y > y[i].  EM (Amemiya 1984): E step replaces a censored value by
- * its conditional mean under N(x'b, s^2) truncated below at y[i] and adds
- * its conditional variance; M step is least squares.  Converges to the
- * maximum-likelihood estimate. */
-static int tobit(fit_job *j, const uint32_t *idx, size_t cnt, const double *y, const int *cens, double coef[MODEL_NX],
-                 double *sigma, int *iters)
-{
-    double *yy = malloc(cnt * sizeof *yy), ssr, sd, s2, extra;
-    int rc = 0, it;
-
-    if (yy == NULL)
-        return -ENOMEM;
-    /* start: least squares with censored values at their bound */
-    memcpy(yy, y, cnt * sizeof *yy);
-    rc = regress(j, idx, cnt, yy, 0, coef, &ssr, &sd);
-    if (rc < 0)
-        goto out;
-    s2 = ssr / (double)cnt;
-    if (!(s2 > 1e-12))
-        s2 = 1e-12;
-    for (it = 1; it <= 20000; it++) {
-        double old[MODEL_NX], olds2 = s2, diff = 0;
-        memcpy(old, coef, sizeof old);
-        extra = 0;
-        for (size_t i = 0; i < cnt; i++) {
-            const double *xi = j->x + (size_t)idx[i] * MODEL_NX;
-            double mu = predict(coef, xi), s = sqrt(s2), al, q, lam;
-            if (!cens[i]) {
-                yy[i] = y[i];
-                continue;
-            }
-            al = (y[i] - mu) / s;
-            q = gsl_cdf_ugaussian_Q(al);
-            lam = q > 1e-300 ? gsl_ran_ugaussian_pdf(al) / q : al + 1 / al; /* inverse Mills ratio */
-            yy[i] = mu + s * lam;
-            extra += s2 * fmax(0, 1 + al * lam - lam * lam);
-        }
-        rc = regress(j, idx, cnt, yy, 0, coef, &ssr, &sd);
-        if (rc < 0)
-            goto out;
-        s2 = (ssr + extra) / (double)cnt;
-        if (!(s2 > 1e-12))
-            s2 = 1e-12;
-        for (int q = 0; q < MODEL_NX; q++)
-            diff = fmax(diff, fabs(coef[q] - old[q]));
-        diff = fmax(diff, fabs(sqrt(s2) - sqrt(olds2)));
-        if (diff < 1e-10)
-            break;
-    }
-    *iters = it;
-    /* ML's s^2 divides by n; scale to the observed-count dof like OLS */
-    *sigma = sqrt(s2 * (double)cnt / (double)(cnt > MODEL_NX ? cnt - MODEL_NX : 1));
-out:
-    free(yy);
-    return rc;
-}
-
-/* ---- seconds per epoch ----------------------------------------------------- */
-
-static int fit_time(const model_data *d, model_params *m, char *err, size_t errlen)
-{
-    uint32_t E = d->epochs, n = d->trials, nb = 0, nvar = 0;
-    double n1 = E - 1, s2num = 0, c1num = 0, den = 0, startup = 0, srel2 = 0, v = 0;
-    double *mean = calloc(n, sizeof *mean), *rho = calloc(n, sizeof *rho);
-    int *even = calloc(n, sizeof *even), rc = 0;
-    gsl_matrix *X = NULL, *cov = NULL;
-    gsl_vector *y = NULL, *c = NULL;
-    gsl_multifit_linear_workspace *w = NULL;
-    double chisq;
-
-    if (mean == NULL || rho == NULL || even == NULL) {
-        rc = -ENOMEM;
-        goto out;
-    }
-    for (uint32_t k = 0; k < n; k++) {
-        const double *t = d->time + (size_t)k * E;
-        double lo = t[0], hi = t[0], sum = 0;
-        for (uint32_t e = 0; e < E; e++) {
-            lo = fmin(lo, t[e]);
-            hi = fmax(hi, t[e]);
-        }
-        even[k] = hi == lo;
-        for (uint32_t e = 1; e < E; e++)
-            sum += t[e];
-        mean[k] = sum / n1;
-        if (even[k])
-            continue;
-        nvar++;
-        startup += t[0] - mean[k];
-        for (uint32_t e = 1; e < E; e++) {
-            double r = t[e] / mean[k] - 1;
-            s2num += r * r;
-            if (e + 1 < E)
-                c1num += r * (t[e + 1] / mean[k] - 1);
-        }
-        den += n1 - 1;
-    }
-    if (nvar > 0 && den > 0) {
-        double s2 = s2num / den, c1 = c1num / den;
-        startup = fmax(0, startup / nvar);
-        srel2 = fmax(0, (s2 + 2 * c1) / (1 - 2 / n1));
-        v = fmax(0, -c1);
-    } else
-        startup = 0;
-    m->time_startup = startup;
-    m->time_sigma_epoch = sqrt(log1p(srel2));
-
-    /* even trials: the start-up out of the total */
-    for (uint32_t k = 0; k < n; k++) {
-        if (even[k])
-            mean[k] = fmax(1e-9, (d->time[(size_t)k * E] * E - startup) / E);
-        nb += isfinite(d->batch[k]);
-    }
-    if (nb < 3) {
-        wl_errf(err, errlen, "seconds per epoch: %lu trials with a batch size, need at least 3", (unsigned long)nb);
-        rc = -EDOM;
-        goto out;
-    }
-    X = gsl_matrix_alloc(nb, 2);
-    cov = gsl_matrix_alloc(2, 2);
-    y = gsl_vector_alloc(nb);
-    c = gsl_vector_alloc(2);
-    w = gsl_multifit_linear_alloc(nb, 2);
-    if (X == NULL || cov == NULL || y == NULL || c == NULL || w == NULL) {
-        rc = -ENOMEM;
-        goto out;
-    }
-    for (uint32_t k = 0, i = 0; k < n; k++) {
-        if (!isfinite(d->batch[k]))
-            continue;
-        gsl_matrix_set(X, i, 0, 1);
-        gsl_matrix_set(X, i, 1, 1 / d->batch[k]);
-        gsl_vector_set(y, i, mean[k]);
-        i++;
-    }
-    if (gsl_multifit_linear(X, y, c, cov, &chisq, w) != GSL_SUCCESS) {
-        wl_errf(err, errlen, "seconds per epoch: the regression on 1/batch failed");
-        rc = -EDOM;
-        goto out;
-    }
-    m->time_base = gsl_vector_get(c, 0);
-    m->time_per_batch = gsl_vector_get(c, 1);
-    {
-        double mr = 0, var = 0;
-        uint32_t i = 0;
-        for (uint32_t k = 0; k < n; k++) {
-            double pred;
-            if (!isfinite(d->batch[k]))
-                continue;
-            pred = m->time_base + m->time_per_batch / d->batch[k];
-            if (!(pred > 0)) {
-                wl_errf(err, errlen, "seconds per epoch: the fit %g + %g / batch is not positive at batch %g",
-                        m->time_base, m->time_per_batch, d->batch[k]);
-                rc = -EDOM;
-                goto out;
-            }
-            rho[i++] = log(mean[k] / pred);
-        }
-        mr = gsl_stats_mean(rho, 1, i);
-        for (uint32_t q = 0; q < i; q++)
-            var += (rho[q] - mr) * (rho[q] - mr);
-        var /= i > 2 ? i - 2 : 1;
-        /* a mean of n1 epochs carries srel2 / n1 epoch noise and 2v / n1^2
-         * timestamp error */
-        var -= srel2 / n1 + 2 * v / (n1 * n1);
-        m->time_sigma_trial = sqrt(fmax(0, var));
-    }
-out:
-    free(mean);
-    free(rho);
-    free(even);
-    gsl_matrix_free(X);
-    gsl_matrix_free(cov);
-    gsl_vector_free(y);
-    gsl_vector_free(c);
-    if (w != NULL)
-        gsl_multifit_linear_free(w);
-    if (rc == -ENOMEM)
-        wl_errf(err, errlen, "out of memory");
-    return rc;
-}
-
 /* ---- learning curves --------------------------------------------------------- */
 
 static int fit_curves(fit_job *j, model_fit_info *info)
@@ -735,13 +252,13 @@ static int fit_curves(fit_job *j, model_fit_info *info)
     for (int p = MODEL_ASYM; p <= MODEL_RATE; p++) {
         for (uint32_t i = 0; i < nfull; i++)
             y[i] = j->theta[(size_t)idx[i] * MODEL_NPAR + (size_t)p];
-        rc = regress(j, idx, nfull, y, 1, m->coef[p], &ssr, &m->sigma[p]);
+        rc = fit_regress(j->x, idx, nfull, y, 1, m->coef[p], &ssr, &m->sigma[p]);
         if (rc < 0) {
             wl_errf(j->err, j->errlen, "learning curves: regression of %s failed", p == MODEL_ASYM ? "a" : "tau");
             goto out;
         }
         for (uint32_t i = 0; i < nfull; i++)
-            res[(size_t)i * MODEL_NPAR + (size_t)p] = y[i] - predict(m->coef[p], j->x + (size_t)idx[i] * MODEL_NX);
+            res[(size_t)i * MODEL_NPAR + (size_t)p] = y[i] - fit_predict(m->coef[p], j->x + (size_t)idx[i] * MODEL_NX);
     }
 
     /* d: late fits, censoring points, then the Tobit regression */
@@ -751,8 +268,8 @@ static int fit_curves(fit_job *j, model_fit_info *info)
         if (j->cls[k] == CLS_SKIP)
             continue;
         if (j->cls[k] != CLS_FULL) {
-            th[MODEL_ASYM] = predict(m->coef[MODEL_ASYM], xk);
-            th[MODEL_RATE] = predict(m->coef[MODEL_RATE], xk);
+            th[MODEL_ASYM] = fit_predict(m->coef[MODEL_ASYM], xk);
+            th[MODEL_RATE] = fit_predict(m->coef[MODEL_RATE], xk);
         }
         if (j->cls[k] == CLS_LATE) {
             if (!isfinite(fit_delay(&j->ft, m, d->error + (size_t)k * E, E, j->first[k], th))) {
@@ -761,20 +278,20 @@ static int fit_curves(fit_job *j, model_fit_info *info)
                 goto out;
             }
         } else if (j->cls[k] == CLS_CENSORED)
-            th[MODEL_DELAY] = censor_point(m, E, th);
+            th[MODEL_DELAY] = fit_censor_point(m, E, th);
         tob[nt] = k;
         ty[nt] = th[MODEL_DELAY];
         cens[nt] = j->cls[k] == CLS_CENSORED;
         nt++;
     }
-    rc = tobit(j, tob, nt, ty, cens, m->coef[MODEL_DELAY], &m->sigma[MODEL_DELAY], &info->tobit_iterations);
+    rc = fit_tobit(j->x, tob, nt, ty, cens, m->coef[MODEL_DELAY], &m->sigma[MODEL_DELAY], &info->tobit_iterations);
     if (rc < 0) {
         wl_errf(j->err, j->errlen, "learning curves: the censored regression of the delay failed");
         goto out;
     }
     for (uint32_t i = 0; i < nfull; i++)
         res[(size_t)i * MODEL_NPAR] = j->theta[(size_t)idx[i] * MODEL_NPAR] -
-                                      predict(m->coef[MODEL_DELAY], j->x + (size_t)idx[i] * MODEL_NX);
+                                      fit_predict(m->coef[MODEL_DELAY], j->x + (size_t)idx[i] * MODEL_NX);
 
     /* residual correlations (full trials), shrunk toward 0 until positive
      * definite */
@@ -782,7 +299,7 @@ static int fit_curves(fit_job *j, model_fit_info *info)
         static const int pair[MODEL_NRHO][2] = {{0, 1}, {0, 2}, {1, 2}};
         for (int r = 0; r < MODEL_NRHO; r++) {
             double v = gsl_stats_correlation(res + pair[r][0], MODEL_NPAR, res + pair[r][1], MODEL_NPAR, nfull);
-            m->rho[r] = isfinite(v) ? clampd(v, -0.99, 0.99) : 0;
+            m->rho[r] = isfinite(v) ? fit_clampd(v, -0.99, 0.99) : 0;
         }
         for (int tries = 0; tries < 100 && model_params_check(m, NULL, 0) < 0; tries++)
             for (int r = 0; r < MODEL_NRHO; r++)
