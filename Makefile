@@ -80,7 +80,8 @@ $(GEN_OBJ): $(GEN_SRC)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-# Refit the LeNet model to traces/data/lenet_rs.csv: rewrites
+# Refit the LeNet model to traces/data/ (seconds: lenet_rs.csv, the V100;
+# curves: lenet_rs.csv, lenet_cpu31.csv, lenet_cpu_tail.csv): rewrites
 # traces/data/lenet_model.params and docs/figures/model/ (the README's
 # validation table is what it prints).
 fit: $(BDIR)/shsim

@@ -216,7 +216,7 @@ expect 2 $SHSIM run --workload lenet-model:/nonexistent.params -q --out "$tmp/lm
 mkfifo "$tmp/fit/fifo" && { cat "$tmp/fit/fifo" >"$tmp/fit/got" & }
 expect 0 $SHSIM fit -q --trials 20 --out "$tmp/fit/fifo"
 wait
-if [ -p "$tmp/fit/fifo" ] && grep -q "^format = 1" "$tmp/fit/got"; then ok; else bad "fit replaced a FIFO"; fi
+if [ -p "$tmp/fit/fifo" ] && grep -q "^format = 2" "$tmp/fit/got"; then ok; else bad "fit replaced a FIFO"; fi
 
 # sweep and merge (issue 4): config file, shards joined byte-identical to
 # one sweep whatever the thread count, bad shards and parts refused

@@ -157,7 +157,7 @@ static void test_params_errors(void **state)
     expect_bad(t = edit("noise", NULL), "key 'curve.noise' missing"), free(t);
     expect_bad(t = edit(NULL, "bogus = 1"), "key 'curve.bogus': unknown"), free(t);
     expect_bad(t = edit(NULL, "beta = 1"), "given twice"), free(t);
-    expect_bad(t = edit("format", "format = 2"), "format '2' is not 1"), free(t);
+    expect_bad(t = edit("format", "format = 1"), "format '1' is not 2"), free(t);
     expect_bad(t = edit("format", NULL), "model.format' missing"), free(t);
     expect_bad(t = edit("beta", "beta = 0"), "beta: need 0 < beta"), free(t);
     expect_bad(t = edit("batch_max", "batch_max = 16"), "batch_min <= batch_max"), free(t);
@@ -292,7 +292,7 @@ static void test_workload_file(void **state)
     assert_int_equal(workload_open(&w, "lenet-model:/nonexistent.params", &p, err, sizeof err), -ENOENT);
     assert_null(w);
     assert_int_equal(workload_open(&w, "lenet-model:", &p, err, sizeof err), -EINVAL);
-    write_text("[model]\nformat = 1\n");
+    write_text("[model]\nformat = 2\n");
     assert_int_equal(workload_open(&w, spec, &p, err, sizeof err), -EINVAL);
     assert_contains(err, "missing");
 }
@@ -344,7 +344,7 @@ static void test_fit_recovers(void **state)
     (void)state;
 
     assert_int_equal(model_data_generate(&d, &truth, 11, 300), 0);
-    if (model_fit(&d, &fit, &info, err, sizeof err) != 0)
+    if (model_fit(&d, &d, &fit, &info, err, sizeof err) != 0)
         fail_msg("fit: %s", err);
     assert_int_equal(info.trials, 300);
     assert_int_equal(info.full + info.late + info.censored, 300);
@@ -394,7 +394,7 @@ static void test_fit_refuses(void **state)
     (void)state;
 
     assert_int_equal(model_data_generate(&d, &truth, 1, 5), 0);
-    assert_int_equal(model_fit(&d, &fit, NULL, err, sizeof err), -EDOM);
+    assert_int_equal(model_fit(&d, &d, &fit, NULL, err, sizeof err), -EDOM);
     assert_contains(err, "need at least 8 trials");
     model_data_free(&d);
 
@@ -403,7 +403,7 @@ static void test_fit_refuses(void **state)
     for (size_t i = 0; i < (size_t)d.trials * d.epochs; i++)
         d.error[i] = 0.9;
     fit = model_default_params();
-    assert_int_equal(model_fit(&d, &fit, NULL, err, sizeof err), -EDOM);
+    assert_int_equal(model_fit(&d, &d, &fit, NULL, err, sizeof err), -EDOM);
     assert_contains(err, "learned");
     model_data_free(&d);
     model_data_free(&d); /* twice: harmless */

@@ -23,11 +23,18 @@
  *                  d, then falls toward the asymptote a with a power-law
  *                  tail (d > -1: a curve already learning when epoch 1
  *                  ends has d < 1, and d < 0 puts it further along);
- *   curve params   theta = (ln(1 + d), logit(a / chance), ln tau) =
- *                    coef * (1, ln(lr / lr_first), ln(batch / batch_first))
+ *                  the asymptote a lies between floor and chance: no
+ *                  configuration trains the sigmoid LeNet below floor;
+ *   curve params   theta = (ln(1 + d), logit((a - floor) / (chance - floor)), ln tau) =
+ *                    coef * (1, ln(lr / lr_first), ln(batch / batch_first),
+ *                            ln(lr / lr_first)^2)
  *                    + residual, residual ~ N(0, D R D), D = diag(sigma),
  *                  R the correlation matrix of rho;
- *   error          mu(e) + (noise_chance (1 - q(e)) + noise q(e) mu(e)) N(0, 1),
+ *   error          mu(e) + (noise_chance (1 - q(e)) + n q(e) mu(e)) z, z ~ N(0, 1),
+ *                  n = noise when z < 0, n = noise_up (lr / lr_first)^noise_lr
+ *                  when z >= 0 (a split normal: a step that overshoots
+ *                  throws the error up, by more at a larger learning rate,
+ *                  while the curve's floor stays where it is),
  *                  clamped to [0, 1], with q(e) = 1 - (1 + x(e) / tau)^-beta
  *                  the progress made: a curve at chance barely wiggles (the
  *                  balanced test set makes a constant guess 0.9 wrong, give
@@ -49,14 +56,15 @@
 
 #include "traces/workload.h"
 
-#define MODEL_FORMAT 1        /* the params file's `format` */
+#define MODEL_FORMAT 2        /* the params file's `format` */
+#define MODEL_FORMAT_TEXT "2"
 #define MODEL_AT_CHANCE 0.85  /* an error above this is "at chance" */
 #define MODEL_MAX_EPOCHS 1000 /* cap of the params file's `epochs` */
 
 /* The curve parameters, in the order of theta and of coef's rows. */
 enum { MODEL_DELAY, MODEL_ASYM, MODEL_RATE, MODEL_NPAR };
 /* The regressors, in the order of coef's columns. */
-enum { MODEL_X_ONE, MODEL_X_LR, MODEL_X_BATCH, MODEL_NX };
+enum { MODEL_X_ONE, MODEL_X_LR, MODEL_X_BATCH, MODEL_X_LR2, MODEL_NX };
 /* rho's entries. */
 enum { MODEL_RHO_DA, MODEL_RHO_DR, MODEL_RHO_AR, MODEL_NRHO };
 
@@ -80,7 +88,10 @@ typedef struct {
     double coef[MODEL_NPAR][MODEL_NX];
     double sigma[MODEL_NPAR]; /* residual sd of theta */
     double rho[MODEL_NRHO];   /* residual correlations */
-    double noise;             /* per-epoch error sd / error at full progress */
+    double floor;             /* the lowest asymptote: a > floor */
+    double noise;             /* per-epoch error sd / error at full progress, below the curve */
+    double noise_up;          /* the same above the curve, at lr_first */
+    double noise_lr;          /* ... times (lr / lr_first)^noise_lr */
     double noise_chance;      /* per-epoch error sd while at chance */
 } model_params;
 
@@ -111,11 +122,19 @@ typedef struct {
     double lr;
     uint32_t batch;
     double delay, asym, rate; /* d, a, tau */
+    double noise_up;          /* noise_up (lr / lr_first)^noise_lr */
     double time_factor;       /* the per-trial lognormal factor */
 } model_trial;
 
 void model_trial_draw(const model_params *m, uint64_t seed, uint32_t k, model_trial *t);
-/* theta = (ln(1 + d), logit(a / chance), ln tau) -> d, a, tau. */
+/* Trial k of seed with its configuration set to (lr, batch) instead of
+ * drawn: its residuals and noise are trial k's, its curve that of (lr,
+ * batch).  For the validation at recorded configurations. */
+void model_trial_draw_config(const model_params *m, uint64_t seed, uint32_t k, double lr, uint32_t batch,
+                             model_trial *t);
+/* noise_up (lr / lr_first)^noise_lr: the sd above the curve per unit of q mu. */
+double model_noise_up(const model_params *m, double lr);
+/* theta = (ln(1 + d), logit((a - floor) / (chance - floor)), ln tau) -> d, a, tau. */
 void model_theta_curve(const model_params *m, const double theta[MODEL_NPAR], double *delay, double *asym,
                        double *rate);
 /* The noiseless curve mu(e) and progress q(e), at any real e. */
@@ -152,10 +171,22 @@ typedef struct {
 
 #define MODEL_FULL_EPOCHS 4
 
-/* Fit every estimated field of m to d (m's space, chance, softness and
- * epochs are kept as given; start from model_default_params()).  Needs at
- * least 8 trials, 3 epochs, and enough learning curves (-EDOM otherwise). */
-int model_fit(const model_data *d, model_params *m, model_fit_info *info, char *err, size_t errlen);
+/* Fit every estimated field of m: the seconds per epoch to times, the
+ * learning curves and noise to curves (m's space, chance, floor, softness
+ * and epochs are kept as given; start from model_default_params()).  The
+ * two may be the same data set.  Needs at least 8 trials of 3 epochs in
+ * each, and enough learning curves (-EDOM otherwise). */
+int model_fit(const model_data *times, const model_data *curves, model_params *m, model_fit_info *info, char *err,
+              size_t errlen);
+
+/* ---- the recorded tables -------------------------------------------------- */
+
+/* The built-in table traces/data/FILE (compiled in) as a data set, in file
+ * order.  -ENOENT when not compiled in, else as model_data_from_workload. */
+int model_data_builtin(model_data *d, const char *file, char *err, size_t errlen);
+/* d = the trials of a, then those of b (the same epochs; b NULL: a copy
+ * of a).  0, -EINVAL, -ENOMEM. */
+int model_data_concat(model_data *d, const model_data *a, const model_data *b);
 
 /* ---- validation --------------------------------------------------------- */
 
@@ -181,5 +212,35 @@ int model_epoch_quartiles(const model_data *d, uint32_t e, double q[3]);
 
 /* NaN where the data has too few epochs.  0, -EINVAL (< 2 trials), -ENOMEM. */
 int model_stats_compute(const model_data *d, model_stats *s);
+
+/* ---- validation against the recorded tables (model_validate.c) ---------- */
+
+/* The best region: where the model puts its best trials and where
+ * traces/data/lenet_cpu_tail.csv re-trained 24 configurations. */
+#define MODEL_REGION_LR 0.3     /* learning_rate >= */
+#define MODEL_REGION_BATCH 128  /* batch_size <= */
+/* Jumps are measured from the epoch centred here on (curves that learned by
+ * the epoch before it). */
+#define MODEL_JUMP_FIRST 5
+/* Jumps are compared in the learning-rate bands [0, MODEL_JUMP_BAND1),
+ * [MODEL_JUMP_BAND1, MODEL_REGION_LR) and [MODEL_REGION_LR, inf). */
+#define MODEL_JUMP_BAND1 0.1
+#define MODEL_JUMP_BANDS 3
+
+/* reps trials of the model (seed) at each configuration of ref that has
+ * one: the validation at the recorded configurations.  0, -EINVAL, -ENOMEM. */
+int model_data_generate_at(model_data *d, const model_params *m, uint64_t seed, const model_data *ref, uint32_t reps);
+/* The trials of src with lr_lo <= lr < lr_hi and batch <= batch_hi (NaN
+ * configurations never match).  -EINVAL when none does. */
+int model_data_region(model_data *d, const model_data *src, double lr_lo, double lr_hi, double batch_hi);
+/* The p-quantile (GSL's) of the error after epoch e over every trial, or
+ * over every epoch of every trial when e is 0. */
+int model_error_quantile(const model_data *d, uint32_t e, double p, double *out);
+/* The p-quantile of the jumps y(e) - (y(e-1) + y(e+1)) / 2 (an epoch
+ * above or below the mean of its neighbours), e from MODEL_JUMP_FIRST to
+ * epochs - 1, of the trials with lr_lo <= lr < lr_hi that are below chance
+ * at epoch MODEL_JUMP_FIRST - 1: the epoch-to-epoch noise, to which a
+ * smooth curve adds little, with its sign.  NaN when none. */
+int model_jump_quantile(const model_data *d, double lr_lo, double lr_hi, double p, double *out);
 
 #endif

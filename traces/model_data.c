@@ -19,6 +19,7 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
+#include "traces/embedded.h"
 #include "traces/model.h"
 #include "traces/wl_impl.h"
 
@@ -252,5 +253,56 @@ int model_stats_compute(const model_data *d, model_stats *s)
     free(col);
     free(col3);
     free(work);
+    return 0;
+}
+
+/* ---- the built-in tables --------------------------------------------------- */
+
+int model_data_builtin(model_data *d, const char *file, char *err, size_t errlen)
+{
+    const wl_embedded_file *f = wl_embedded_find(file);
+    workload w;
+    int rc;
+
+    memset(d, 0, sizeof *d);
+    if (f == NULL) {
+        wl_errf(err, errlen, "%s: not compiled into this binary", file);
+        return -ENOENT;
+    }
+    /* the table type directly, in file order, whatever workload names
+     * exist for it */
+    memset(&w, 0, sizeof w);
+    w.type = &wl_table_type;
+    w.name = (char *)(uintptr_t)file;
+    rc = wl_table_open_mem(&w, f->name, f->data, f->len, err, errlen);
+    if (rc < 0)
+        return rc;
+    rc = model_data_from_workload(d, &w, err, errlen);
+    wl_table_type.free(w.state);
+    return rc;
+}
+
+int model_data_concat(model_data *d, const model_data *a, const model_data *b)
+{
+    uint32_t tb = b != NULL ? b->trials : 0;
+    size_t na = (size_t)a->trials * a->epochs, nb = (size_t)tb * a->epochs;
+    int rc;
+
+    memset(d, 0, sizeof *d);
+    if ((b != NULL && a->epochs != b->epochs) || a->trials > UINT32_MAX - tb)
+        return -EINVAL;
+    rc = model_data_alloc(d, a->trials + tb, a->epochs);
+    if (rc < 0)
+        return rc;
+    memcpy(d->lr, a->lr, a->trials * sizeof *d->lr);
+    memcpy(d->batch, a->batch, a->trials * sizeof *d->batch);
+    memcpy(d->time, a->time, na * sizeof *d->time);
+    memcpy(d->error, a->error, na * sizeof *d->error);
+    if (tb > 0) {
+        memcpy(d->lr + a->trials, b->lr, tb * sizeof *d->lr);
+        memcpy(d->batch + a->trials, b->batch, tb * sizeof *d->batch);
+        memcpy(d->time + na, b->time, nb * sizeof *d->time);
+        memcpy(d->error + na, b->error, nb * sizeof *d->error);
+    }
     return 0;
 }

@@ -112,7 +112,7 @@ static double sse_at_beta(fit_job *j, double beta)
             continue;
         memcpy(warm, th, sizeof(double) * MODEL_NPAR);
         memcpy(warm + MODEL_NPAR, j->best_theta + (size_t)k * MODEL_NPAR, sizeof(double) * MODEL_NPAR);
-        total += fit_full(&j->ft, j->m, j->d->error + (size_t)k * E, E, j->first[k], th,
+        total += fit_full(&j->ft, j->m, j->d->error + (size_t)k * E, E, j->first[k], 1, th,
                           isfinite(j->best_total) ? warm : NULL);
     }
     if (total < j->best_total) {
@@ -202,6 +202,9 @@ static int fit_curves(fit_job *j, model_fit_info *info)
         j->x[(size_t)k * MODEL_NX + MODEL_X_ONE] = 1;
         j->x[(size_t)k * MODEL_NX + MODEL_X_LR] = log(d->lr[k] / m->lr_first);
         j->x[(size_t)k * MODEL_NX + MODEL_X_BATCH] = log(d->batch[k] / m->batch_first);
+        /* the effect of the learning rate levels off at the top of the
+         * space (lenet_cpu_tail.csv): a curve in ln lr, not a line */
+        j->x[(size_t)k * MODEL_NX + MODEL_X_LR2] = log(d->lr[k] / m->lr_first) * log(d->lr[k] / m->lr_first);
         while (f > 1 && e[f - 2] <= MODEL_AT_CHANCE)
             f--;
         j->first[k] = f;
@@ -248,114 +251,89 @@ static int fit_curves(fit_job *j, model_fit_info *info)
         info->curve_rmse = sqrt(sse / ((double)nfull * E));
     }
 
-    /* a and tau: least squares over the full trials */
-    for (int p = MODEL_ASYM; p <= MODEL_RATE; p++) {
-        for (uint32_t i = 0; i < nfull; i++)
-            y[i] = j->theta[(size_t)idx[i] * MODEL_NPAR + (size_t)p];
-        rc = fit_regress(j->x, idx, nfull, y, 1, m->coef[p], &ssr, &m->sigma[p]);
+    /* two passes: least squares, then each full curve again with its
+     * errors above the curve weighted by noise / noise_up(lr) (model.h: the
+     * noise is a split normal, so that is the curve's maximum likelihood
+     * fit, and the curve runs under the upward jumps rather than through
+     * their middle); the population and the noise each time */
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1)
+            for (uint32_t i = 0; i < nfull; i++) {
+                uint32_t k = idx[i];
+                double *th = j->theta + (size_t)k * MODEL_NPAR, warm[2 * MODEL_NPAR];
+                double up = fit_clampd(m->noise / fmax(1e-9, model_noise_up(m, d->lr[k])), 0.05, 20);
+                memcpy(warm, th, sizeof(double) * MODEL_NPAR);
+                memcpy(warm + MODEL_NPAR, th, sizeof(double) * MODEL_NPAR);
+                if (!isfinite(fit_full(&j->ft, m, d->error + (size_t)k * E, E, j->first[k], up, th, warm))) {
+                    wl_errf(j->err, j->errlen, "learning curves: a curve fit failed");
+                    rc = -EDOM;
+                    goto out;
+                }
+            }
+        nt = 0;
+        /* a and tau: least squares over the full trials */
+        for (int p = MODEL_ASYM; p <= MODEL_RATE; p++) {
+            for (uint32_t i = 0; i < nfull; i++)
+                y[i] = j->theta[(size_t)idx[i] * MODEL_NPAR + (size_t)p];
+            rc = fit_regress(j->x, idx, nfull, y, 1, m->coef[p], &ssr, &m->sigma[p]);
+            if (rc < 0) {
+                wl_errf(j->err, j->errlen, "learning curves: regression of %s failed", p == MODEL_ASYM ? "a" : "tau");
+                goto out;
+            }
+            for (uint32_t i = 0; i < nfull; i++)
+                res[(size_t)i * MODEL_NPAR + (size_t)p] = y[i] - fit_predict(m->coef[p], j->x + (size_t)idx[i] * MODEL_NX);
+        }
+
+        /* d: late fits, censoring points, then the Tobit regression */
+        for (uint32_t k = 0; k < n; k++) {
+            double *th = j->theta + (size_t)k * MODEL_NPAR;
+            const double *xk = j->x + (size_t)k * MODEL_NX;
+            if (j->cls[k] == CLS_SKIP)
+                continue;
+            if (j->cls[k] != CLS_FULL) {
+                th[MODEL_ASYM] = fit_predict(m->coef[MODEL_ASYM], xk);
+                th[MODEL_RATE] = fit_predict(m->coef[MODEL_RATE], xk);
+            }
+            if (j->cls[k] == CLS_LATE) {
+                if (!isfinite(fit_delay(&j->ft, m, d->error + (size_t)k * E, E, j->first[k], th))) {
+                    wl_errf(j->err, j->errlen, "learning curves: the delay fit of trial %lu failed", (unsigned long)k);
+                    rc = -EDOM;
+                    goto out;
+                }
+            } else if (j->cls[k] == CLS_CENSORED)
+                th[MODEL_DELAY] = fit_censor_point(m, E, th);
+            tob[nt] = k;
+            ty[nt] = th[MODEL_DELAY];
+            cens[nt] = j->cls[k] == CLS_CENSORED;
+            nt++;
+        }
+        rc = fit_tobit(j->x, tob, nt, ty, cens, m->coef[MODEL_DELAY], &m->sigma[MODEL_DELAY], &info->tobit_iterations);
         if (rc < 0) {
-            wl_errf(j->err, j->errlen, "learning curves: regression of %s failed", p == MODEL_ASYM ? "a" : "tau");
+            wl_errf(j->err, j->errlen, "learning curves: the censored regression of the delay failed");
             goto out;
         }
         for (uint32_t i = 0; i < nfull; i++)
-            res[(size_t)i * MODEL_NPAR + (size_t)p] = y[i] - fit_predict(m->coef[p], j->x + (size_t)idx[i] * MODEL_NX);
-    }
+            res[(size_t)i * MODEL_NPAR] = j->theta[(size_t)idx[i] * MODEL_NPAR] -
+                                          fit_predict(m->coef[MODEL_DELAY], j->x + (size_t)idx[i] * MODEL_NX);
 
-    /* d: late fits, censoring points, then the Tobit regression */
-    for (uint32_t k = 0; k < n; k++) {
-        double *th = j->theta + (size_t)k * MODEL_NPAR;
-        const double *xk = j->x + (size_t)k * MODEL_NX;
-        if (j->cls[k] == CLS_SKIP)
-            continue;
-        if (j->cls[k] != CLS_FULL) {
-            th[MODEL_ASYM] = fit_predict(m->coef[MODEL_ASYM], xk);
-            th[MODEL_RATE] = fit_predict(m->coef[MODEL_RATE], xk);
-        }
-        if (j->cls[k] == CLS_LATE) {
-            if (!isfinite(fit_delay(&j->ft, m, d->error + (size_t)k * E, E, j->first[k], th))) {
-                wl_errf(j->err, j->errlen, "learning curves: the delay fit of trial %lu failed", (unsigned long)k);
-                rc = -EDOM;
-                goto out;
+        /* residual correlations (full trials), shrunk toward 0 until positive
+         * definite */
+        {
+            static const int pair[MODEL_NRHO][2] = {{0, 1}, {0, 2}, {1, 2}};
+            for (int r = 0; r < MODEL_NRHO; r++) {
+                double v = gsl_stats_correlation(res + pair[r][0], MODEL_NPAR, res + pair[r][1], MODEL_NPAR, nfull);
+                m->rho[r] = isfinite(v) ? fit_clampd(v, -0.99, 0.99) : 0;
             }
-        } else if (j->cls[k] == CLS_CENSORED)
-            th[MODEL_DELAY] = fit_censor_point(m, E, th);
-        tob[nt] = k;
-        ty[nt] = th[MODEL_DELAY];
-        cens[nt] = j->cls[k] == CLS_CENSORED;
-        nt++;
-    }
-    rc = fit_tobit(j->x, tob, nt, ty, cens, m->coef[MODEL_DELAY], &m->sigma[MODEL_DELAY], &info->tobit_iterations);
-    if (rc < 0) {
-        wl_errf(j->err, j->errlen, "learning curves: the censored regression of the delay failed");
-        goto out;
-    }
-    for (uint32_t i = 0; i < nfull; i++)
-        res[(size_t)i * MODEL_NPAR] = j->theta[(size_t)idx[i] * MODEL_NPAR] -
-                                      fit_predict(m->coef[MODEL_DELAY], j->x + (size_t)idx[i] * MODEL_NX);
-
-    /* residual correlations (full trials), shrunk toward 0 until positive
-     * definite */
-    {
-        static const int pair[MODEL_NRHO][2] = {{0, 1}, {0, 2}, {1, 2}};
-        for (int r = 0; r < MODEL_NRHO; r++) {
-            double v = gsl_stats_correlation(res + pair[r][0], MODEL_NPAR, res + pair[r][1], MODEL_NPAR, nfull);
-            m->rho[r] = isfinite(v) ? fit_clampd(v, -0.99, 0.99) : 0;
+            for (int tries = 0; tries < 100 && model_params_check(m, NULL, 0) < 0; tries++)
+                for (int r = 0; r < MODEL_NRHO; r++)
+                    m->rho[r] *= 0.9;
         }
-        for (int tries = 0; tries < 100 && model_params_check(m, NULL, 0) < 0; tries++)
-            for (int r = 0; r < MODEL_NRHO; r++)
-                m->rho[r] *= 0.9;
-    }
 
-    /* per-epoch noise from the wiggle: second differences
-     * y(e-1) - 2 y(e) + y(e+1) of the full trials' epochs past the escape
-     * (from two epochs after it), where the curve itself hardly bends: each
-     * has variance noise^2 (w(e-1)^2 + 4 w(e)^2 + w(e+1)^2), w = q mu, under
-     * the model.  Unlike the fits' residuals, this does not count the curve
-     * family's misfit (the real drop from chance is steeper than any smooth
-     * curve with a slow tail) as noise. */
-    {
-        double dd = 0, ww = 0;
-        for (uint32_t i = 0; i < nfull; i++) {
-            const double *th = j->theta + (size_t)idx[i] * MODEL_NPAR;
-            const double *ye = d->error + (size_t)idx[i] * E;
-            double dl, a, tau, w[3];
-            model_theta_curve(m, th, &dl, &a, &tau);
-            for (uint32_t e = j->first[idx[i]] + 2; e + 1 <= E; e++) {
-                double d2 = ye[e - 2] - 2 * ye[e - 1] + ye[e];
-                for (int t = 0; t < 3; t++) {
-                    double q, mu = model_curve(m, dl, a, tau, (double)(e - 1 + (uint32_t)t), &q);
-                    w[t] = q * mu;
-                }
-                dd += d2 * d2;
-                ww += w[0] * w[0] + 4 * w[1] * w[1] + w[2] * w[2];
-            }
-        }
-        m->noise = ww > 0 ? fmin(1, sqrt(dd / ww)) : 0;
-    }
-
-    /* noise at chance: a robust sd (MAD) of the deviations from chance of
-     * the epochs before each escape (all of them for censored trials): the
-     * odd false start, a dip for an epoch or two, is not noise */
-    {
-        size_t np = 0;
-        double *dev = malloc((size_t)n * E * sizeof *dev), *wk = malloc((size_t)n * E * sizeof *wk);
-        if (dev == NULL || wk == NULL) {
-            free(dev);
-            free(wk);
-            rc = -ENOMEM;
+        rc = fit_noise(d, j->cls, j->first, j->theta, pass, m);
+        if (rc < 0) {
             wl_errf(j->err, j->errlen, "out of memory");
             goto out;
         }
-        for (uint32_t k = 0; k < n; k++) {
-            uint32_t last = j->cls[k] == CLS_CENSORED ? E : j->first[k] > 2 ? j->first[k] - 2 : 0;
-            if (j->cls[k] == CLS_SKIP)
-                continue;
-            for (uint32_t e = 0; e < last; e++)
-                dev[np++] = d->error[(size_t)k * E + e] - m->chance;
-        }
-        m->noise_chance = np >= 2 ? fmin(1, gsl_stats_mad(dev, 1, np, wk)) : 0;
-        free(dev);
-        free(wk);
     }
     info->full = nfull;
     info->late = nlate;
@@ -370,7 +348,8 @@ out:
     return rc;
 }
 
-int model_fit(const model_data *d, model_params *m, model_fit_info *info, char *err, size_t errlen)
+int model_fit(const model_data *times, const model_data *d, model_params *m, model_fit_info *info, char *err,
+              size_t errlen)
 {
     fit_job j;
     model_fit_info dummy;
@@ -387,8 +366,13 @@ int model_fit(const model_data *d, model_params *m, model_fit_info *info, char *
                 (unsigned long)d->trials, (unsigned long)d->epochs);
         return -EDOM;
     }
+    if (times->trials < 8 || times->epochs < 3) {
+        wl_errf(err, errlen, "fit: seconds from %lu trials of %lu epochs; need at least 8 trials of 3 epochs",
+                (unsigned long)times->trials, (unsigned long)times->epochs);
+        return -EDOM;
+    }
     info->trials = d->trials;
-    rc = fit_time(d, &work, err, errlen);
+    rc = fit_time(times, &work, err, errlen);
     if (rc < 0)
         return rc;
 

@@ -26,6 +26,8 @@ typedef struct {
     size_t n;
     double fixed[MODEL_NPAR]; /* theta entries not being fitted */
     int np;                   /* 3: fit all of theta, with the weak prior; 1: fit ln(1 + d) only */
+    double up;                /* the weight of an error above the curve (1: least squares) ... */
+    size_t up_from;           /* ... from this epoch on (the escape + 2, where the noise is measured) */
 } curve_ctx;
 
 /* The weak prior of a full fit: theta_j ~ N(PRIOR_MEAN_j, PRIOR_SD^2),
@@ -56,8 +58,10 @@ static int curve_f(const gsl_vector *x, void *params, gsl_vector *f)
     double d, a, tau;
 
     model_theta_curve(c->m, th, &d, &a, &tau);
-    for (size_t i = 0; i < c->n; i++)
-        gsl_vector_set(f, i, model_curve(c->m, d, a, tau, (double)(i + 1), NULL) - c->y[i]);
+    for (size_t i = 0; i < c->n; i++) {
+        double r = model_curve(c->m, d, a, tau, (double)(i + 1), NULL) - c->y[i];
+        gsl_vector_set(f, i, r < 0 && i + 1 >= c->up_from ? c->up * r : r);
+    }
     for (size_t i = c->n; i < f->size; i++)
         gsl_vector_set(f, i, PRIOR_WEIGHT * (th[i - c->n] - prior_mean[i - c->n]) / PRIOR_SD);
     return GSL_SUCCESS;
@@ -84,11 +88,14 @@ static int curve_df(const gsl_vector *x, void *params, gsl_matrix *J)
         double sig = 1 / (1 + exp(-z)); /* d xe / d e */
         double base = 1 + xe / tau;
         double g = pow(base, -b), g1 = pow(base, -b - 1);
+        /* the row's weight: c->up where the error lies above the curve */
+        double w = a + (m->chance - a) * g < c->y[i] && i + 1 >= c->up_from ? c->up : 1;
         /* d mu / d ln(1 + d) = (chance - a) * dg/dx * dx/dd * (1 + d) */
-        gsl_matrix_set(J, i, 0, (m->chance - a) * (-b * g1 / tau) * (-sig) * (1 + d));
+        gsl_matrix_set(J, i, 0, w * (m->chance - a) * (-b * g1 / tau) * (-sig) * (1 + d));
         if (c->np == 3) {
-            gsl_matrix_set(J, i, 1, (1 - g) * a * (1 - a / m->chance));
-            gsl_matrix_set(J, i, 2, (m->chance - a) * b * (xe / tau) * g1);
+            /* a = floor + (chance - floor) sigmoid(theta_a) */
+            gsl_matrix_set(J, i, 1, w * (1 - g) * (a - m->floor) * (1 - (a - m->floor) / (m->chance - m->floor)));
+            gsl_matrix_set(J, i, 2, w * (m->chance - a) * b * (xe / tau) * g1);
         }
     }
     return GSL_SUCCESS;
@@ -156,20 +163,21 @@ static double fit_once(gsl_multifit_nlinear_workspace *w, curve_ctx *c, const do
 
 static double logit_a(const model_params *m, double a)
 {
-    a = fit_clampd(a / m->chance, 1e-4, 1 - 1e-4);
+    a = fit_clampd((a - m->floor) / (m->chance - m->floor), 1e-4, 1 - 1e-4);
     return log(a / (1 - a));
 }
 
-/* Fit all of theta to y (first epoch below chance for good: f).  Returns
- * the best sum of squares, theta in th.  warm (NULL or two thetas: the fit
+/* Fit all of theta to y (first epoch below chance for good: f), errors
+ * above the curve weighted by up (1: least squares).  Returns the best
+ * (weighted) sum of squares, theta in th.  warm (NULL or two thetas: the fit
  * at the previous beta, and at the best beta so far) adds two starts -- a
  * curve with two basins (a late escape after a false start, say) then keeps
  * the better one from one beta to the next, instead of the profile over
  * beta jumping between them.  +inf when every start failed. */
-double fit_full(fitter *ft, const model_params *m, const double *y, uint32_t E, uint32_t f,
-                       double th[MODEL_NPAR], const double *warm)
+double fit_full(fitter *ft, const model_params *m, const double *y, uint32_t E, uint32_t f, double up,
+                double th[MODEL_NPAR], const double *warm)
 {
-    curve_ctx c = {.m = m, .y = y, .n = E, .np = 3};
+    curve_ctx c = {.m = m, .y = y, .n = E, .np = 3, .up = up, .up_from = (size_t)f + 2};
     double ymin = y[0], best = (double)INFINITY, prev[2 * MODEL_NPAR];
 
     if (warm != NULL)
@@ -197,9 +205,9 @@ double fit_full(fitter *ft, const model_params *m, const double *y, uint32_t E, 
 
 /* Fit ln d only, with logit a and ln tau fixed at th[1], th[2]. */
 double fit_delay(fitter *ft, const model_params *m, const double *y, uint32_t E, uint32_t f,
-                        double th[MODEL_NPAR])
+                 double th[MODEL_NPAR])
 {
-    curve_ctx c = {.m = m, .y = y, .n = E, .np = 1};
+    curve_ctx c = {.m = m, .y = y, .n = E, .np = 1, .up = 1};
     static const double back[3] = {0.3, 1.0, 1.7};
     double best = (double)INFINITY;
 

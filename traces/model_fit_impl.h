@@ -32,10 +32,11 @@ typedef struct {
 
 int fitter_alloc(fitter *ft, size_t n);
 void fitter_free(fitter *ft);
-/* Fit all of theta to y[0..E-1] (first epoch below chance for good: f);
- * warm NULL or two thetas to start from as well.  The best sum of squares
- * (+inf when every start failed), theta in th. */
-double fit_full(fitter *ft, const model_params *m, const double *y, uint32_t E, uint32_t f,
+/* Fit all of theta to y[0..E-1] (first epoch below chance for good: f),
+ * errors above the curve weighted by up (1: least squares); warm NULL or
+ * two thetas to start from as well.  The best sum of squares (+inf when
+ * every start failed), theta in th. */
+double fit_full(fitter *ft, const model_params *m, const double *y, uint32_t E, uint32_t f, double up,
                 double th[MODEL_NPAR], const double *warm);
 /* Fit ln(1 + d) only, the other entries of th fixed. */
 double fit_delay(fitter *ft, const model_params *m, const double *y, uint32_t E, uint32_t f,
@@ -55,5 +56,13 @@ int fit_tobit(const double *x, const uint32_t *idx, size_t cnt, const double *y,
 /* ---- seconds per epoch (model_fit_time.c) ------------------------------- */
 
 int fit_time(const model_data *d, model_params *m, char *err, size_t errlen);
+
+/* ---- per-epoch noise (model_fit_noise.c) -------------------------------- */
+
+/* noise, noise_up, noise_lr and noise_chance of m from the curves of d,
+ * classified (cls, first) and fitted (theta) at m; again: refine m's noise
+ * values instead of starting from the residuals.  0 or -ENOMEM. */
+int fit_noise(const model_data *d, const enum trial_class *cls, const uint32_t *first, const double *theta,
+              int again, model_params *m);
 
 #endif

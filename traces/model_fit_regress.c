@@ -86,8 +86,9 @@ double fit_predict(const double coef[MODEL_NX], const double *x)
  * lowest bound. */
 double fit_censor_point(const model_params *m, uint32_t E, const double th[MODEL_NPAR])
 {
-    double a = m->chance / (1 + exp(-th[MODEL_ASYM])), tau = exp(th[MODEL_RATE]);
-    double lo = -3, hi = log(1e4);
+    double d0, a, tau, lo = -3, hi = log(1e4);
+
+    model_theta_curve(m, th, &d0, &a, &tau);
 
     if (model_curve(m, expm1(lo), a, tau, E, NULL) > MODEL_AT_CHANCE)
         return lo;

@@ -52,26 +52,34 @@ static const model_key model_keys[] = {
     KD("curve", "chance", chance, "error(e) = a + (chance - a) (1 + x / tau)^-beta, x = softplus(e - d) at softness"),
     KD("curve", "beta", beta, NULL),
     KD("curve", "softness", softness, NULL),
+    KD("curve", "asym_floor", floor, "the asymptote a lies in (asym_floor, chance)"),
     KD("curve", "delay_const", coef[MODEL_DELAY][MODEL_X_ONE],
-       "ln(1 + d), logit(a / chance), ln tau = const + lr * ln(lr / lr_first) + batch * ln(batch / batch_first)\n"
+       "ln(1 + d), logit((a - asym_floor) / (chance - asym_floor)), ln tau\n"
+       "= const + lr * ln(lr / lr_first) + batch * ln(batch / batch_first) + lr2 * ln(lr / lr_first)^2\n"
        "+ N(0, sigma^2) residuals with correlations rho_*"),
     KD("curve", "delay_lr", coef[MODEL_DELAY][MODEL_X_LR], NULL),
     KD("curve", "delay_batch", coef[MODEL_DELAY][MODEL_X_BATCH], NULL),
+    KD("curve", "delay_lr2", coef[MODEL_DELAY][MODEL_X_LR2], NULL),
     KD("curve", "delay_sigma", sigma[MODEL_DELAY], NULL),
     KD("curve", "asym_const", coef[MODEL_ASYM][MODEL_X_ONE], NULL),
     KD("curve", "asym_lr", coef[MODEL_ASYM][MODEL_X_LR], NULL),
     KD("curve", "asym_batch", coef[MODEL_ASYM][MODEL_X_BATCH], NULL),
+    KD("curve", "asym_lr2", coef[MODEL_ASYM][MODEL_X_LR2], NULL),
     KD("curve", "asym_sigma", sigma[MODEL_ASYM], NULL),
     KD("curve", "rate_const", coef[MODEL_RATE][MODEL_X_ONE], NULL),
     KD("curve", "rate_lr", coef[MODEL_RATE][MODEL_X_LR], NULL),
     KD("curve", "rate_batch", coef[MODEL_RATE][MODEL_X_BATCH], NULL),
+    KD("curve", "rate_lr2", coef[MODEL_RATE][MODEL_X_LR2], NULL),
     KD("curve", "rate_sigma", sigma[MODEL_RATE], NULL),
     KD("curve", "rho_delay_asym", rho[MODEL_RHO_DA], NULL),
     KD("curve", "rho_delay_rate", rho[MODEL_RHO_DR], NULL),
     KD("curve", "rho_asym_rate", rho[MODEL_RHO_AR], NULL),
     KD("curve", "noise", noise,
-       "sd of the per-epoch error noise: noise_chance (1 - q) + noise q mu, mu the curve,\n"
-       "q = 1 - (1 + x / tau)^-beta the progress"),
+       "sd of the per-epoch error noise: noise_chance (1 - q) + n q mu, mu the curve,\n"
+       "q = 1 - (1 + x / tau)^-beta the progress; n = noise below the curve,\n"
+       "n = noise_up (lr / lr_first)^noise_lr above it"),
+    KD("curve", "noise_up", noise_up, NULL),
+    KD("curve", "noise_lr", noise_lr, NULL),
     KD("curve", "noise_chance", noise_chance, NULL),
 };
 #define NKEYS (sizeof model_keys / sizeof model_keys[0])
@@ -92,6 +100,9 @@ model_params model_default_params(void)
     m.chance = 0.9;
     m.beta = 1;
     m.softness = 0.05;
+    /* the lowest asymptote: chosen on the lower tail of the recorded runs
+     * (README, "The fitted LeNet model"; `shsim fit --floor`) */
+    m.floor = 0.08;
     m.coef[MODEL_DELAY][MODEL_X_ONE] = log(4.0); /* d = 3 */
     m.coef[MODEL_ASYM][MODEL_X_ONE] = log(0.3 / 0.6); /* a = 0.3 */
     return m;
@@ -151,6 +162,9 @@ int model_params_check(const model_params *m, char *err, size_t errlen)
                         "(not positive definite)");
     CHECK(m->noise >= 0 && m->noise <= 1, "noise: need 0..1 (got %g)", m->noise);
     CHECK(m->noise_chance >= 0 && m->noise_chance <= 1, "noise_chance: need 0..1 (got %g)", m->noise_chance);
+    CHECK(m->noise_up >= 0 && m->noise_up <= 1, "noise_up: need 0..1 (got %g)", m->noise_up);
+    CHECK(m->noise_lr >= -5 && m->noise_lr <= 5, "noise_lr: need -5..5 (got %g)", m->noise_lr);
+    CHECK(m->floor >= 0 && m->floor < m->chance, "asym_floor: need 0 <= asym_floor < chance (got %g)", m->floor);
     return 0;
 }
 
@@ -187,9 +201,10 @@ static int parse_handler(void *user, const char *section, const char *name, cons
         if (c->seen_format)
             return parse_fail(c, "key '%s.%s': given twice", section, name);
         c->seen_format = 1;
-        if (strcmp(value, "1") != 0)
-            return parse_fail(c, "key '%s.%s': format '%s' is not 1 (written by another shsim version?)", section,
-                              name, value);
+        if (strcmp(value, MODEL_FORMAT_TEXT) != 0)
+            return parse_fail(c, "key '%s.%s': format '%s' is not " MODEL_FORMAT_TEXT
+                                 " (written by another shsim version?)",
+                              section, name, value);
         return 1;
     }
     for (i = 0; i < NKEYS; i++)

@@ -10,8 +10,10 @@
  *   CURVE  (e = 0)  three standard normals -> the curve parameters;
  *   TIME   (e = 0)  the per-trial time factor; (e >= 1) the epoch's factor;
  *   NOISE  (e >= 1) the epoch's error noise.
- * (The normals and lognormals are crn.h's inline copies of GSL's: GSL's
- * values, without the calls through gsl_rng.)
+ * (The uniforms, normals and lognormals are crn.h's inline copies of GSL's,
+ * and the batch size restates gsl_rng_uniform_int on them: GSL's values
+ * without a call into GSL, so the browser build compiles this file without
+ * GSL.)
  * So trial k is the same whatever asked for it and in whatever order, and
  * trial k of seed s does not change when the parameters of another stream
  * do (a refit moves values, never which draw feeds them).  Trial 0 has the
@@ -27,8 +29,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <gsl/gsl_rng.h>
 
 #include "traces/crn.h"
 #include "traces/model.h"
@@ -67,8 +67,26 @@ void model_theta_curve(const model_params *m, const double theta[MODEL_NPAR], do
                        double *rate)
 {
     *delay = expm1(theta[MODEL_DELAY]);
-    *asym = m->chance / (1 + exp(-theta[MODEL_ASYM]));
+    *asym = m->floor + (m->chance - m->floor) / (1 + exp(-theta[MODEL_ASYM]));
     *rate = exp(theta[MODEL_RATE]);
+}
+
+double model_noise_up(const model_params *m, double lr)
+{
+    return m->noise_up * pow(lr / m->lr_first, m->noise_lr);
+}
+
+/* gsl_rng_uniform_int(r, n) on crn_splitmix64 (get() = the top 32 bits,
+ * min 0, max 2^32 - 1), restated: GSL's rejection of the top remainder, so
+ * the same value GSL gives for the same key.  1 <= n <= 2^32 - 1. */
+static uint32_t crn_uniform_below(crn_state *s, uint32_t n)
+{
+    uint32_t scale = UINT32_MAX / n, k;
+
+    do
+        k = (uint32_t)(crn_next(s) >> 32) / scale;
+    while (k >= n);
+    return k;
 }
 
 /* What every trial's draw computes from the parameters alone: worked out
@@ -91,23 +109,33 @@ static void model_consts_init(const model_params *m, model_consts *c)
     c->l33 = sqrt(fmax(0, 1 - rho[MODEL_RHO_DR] * rho[MODEL_RHO_DR] - c->l32 * c->l32));
 }
 
+static void model_trial_curve_at(const model_params *m, const model_consts *c, uint64_t key, model_trial *t);
+
 /* Trial k, whose hash prefix crn_key_trial(seed, k) is key. */
 static void model_trial_draw_at(const model_params *m, const model_consts *c, uint64_t key, uint32_t k,
                                 model_trial *t)
 {
-    gsl_rng r;
     crn_state s;
-    double x[MODEL_NX], z[MODEL_NPAR], e[MODEL_NPAR], theta[MODEL_NPAR];
-    const double *rho = m->rho;
 
     if (k == 0) {
         t->lr = m->lr_first;
         t->batch = m->batch_first;
     } else {
-        crn_rng_init(&r, &s, crn_key_at(key, 0, MODEL_STREAM_CONFIG));
-        t->lr = exp(c->log_lr_min + gsl_rng_uniform(&r) * c->log_lr_span);
-        t->batch = m->batch_min + (uint32_t)gsl_rng_uniform_int(&r, (unsigned long)(m->batch_max - m->batch_min) + 1);
+        s.x = crn_key_at(key, 0, MODEL_STREAM_CONFIG);
+        t->lr = exp(c->log_lr_min + crn_uniform(&s) * c->log_lr_span);
+        /* batch_max - batch_min + 1 <= 2^32 - 1: model_params_check() */
+        t->batch = m->batch_min + crn_uniform_below(&s, m->batch_max - m->batch_min + 1);
     }
+    model_trial_curve_at(m, c, key, t);
+}
+
+/* The rest of the trial, at its configuration t->lr, t->batch: the curve
+ * (its residuals from the CURVE stream), the noise scale, the time factor. */
+static void model_trial_curve_at(const model_params *m, const model_consts *c, uint64_t key, model_trial *t)
+{
+    crn_state s;
+    double x[MODEL_NX], z[MODEL_NPAR], e[MODEL_NPAR], theta[MODEL_NPAR];
+    const double *rho = m->rho;
 
     s.x = crn_key_at(key, 0, MODEL_STREAM_CURVE);
     for (int j = 0; j < MODEL_NPAR; j++)
@@ -119,6 +147,7 @@ static void model_trial_draw_at(const model_params *m, const model_consts *c, ui
     x[MODEL_X_ONE] = 1;
     x[MODEL_X_LR] = log(t->lr / m->lr_first);
     x[MODEL_X_BATCH] = log((double)t->batch / m->batch_first);
+    x[MODEL_X_LR2] = x[MODEL_X_LR] * x[MODEL_X_LR];
     for (int j = 0; j < MODEL_NPAR; j++) {
         double v = m->sigma[j] * e[j];
         for (int i = 0; i < MODEL_NX; i++)
@@ -126,6 +155,7 @@ static void model_trial_draw_at(const model_params *m, const model_consts *c, ui
         theta[j] = clampd(v, -THETA_MAX, THETA_MAX);
     }
     model_theta_curve(m, theta, &t->delay, &t->asym, &t->rate);
+    t->noise_up = model_noise_up(m, t->lr);
 
     s.x = crn_key_at(key, 0, MODEL_STREAM_TIME);
     t->time_factor = crn_lognormal(&s, -m->time_sigma_trial * m->time_sigma_trial / 2, m->time_sigma_trial);
@@ -137,6 +167,17 @@ void model_trial_draw(const model_params *m, uint64_t seed, uint32_t k, model_tr
 
     model_consts_init(m, &c);
     model_trial_draw_at(m, &c, crn_key_trial(seed, k), k, t);
+}
+
+void model_trial_draw_config(const model_params *m, uint64_t seed, uint32_t k, double lr, uint32_t batch,
+                             model_trial *t)
+{
+    model_consts c;
+
+    model_consts_init(m, &c);
+    t->lr = lr;
+    t->batch = batch;
+    model_trial_curve_at(m, &c, crn_key_trial(seed, k), t);
 }
 
 /* The trial's seconds per epoch before the epoch's factor. */
@@ -156,15 +197,20 @@ static double model_time_at(const model_params *m, double scale, uint32_t e, uin
 }
 
 /* Epoch e's error on the curve (delay, asym, rate), its noise drawn from
- * key (the epoch's noise stream). */
-static double model_error_at(const model_params *m, double delay, double asym, double rate, uint32_t e,
-                             uint64_t key)
+ * key (the epoch's noise stream): one standard normal z, scaled by the
+ * lower side's sd when z < 0 and by the upper side's (noise_up, the
+ * trial's) when z >= 0 (model.h). */
+static double model_error_at(const model_params *m, double delay, double asym, double rate, double noise_up,
+                             uint32_t e, uint64_t key)
 {
     crn_state s = {key};
-    double q, mu;
+    double q, mu, z;
 
     mu = model_curve(m, delay, asym, rate, e, &q);
-    return clampd(mu + (m->noise_chance * (1 - q) + m->noise * q * mu) * crn_gaussian(&s, 1.0), 0, 1);
+    z = crn_gaussian(&s, 1.0);
+    /* mu is the split normal's mode, not its mean: the fit weighs errors
+     * above and below the curve by their sides' sds (model_fit.c) */
+    return clampd(mu + (m->noise_chance * (1 - q) + (z < 0 ? m->noise : noise_up) * q * mu) * z, 0, 1);
 }
 
 double model_epoch_time(const model_params *m, uint64_t seed, const model_trial *t, uint32_t k, uint32_t e)
@@ -174,7 +220,7 @@ double model_epoch_time(const model_params *m, uint64_t seed, const model_trial 
 
 double model_error(const model_params *m, uint64_t seed, const model_trial *t, uint32_t k, uint32_t e)
 {
-    return model_error_at(m, t->delay, t->asym, t->rate, e, crn_key(seed, k, e, MODEL_STREAM_NOISE));
+    return model_error_at(m, t->delay, t->asym, t->rate, t->noise_up, e, crn_key(seed, k, e, MODEL_STREAM_NOISE));
 }
 
 int model_data_generate(model_data *d, const model_params *m, uint64_t seed, uint32_t trials)
@@ -257,7 +303,7 @@ static double wlm_metric(const void *state, uint32_t k, uint32_t e)
 }
 
 /* The handle: key the hash of (seed, k), c[0] the seconds per epoch before
- * the epoch's factor, c[1..3] the curve's d, a, tau.  A query costs that
+ * the epoch's factor, c[1..3] the curve's d, a, tau, c[4] its upper noise.  A query costs that
  * epoch's draw (and, for the metric, the curve at e), not the trial's. */
 static double wlm_trial_epoch_time(const wl_trial *h, uint32_t e)
 {
@@ -268,7 +314,7 @@ static double wlm_trial_epoch_time(const wl_trial *h, uint32_t e)
 static double wlm_trial_metric(const wl_trial *h, uint32_t e)
 {
     const wlm_state *st = h->state;
-    return model_error_at(&st->m, h->c[1], h->c[2], h->c[3], e, crn_key_at(h->key, e, MODEL_STREAM_NOISE));
+    return model_error_at(&st->m, h->c[1], h->c[2], h->c[3], h->c[4], e, crn_key_at(h->key, e, MODEL_STREAM_NOISE));
 }
 
 static void wlm_trial(const void *state, uint32_t k, wl_trial *h)
@@ -282,6 +328,7 @@ static void wlm_trial(const void *state, uint32_t k, wl_trial *h)
     h->c[1] = t.delay;
     h->c[2] = t.asym;
     h->c[3] = t.rate;
+    h->c[4] = t.noise_up;
     h->time_fn = wlm_trial_epoch_time;
     h->metric_fn = wlm_trial_metric;
 }

@@ -112,7 +112,7 @@ struct wl_trial {
     double (*metric_fn)(const wl_trial *h, uint32_t e);
     const void *state; /* the workload type's state */
     uint64_t key;      /* the trial's counter-hash prefix (models) */
-    double c[4];       /* the trial's derived parameters (models) */
+    double c[5];       /* the trial's derived parameters (models) */
     uint32_t k;        /* the type's own index: the table row (perm[k] in seeded
                           order), the model's trial counter */
     uint32_t epochs;
