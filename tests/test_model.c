@@ -343,6 +343,7 @@ static void test_fit_recovers(void **state)
     char err[512];
     (void)state;
 
+    fit.floor = truth.floor; /* the default's floor, as shipped */
     assert_int_equal(model_data_generate(&d, &truth, 11, 300), 0);
     if (model_fit(&d, &d, &fit, &info, err, sizeof err) != 0)
         fail_msg("fit: %s", err);
@@ -367,6 +368,12 @@ static void test_fit_recovers(void **state)
         assert_close(fit.rho[r], truth.rho[r], 0, 0.25);
     assert_close(fit.noise, truth.noise, 0.15, 0);
     assert_close(fit.noise_chance, truth.noise_chance, 0.15, 0);
+    /* the split normal's upper side and its growth with the learning rate
+     * (about 20% and 0.1 off on 300 trials: they rest on the epochs above
+     * the curve only) */
+    assert_close(fit.noise_up, truth.noise_up, 0.3, 0);
+    assert_close(fit.noise_lr, truth.noise_lr, 0, 0.2);
+    assert_double_exact(fit.floor, truth.floor); /* an input, not fitted */
     /* and the fitted model draws curves like the true one */
     {
         model_data g1, g2;
