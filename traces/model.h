@@ -31,10 +31,12 @@
  *                    + residual, residual ~ N(0, D R D), D = diag(sigma),
  *                  R the correlation matrix of rho;
  *   error          mu(e) + (noise_chance (1 - q(e)) + n q(e) mu(e)) z, z ~ N(0, 1),
- *                  n = noise when z < 0, n = noise_up (lr / lr_first)^noise_lr
- *                  when z >= 0 (a split normal: a step that overshoots
- *                  throws the error up, by more at a larger learning rate,
- *                  while the curve's floor stays where it is),
+ *                  n = noise when z < 0; when z >= 0, n = noise_up
+ *                  (lr / lr_first)^noise_lr and z becomes z exp(noise_tail
+ *                  z^2 / 2) (a split normal with a Tukey-h upper tail: a step
+ *                  that overshoots throws the error up, now and then far up,
+ *                  by more at a larger learning rate, while the curve's
+ *                  floor stays where it is),
  *                  clamped to [0, 1], with q(e) = 1 - (1 + x(e) / tau)^-beta
  *                  the progress made: a curve at chance barely wiggles (the
  *                  balanced test set makes a constant guess 0.9 wrong, give
@@ -92,6 +94,7 @@ typedef struct {
     double noise;             /* per-epoch error sd / error at full progress, below the curve */
     double noise_up;          /* the same above the curve, at lr_first */
     double noise_lr;          /* ... times (lr / lr_first)^noise_lr */
+    double noise_tail;        /* Tukey's h of the upper side: z -> z exp(h z^2 / 2) */
     double noise_chance;      /* per-epoch error sd while at chance */
 } model_params;
 

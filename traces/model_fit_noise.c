@@ -46,11 +46,13 @@
 #define MSM_SEED 1
 #define MSM_TOL 1e-3
 #define MSM_ITER 400
-/* The moments: these quantiles of the jumps in each band, their misfit
- * relative to |recorded| + MSM_SCALE. */
-#define MSM_LOW 0.1
-#define MSM_HIGH 0.9
+/* The moments: these quantiles of the jumps in each band (the middle two
+ * for the sds, the outer two for the tail), their misfit relative to
+ * |recorded| + MSM_SCALE. */
+#define MSM_NQ 4
+static const double msm_q[MSM_NQ] = {0.01, 0.1, 0.9, 0.99};
 #define MSM_SCALE 0.002
+#define MSM_NPAR 4
 
 /* The learning-rate bands of the jump moments: [0, 0.1), [0.1, 0.3), >= 0.3. */
 static const double msm_band[MODEL_JUMP_BANDS + 1] = {0, MODEL_JUMP_BAND1, MODEL_REGION_LR, (double)INFINITY};
@@ -61,25 +63,23 @@ typedef struct {
     model_trial *t;      /* [n], their configurations and curves */
     uint32_t *k;         /* [n], their trial numbers */
     double *jump;        /* [n * epochs] scratch */
-    double target[2 * MODEL_JUMP_BANDS]; /* the recorded medians and 90th percentiles */
+    double target[MSM_NQ * MODEL_JUMP_BANDS]; /* the recorded quantiles, band by band */
 } msm_ctx;
 
-/* The MSM_LOW and MSM_HIGH quantiles of the jumps in each band (model.h,
+/* The msm_q quantiles of the jumps in each band (model.h,
  * model_jump_quantile): how far an epoch drops below, and rises above,
  * its neighbours -- the sign tells the two sides of the noise apart; NaN
  * for a band with none. */
-static void jump_moments(const model_data *d, double out[2 * MODEL_JUMP_BANDS])
+static void jump_moments(const model_data *d, double out[MSM_NQ * MODEL_JUMP_BANDS])
 {
-    for (int b = 0; b < MODEL_JUMP_BANDS; b++) {
-        if (model_jump_quantile(d, msm_band[b], msm_band[b + 1], MSM_LOW, &out[2 * b]) < 0)
-            out[2 * b] = (double)NAN;
-        if (model_jump_quantile(d, msm_band[b], msm_band[b + 1], MSM_HIGH, &out[2 * b + 1]) < 0)
-            out[2 * b + 1] = (double)NAN;
-    }
+    for (int b = 0; b < MODEL_JUMP_BANDS; b++)
+        for (int q = 0; q < MSM_NQ; q++)
+            if (model_jump_quantile(d, msm_band[b], msm_band[b + 1], msm_q[q], &out[MSM_NQ * b + q]) < 0)
+                out[MSM_NQ * b + q] = (double)NAN;
 }
 
-/* Sum of squared log ratios of the simulated moments to the recorded ones,
- * at x = (ln noise, ln noise_up, noise_lr). */
+/* Sum of squared relative misfits of the simulated moments to the recorded
+ * ones, at x = (ln noise, ln noise_up, noise_lr, noise_tail). */
 static double msm_f(const gsl_vector *x, void *params)
 {
     msm_ctx *c = params;
@@ -90,6 +90,7 @@ static double msm_f(const gsl_vector *x, void *params)
     m->noise = fmin(1, exp(gsl_vector_get(x, 0)));
     m->noise_up = fmin(1, exp(gsl_vector_get(x, 1)));
     m->noise_lr = fmax(-5, fmin(5, gsl_vector_get(x, 2)));
+    m->noise_tail = fmax(0, fmin(1, gsl_vector_get(x, 3)));
     for (int b = 0; b < MODEL_JUMP_BANDS; b++) {
         size_t nj = 0;
         for (uint32_t i = 0; i < c->n; i++) {
@@ -109,9 +110,9 @@ static double msm_f(const gsl_vector *x, void *params)
         if (nj == 0)
             continue;
         gsl_sort(c->jump, 1, nj);
-        for (int q = 0; q < 2; q++) {
-            double v = gsl_stats_quantile_from_sorted_data(c->jump, 1, nj, q == 0 ? MSM_LOW : MSM_HIGH);
-            double r = c->target[2 * b + q], z = (v - r) / (fabs(r) + MSM_SCALE);
+        for (int q = 0; q < MSM_NQ; q++) {
+            double v = gsl_stats_quantile_from_sorted_data(c->jump, 1, nj, msm_q[q]);
+            double r = c->target[MSM_NQ * b + q], z = (v - r) / (fabs(r) + MSM_SCALE);
             if (isfinite(r))
                 sum += z * z;
         }
@@ -119,7 +120,7 @@ static double msm_f(const gsl_vector *x, void *params)
     return sum;
 }
 
-/* Refine m's noise, noise_up and noise_lr so that the model's jumps at d's
+/* Refine m's noise, noise_up, noise_lr and noise_tail so that the model's jumps at d's
  * configurations match d's (the method of simulated moments, on common
  * random numbers so the objective is a deterministic function).  m keeps
  * its values when the search fails. */
@@ -144,9 +145,9 @@ static int fit_noise_msm(const model_data *d, model_params *m)
     c.t = malloc(c.n * sizeof *c.t);
     c.k = malloc(c.n * sizeof *c.k);
     c.jump = malloc((size_t)c.n * d->epochs * sizeof *c.jump);
-    x = gsl_vector_alloc(3);
-    step = gsl_vector_alloc(3);
-    s = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, 3);
+    x = gsl_vector_alloc(MSM_NPAR);
+    step = gsl_vector_alloc(MSM_NPAR);
+    s = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, MSM_NPAR);
     if (c.t == NULL || c.k == NULL || c.jump == NULL || x == NULL || step == NULL || s == NULL) {
         rc = -ENOMEM;
         goto out;
@@ -162,8 +163,10 @@ static int fit_noise_msm(const model_data *d, model_params *m)
     gsl_vector_set(x, 0, log(fmax(1e-4, m->noise)));
     gsl_vector_set(x, 1, log(fmax(1e-4, m->noise_up)));
     gsl_vector_set(x, 2, m->noise_lr);
+    gsl_vector_set(x, 3, m->noise_tail);
     gsl_vector_set_all(step, 0.3);
-    F.n = 3;
+    gsl_vector_set(step, 3, 0.1);
+    F.n = MSM_NPAR;
     F.f = msm_f;
     F.params = &c;
     if (gsl_multimin_fminimizer_set(s, &F, x, step) != GSL_SUCCESS)
@@ -178,6 +181,7 @@ static int fit_noise_msm(const model_data *d, model_params *m)
         m->noise = fmin(1, exp(gsl_vector_get(b, 0)));
         m->noise_up = fmin(1, exp(gsl_vector_get(b, 1)));
         m->noise_lr = fmax(-5, fmin(5, gsl_vector_get(b, 2)));
+        m->noise_tail = fmax(0, fmin(1, gsl_vector_get(b, 3)));
     }
 out:
     if (s != NULL)
@@ -230,6 +234,7 @@ int fit_noise(const model_data *d, const enum trial_class *cls, const uint32_t *
     m->noise = nneg > 0 ? fmin(1, sqrt(sneg / (double)nneg)) : 0;
     m->noise_up = m->noise;
     m->noise_lr = 0;
+    m->noise_tail = 0;
     if (npos >= 2) {
         double best = -(double)INFINITY, sumlx = 0;
         for (size_t i = 0; i < npos; i++)

@@ -77,9 +77,10 @@ static const model_key model_keys[] = {
     KD("curve", "noise", noise,
        "sd of the per-epoch error noise: noise_chance (1 - q) + n q mu, mu the curve,\n"
        "q = 1 - (1 + x / tau)^-beta the progress; n = noise below the curve,\n"
-       "n = noise_up (lr / lr_first)^noise_lr above it"),
+       "n = noise_up (lr / lr_first)^noise_lr above it, where z ~ N(0, 1) becomes z exp(noise_tail z^2 / 2)"),
     KD("curve", "noise_up", noise_up, NULL),
     KD("curve", "noise_lr", noise_lr, NULL),
+    KD("curve", "noise_tail", noise_tail, NULL),
     KD("curve", "noise_chance", noise_chance, NULL),
 };
 #define NKEYS (sizeof model_keys / sizeof model_keys[0])
@@ -164,6 +165,7 @@ int model_params_check(const model_params *m, char *err, size_t errlen)
     CHECK(m->noise_chance >= 0 && m->noise_chance <= 1, "noise_chance: need 0..1 (got %g)", m->noise_chance);
     CHECK(m->noise_up >= 0 && m->noise_up <= 1, "noise_up: need 0..1 (got %g)", m->noise_up);
     CHECK(m->noise_lr >= -5 && m->noise_lr <= 5, "noise_lr: need -5..5 (got %g)", m->noise_lr);
+    CHECK(m->noise_tail >= 0 && m->noise_tail <= 1, "noise_tail: need 0..1 (got %g)", m->noise_tail);
     CHECK(m->floor >= 0 && m->floor < m->chance, "asym_floor: need 0 <= asym_floor < chance (got %g)", m->floor);
     return 0;
 }

@@ -208,9 +208,11 @@ static double model_error_at(const model_params *m, double delay, double asym, d
 
     mu = model_curve(m, delay, asym, rate, e, &q);
     z = crn_gaussian(&s, 1.0);
-    /* mu is the split normal's mode, not its mean: the fit weighs errors
-     * above and below the curve by their sides' sds (model_fit.c) */
-    return clampd(mu + (m->noise_chance * (1 - q) + (z < 0 ? m->noise : noise_up) * q * mu) * z, 0, 1);
+    /* mu is the noise's mode, not its mean: the fit weighs errors above
+     * and below the curve by their sides' sds (model_fit.c) */
+    if (z < 0)
+        return clampd(mu + (m->noise_chance * (1 - q) + m->noise * q * mu) * z, 0, 1);
+    return clampd(mu + (m->noise_chance * (1 - q) + noise_up * q * mu) * z * exp(m->noise_tail * z * z / 2), 0, 1);
 }
 
 double model_epoch_time(const model_params *m, uint64_t seed, const model_trial *t, uint32_t k, uint32_t e)

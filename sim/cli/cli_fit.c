@@ -148,8 +148,8 @@ static void print_params(FILE *f, const model_params *m, const model_fit_info *i
     fprintf(f, "seconds per epoch: %.3g + %.4g / batch, start-up %.3g s, lognormal sigma %.3g per trial, %.3g per epoch\n",
             m->time_base, m->time_per_batch, m->time_startup, m->time_sigma_trial, m->time_sigma_epoch);
     fprintf(f, "curves: beta %.3g, asymptote floor %.3g, rms residual %.4f\n", m->beta, m->floor, in->curve_rmse);
-    fprintf(f, "noise: %.3g below the curve, %.3g (lr / %g)^%.3g above it (learning), %.2g at chance\n", m->noise,
-            m->noise_up, m->lr_first, m->noise_lr, m->noise_chance);
+    fprintf(f, "noise: %.3g below the curve, %.3g (lr / %g)^%.3g above it with tail h %.3g (learning), %.2g at chance\n",
+            m->noise, m->noise_up, m->lr_first, m->noise_lr, m->noise_tail, m->noise_chance);
     fprintf(f, "  %-18s %9s %9s %9s %9s %7s\n", "", "const", "ln lr/0.1", "ln b/128", "(ln lr)^2", "sigma");
     for (int j = 0; j < MODEL_NPAR; j++)
         fprintf(f, "  %-18s %9.3f %9.3f %9.3f %9.3f %7.3f\n", name[j], m->coef[j][MODEL_X_ONE], m->coef[j][MODEL_X_LR],

@@ -135,10 +135,11 @@ int fit_print_checks(FILE *f, const model_params *m, uint64_t seed, const model_
     if ((rc = model_data_generate_at(&g, m, seed, &pool, FIT_REPS)) < 0)
         goto out;
     for (int b = 0; b < MODEL_JUMP_BANDS; b++) {
-        double rv[2], gv[2];
-        for (int i = 0; i < 2; i++)
-            if ((rc = model_jump_quantile(&pool, band[b], band[b + 1], i == 0 ? 0.1 : 0.9, &rv[i])) < 0 ||
-                (rc = model_jump_quantile(&g, band[b], band[b + 1], i == 0 ? 0.1 : 0.9, &gv[i])) < 0)
+        static const double p[4] = {0.01, 0.1, 0.9, 0.99};
+        double rv[4], gv[4];
+        for (int i = 0; i < 4; i++)
+            if ((rc = model_jump_quantile(&pool, band[b], band[b + 1], p[i], &rv[i])) < 0 ||
+                (rc = model_jump_quantile(&g, band[b], band[b + 1], p[i], &gv[i])) < 0)
                 goto out;
         if (b == 0)
             snprintf(what, sizeof what, "lr < %.1f", band[1]);
@@ -146,16 +147,13 @@ int fit_print_checks(FILE *f, const model_params *m, uint64_t seed, const model_
             snprintf(what, sizeof what, "%.1f <= lr < %.1f", band[1], band[2]);
         else
             snprintf(what, sizeof what, "lr >= %.1f", band[2]);
-        fprintf(f, "| jumps y(e) - (y(e-1) + y(e+1)) / 2, e >= %d, %s: 10th / 90th percentile | ", MODEL_JUMP_FIRST,
-                what);
-        num3(f, rv[0]);
-        fputs(" / ", f);
-        num3(f, rv[1]);
-        fputs(" | ", f);
-        num3(f, gv[0]);
-        fputs(" / ", f);
-        num3(f, gv[1]);
-        fputs(" |\n", f);
+        fprintf(f, "| jumps y(e) - (y(e-1) + y(e+1)) / 2, e >= %d, %s: percentiles 1 / 10 / 90 / 99 | ",
+                MODEL_JUMP_FIRST, what);
+        for (int s = 0; s < 2; s++)
+            for (int i = 0; i < 4; i++) {
+                num3(f, (s == 0 ? rv : gv)[i]);
+                fputs(i < 3 ? " / " : s == 0 ? " | " : " |\n", f);
+            }
     }
 out:
     model_data_free(&g);
