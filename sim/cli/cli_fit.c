@@ -37,7 +37,7 @@ static const char usage[] =
     "                     (default " FIT_DEFAULT_OUT ")\n"
     "  -n, --trials N     generated trials in the validation (default 1000)\n"
     "  -f, --floor F      the asymptote's floor: no curve levels off below F\n"
-    "                     (default 0.08; README, \"The fitted LeNet model\")\n"
+    "                     (default 0.09; README, \"The fitted LeNet model\")\n"
     "      --seed S       seed of the generated trials (default 1)\n"
     "  -p, --plot DIR     also write DIR/recorded.csv, generated.csv, quartiles.csv\n"
     "                     and draw DIR/model_curves.png and .svg (gnuplot)\n"
