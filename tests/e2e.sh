@@ -218,6 +218,23 @@ expect 0 $SHSIM fit -q --trials 20 --out "$tmp/fit/fifo"
 wait
 if [ -p "$tmp/fit/fifo" ] && grep -q "^format = 2" "$tmp/fit/got"; then ok; else bad "fit replaced a FIFO"; fi
 
+# README "The fitted LeNet model": every line of each marked block is what
+# `shsim fit` prints (with the block's options)
+readme_block() { # NAME: the lines between "<!-- NAME: begin -->" and "... end -->"
+    awk -v b="<!-- $1: begin -->" -v e="<!-- $1: end -->" \
+        '$0 == e { on = 0 } on && NF && !/^```/ { print } $0 == b { on = 1 }' README.md
+}
+for opts in "" "--floor 0" "--floor 0.12"; do
+    # shellcheck disable=SC2086
+    $SHSIM fit $opts --out "$tmp/fit/readme.params" >"$tmp/fit/readme.out" 2>&1 || bad "shsim fit $opts"
+    name=$(echo "shsim fit $opts" | sed 's/ *$//')
+    readme_block "$name" >"$tmp/fit/readme.want"
+    if [ -s "$tmp/fit/readme.want" ] && grep -Fxvf "$tmp/fit/readme.out" "$tmp/fit/readme.want" >"$tmp/fit/readme.miss"
+    then bad "README block '$name' differs from shsim fit: $(head -1 "$tmp/fit/readme.miss")"
+    elif [ -s "$tmp/fit/readme.want" ]; then ok
+    else bad "README has no block '$name'"; fi
+done
+
 # sweep and merge (issue 4): config file, shards joined byte-identical to
 # one sweep whatever the thread count, bad shards and parts refused
 for c in sweep merge bench; do

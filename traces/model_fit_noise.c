@@ -5,7 +5,7 @@
  * The noise is a split normal: below the curve its sd is noise q mu, above
  * it noise_up (lr / lr_first)^noise_lr q mu.  The recorded curves at large
  * learning rates jump up for an epoch and come back (an overshooting step;
- * e.g. 0.219 -> 0.430 -> 0.243 at lr 0.92, lenet_cpu31.csv trial 30), while
+ * e.g. 0.2186 -> 0.4303 -> 0.2435 at lr 0.92, lenet_cpu31.csv trial 30), while
  * they seldom dip below their trend, so one symmetric sd either misses the
  * jumps or invents dips below what any real run reached.
  *
