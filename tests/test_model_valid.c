@@ -109,6 +109,9 @@ static void test_tables(void **state)
     model_data_free(&region);
     model_data_free(&t);
     assert_int_equal(model_data_builtin(&t, "lenet_cpu31.csv", err, sizeof err), 0);
+    assert_int_equal(model_data_region(&region, &t, MODEL_REGION_LR, (double)INFINITY, MODEL_REGION_BATCH), 0);
+    assert_int_equal(region.trials, 5);
+    model_data_free(&region);
     assert_close(t.lr[30], 0.92, 0, 0.005);
     assert_close(t.error[30 * 10 + 5], 0.2186, 0, 1e-9);
     assert_close(t.error[30 * 10 + 6], 0.4303, 0, 1e-9);
