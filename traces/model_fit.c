@@ -1,9 +1,11 @@
 /*
  * traces/model_fit.c -- fit the LeNet model (traces/model.h) to recorded
- * curves (this file drives the fit; the parts are in model_fit_curve.c,
- * model_fit_regress.c and model_fit_time.c, model_fit_impl.h): GSL's multifit_nlinear for each curve, multifit_linear for the
- * regressions, a Brent minimiser for the shared tail exponent, and a
- * censored (Tobit) regression, by EM, for the escape epoch.
+ * curves.  This file drives the fit; the parts (model_fit_impl.h) are
+ * model_fit_curve.c (GSL's multifit_nlinear for each curve),
+ * model_fit_regress.c (multifit_linear and a censored (Tobit) regression,
+ * by EM, for the escape epoch), model_fit_time.c (seconds per epoch) and
+ * model_fit_noise.c (the per-epoch noise, by simulated moments); a Brent
+ * minimiser here finds the shared tail exponent.
  *
  * Seconds per epoch (trials with a batch size):
  *   - a trial whose epochs all take the same time was recorded as a total
@@ -24,33 +26,37 @@
  *     less the part that epoch noise and timestamp error add to a mean.
  *
  * Learning curves (trials with both learning rate and batch size), in
- * theta = (ln(1 + d), logit(a / chance), ln tau); ln(1 + d) rather than
+ * theta = (ln(1 + d), logit((a - floor) / (chance - floor)), ln tau); the
+ * floor is an input, like chance and softness.  ln(1 + d) rather than
  * ln d because a curve that escapes within epoch 1 cannot tell d = 0.1 from
  * d = 0.001, and ln d would spread such guesses over -7..-2:
  *   - censored: error at the last epoch E still > MODEL_AT_CHANCE: the
  *     trial never left chance, its d is only known to be late;
  *   - full: below chance for the last >= MODEL_FULL_EPOCHS epochs (from its
- *     first epoch f after which it stays below): all of theta fitted by nonlinear least squares (trust region,
- *     Levenberg-Marquardt, analytic Jacobian) from 8 starting points (the
- *     best sum of squares wins), with a weak prior (see prior_mean);
+ *     first epoch f after which it stays below): all of theta fitted by
+ *     nonlinear least squares (trust region, Levenberg-Marquardt, analytic
+ *     Jacobian) from 8 starting points (the best sum of squares wins), with
+ *     a weak prior (see prior_mean);
  *   - late: escaped too late for a and tau to be told apart: only ln d is
  *     fitted, with a and tau at the regression's prediction.
  *   beta is shared: Brent's method on ln beta minimises the total sum of
  *   squares of the full fits (after a grid scan brackets it; each curve
  *   also restarts from its fits at the previous and the best beta so far,
- *   so that the profile does not jump between a curve's two basins); softness is
- *   not fitted (model_default_params(): 0.05 epochs, a kink smoothed for
- *   the Jacobian -- the recorded drops from chance take under an epoch,
- *   and wider values fit worse).  logit a and ln tau are regressed on
- *   (1, ln lr/lr_first, ln batch/batch_first) over the full trials,
- *   bisquare-robust; ln(1 + d) over full, late and censored trials by a Tobit
+ *   so that the profile does not jump between a curve's two basins);
+ *   softness is not fitted (model_default_params(): 0.05 epochs, a kink
+ *   smoothed for the Jacobian -- the recorded drops from chance take under
+ *   an epoch, and wider values fit worse).  logit a and ln tau are
+ *   regressed on (1, ln lr/lr_first, ln batch/batch_first,
+ *   (ln lr/lr_first)^2) over the full trials, bisquare-robust; ln(1 + d)
+ *   over full, late and censored trials by a Tobit
  *   regression (right-censored at the d that would have brought the last
  *   epoch's error to MODEL_AT_CHANCE), fitted by EM with a least-squares M
  *   step.  Residual correlations come from the full trials (shrunk toward
  *   0 if they do not make a valid correlation matrix).  The per-epoch
- *   noise comes from the curves' wiggle (second differences past the
- *   escape), the noise at chance from a robust spread of the epochs before
- *   it.
+ *   noise then comes from model_fit_noise.c.  A second pass refits each
+ *   full curve with the errors above it weighted by noise / noise_up(lr)
+ *   (from two epochs past the escape: the split normal's likelihood), then
+ *   the regressions and the noise again.
  *
  * Trade-offs, admitted: a and tau are regressed on the trials that escaped
  * early, i.e. mostly the faster configurations, so for slow ones they are
@@ -60,9 +66,10 @@
  * 0.1 high, with curves that look alike: tests/test_model.c); the
  * residual spreads include each curve fit's own estimation error.
  *
- * Cost: about (10 grid points + ~8 Brent steps) x full trials x 10 starts
- * small fits of E + 3 residuals and 3 parameters: about 0.4 s for the 99
- * recorded trials, 1.3 s for 300 generated ones.
+ * Cost: about (10 grid points + ~8 Brent steps + 1) x full trials x 10
+ * starts small fits of E + 3 residuals and 3 parameters, plus two
+ * Nelder-Mead searches over ~2000 simulated trials: about 1 s for the 162
+ * recorded trials.
  */
 #include <errno.h>
 #include <math.h>
