@@ -25,8 +25,9 @@
  *                  ends has d < 1, and d < 0 puts it further along);
  *                  the asymptote a lies between floor and chance: no
  *                  configuration trains the sigmoid LeNet below floor;
- *   curve params   theta = (ln(1 + d), logit((a - floor) / (chance - floor)), ln tau) =
- *                    coef * (1, ln(lr / lr_first), ln(batch / batch_first),
+ *   curve params   theta = (ln(1 + d), logit((a - floor) / (chance - floor)),
+ *                    ln tau)
+ *                    = coef * (1, ln(lr / lr_first), ln(batch / batch_first),
  *                            ln(lr / lr_first)^2)
  *                    + residual, residual ~ N(0, D R D), D = diag(sigma),
  *                  R the correlation matrix of rho;
@@ -40,10 +41,9 @@
  *                  clamped to [0, 1], with q(e) = 1 - (1 + x(e) / tau)^-beta
  *                  the progress made: a curve at chance barely wiggles (the
  *                  balanced test set makes a constant guess 0.9 wrong, give
- *                  or take a few images), a learning one does, by about the
- *                  same fraction of its error (noise is a coefficient of
- *                  variation: the recorded wiggle is ~0.013 at error 0.2,
- *                  ~0.03 at 0.5).
+ *                  or take a few images), a learning one does, in
+ *                  proportion to its error (the recorded jumps are about
+ *                  twice as large at errors 0.3..0.5 as below 0.3).
  *
  * Ownership: model_data_* allocate and model_data_free() releases (free of
  * a zeroed or freed set does nothing); model_fit_info is plain values.
