@@ -2,11 +2,11 @@
 # by the fitted model (`shsim fit --plot DIR`, workload lenet-model).
 #
 # Reads (CSV, comma separated, '#' header line), written by shsim fit:
-#   DIR/recorded.csv, DIR/generated.csv
+#   DIR/PREFIXrecorded.csv, DIR/PREFIXgenerated.csv
 #       trial,epoch,error,learning_rate,batch_size,seconds
 #       a blank line after each trial (one line per trial); learning_rate is
 #       empty where the run did not record it (drawn grey)
-#   DIR/quartiles.csv
+#   DIR/PREFIXquartiles.csv
 #       epoch,rec_q1,rec_median,rec_q3,gen_q1,gen_median,gen_q3
 #       (generated quartiles over all the generated trials of the fit's
 #       validation, not only the ones drawn)
@@ -15,6 +15,8 @@
 # Call:
 #   gnuplot -e "dir='DIR'; out='OUTFILE'; fmt='png'" plots/model_curves.gp
 #     dir        folder holding the three files                  (default '.')
+#     prefix     their names' prefix: '' (the whole space) or
+#                'region_' (the best region)                     (default '')
 #     out        the exact file to write                         (default 'model_curves.'.fmt)
 #     fmt        'png' (pngcairo) or 'svg'                       (default 'png')
 #     title_rec  title of the left panel                         (default 'Recorded')
@@ -27,14 +29,15 @@
 # a trial counts as "at chance" (0.9 = a constant guess on ten classes).
 
 if (!exists("dir"))       dir = '.'
+if (!exists("prefix"))    prefix = ''
 if (!exists("fmt"))       fmt = 'png'
 if (!exists("out"))       out = 'model_curves.'.fmt
 if (!exists("title_rec")) title_rec = 'Recorded'
 if (!exists("title_gen")) title_gen = 'Generated'
 
-rec = dir.'/recorded.csv'
-gen = dir.'/generated.csv'
-qua = dir.'/quartiles.csv'
+rec = dir.'/'.prefix.'recorded.csv'
+gen = dir.'/'.prefix.'generated.csv'
+qua = dir.'/'.prefix.'quartiles.csv'
 do for [f in rec.' '.gen.' '.qua] {
     if (system(sprintf("test -r '%s' && echo y", f)) ne "y") {
         exit error sprintf("model_curves.gp: cannot read %s", f)

@@ -40,7 +40,8 @@ static const char usage[] =
     "                     (default 0.09; README, \"The fitted LeNet model\")\n"
     "      --seed S       seed of the generated trials (default 1)\n"
     "  -p, --plot DIR     also write DIR/recorded.csv, generated.csv, quartiles.csv\n"
-    "                     and draw DIR/model_curves.png and .svg (gnuplot)\n"
+    "                     and draw DIR/model_curves.png and .svg (gnuplot); the\n"
+    "                     same for the best region (region_*.csv, model_region.*)\n"
     "  -q, --quiet        print nothing but errors\n"
     "  -h, --help         this help\n"
     "\n"
@@ -225,22 +226,29 @@ static int write_params(const char *path, const model_params *m, const char *com
     return 0;
 }
 
-static int write_plot(const char *dir, const model_data *rec, const model_data *gen, const char *title_rec,
-                      const char *title_gen, int quiet)
+/* DIR/PREFIXrecorded.csv, PREFIXgenerated.csv (the first rec->trials
+ * curves of draw, so the panels compare), PREFIXquartiles.csv (of rec and
+ * of all of gen), then DIR/NAME.png and .svg. */
+static int write_plot(const char *dir, const char *prefix, const char *name, const model_data *rec,
+                      const model_data *draw, const model_data *gen, const char *title_rec, const char *title_gen,
+                      int quiet)
 {
     static const char *const fmts[] = {"png", "svg"};
+    char file[256];
     out_set os;
     FILE *f;
 
     out_set_init(&os);
-    if ((f = out_set_open(&os, dir, "recorded.csv")) == NULL)
+    snprintf(file, sizeof file, "%srecorded.csv", prefix);
+    if ((f = out_set_open(&os, dir, file)) == NULL)
         goto fail;
     write_curves(f, rec, rec->trials);
-    /* as many generated curves as recorded ones, so the panels compare */
-    if ((f = out_set_open(&os, dir, "generated.csv")) == NULL)
+    snprintf(file, sizeof file, "%sgenerated.csv", prefix);
+    if ((f = out_set_open(&os, dir, file)) == NULL)
         goto fail;
-    write_curves(f, gen, rec->trials);
-    if ((f = out_set_open(&os, dir, "quartiles.csv")) == NULL)
+    write_curves(f, draw, rec->trials);
+    snprintf(file, sizeof file, "%squartiles.csv", prefix);
+    if ((f = out_set_open(&os, dir, file)) == NULL)
         goto fail;
     if (write_quartiles(f, rec, gen) < 0) {
         snprintf(os.err, sizeof os.err, "out of memory");
@@ -250,9 +258,9 @@ static int write_plot(const char *dir, const model_data *rec, const model_data *
         goto fail;
     for (int i = 0; i < 2; i++) {
         char vars[9000], out[4200];
-        snprintf(vars, sizeof vars, "dir='%s'; fmt='%s'; title_rec='%s'; title_gen='%s'", dir, fmts[i], title_rec,
-                 title_gen);
-        snprintf(out, sizeof out, "%s/model_curves.%s", dir, fmts[i]);
+        snprintf(vars, sizeof vars, "dir='%s'; prefix='%s'; fmt='%s'; title_rec='%s'; title_gen='%s'", dir, prefix,
+                 fmts[i], title_rec, title_gen);
+        snprintf(out, sizeof out, "%s/%s.%s", dir, name, fmts[i]);
         if (cli_gnuplot("model_curves.gp", vars, out) < 0)
             return -1;
         if (!quiet)
@@ -263,6 +271,41 @@ fail:
     cli_error("%s", os.err);
     out_set_abort(&os);
     return -1;
+}
+
+/* The figures of docs/figures/model/: the V100 random search against the
+ * model's random trials, and the best region of every table against the
+ * model at the same configurations. */
+static int write_plots(const char *dir, const model_data *rec, const model_data *gen, const model_data *all,
+                       const model_params *m, uint64_t seed, const char *title_rec, int quiet)
+{
+    char title_gen[512], title_rr[512];
+    model_data rr, one, many;
+    int rc = -1;
+
+    snprintf(title_gen, sizeof title_gen, "Generated: %lu trials of lenet-model (seed %llu)",
+             (unsigned long)(rec->trials < gen->trials ? rec->trials : gen->trials), (unsigned long long)seed);
+    if (write_plot(dir, "", "model_curves", rec, gen, gen, title_rec, title_gen, quiet) < 0)
+        return -1;
+    memset(&rr, 0, sizeof rr);
+    memset(&one, 0, sizeof one);
+    memset(&many, 0, sizeof many);
+    if (model_data_region(&rr, all, MODEL_REGION_LR, (double)INFINITY, MODEL_REGION_BATCH) < 0)
+        return 0; /* no recorded trial there: nothing to compare */
+    if (model_data_generate_at(&one, m, seed, &rr, 1) < 0 || model_data_generate_at(&many, m, seed, &rr, 40) < 0) {
+        cli_error("fit: out of memory");
+        goto out;
+    }
+    snprintf(title_rr, sizeof title_rr, "Recorded: %lu trials with lr >= %.1f, batch <= %d", (unsigned long)rr.trials,
+             MODEL_REGION_LR, MODEL_REGION_BATCH);
+    snprintf(title_gen, sizeof title_gen, "Generated: lenet-model at the same configurations (seed %llu)",
+             (unsigned long long)seed);
+    rc = write_plot(dir, "region_", "model_region", &rr, &one, &many, title_rr, title_gen, quiet);
+out:
+    model_data_free(&rr);
+    model_data_free(&one);
+    model_data_free(&many);
+    return rc;
 }
 
 #define FIT_MAX_TABLES 8
@@ -338,7 +381,7 @@ int cli_fit(int argc, char **argv)
     uint32_t ngen = 1000;
     uint64_t seed = 1;
     int quiet = 0, c, status = EXIT_FAIL, rc;
-    char err[4608], comment[1024], title_rec[512], title_gen[512];
+    char err[4608], comment[1024], title_rec[512];
     model_data tab[FIT_MAX_TABLES], all, gen;
     model_params m = model_default_params();
     model_fit_info info;
@@ -428,9 +471,7 @@ int cli_fit(int argc, char **argv)
     if (plot != NULL) {
         snprintf(title_rec, sizeof title_rec, "Recorded: %lu trials (%s)", (unsigned long)tab[0].trials,
                  ntables > 0 ? "table" : "d2l random search, V100");
-        snprintf(title_gen, sizeof title_gen, "Generated: %lu trials of lenet-model (seed %llu)",
-                 (unsigned long)(tab[0].trials < gen.trials ? tab[0].trials : gen.trials), (unsigned long long)seed);
-        if (strchr(title_rec, '\'') != NULL || write_plot(plot, &tab[0], &gen, title_rec, title_gen, quiet) < 0)
+        if (strchr(title_rec, '\'') != NULL || write_plots(plot, &tab[0], &gen, &all, &m, seed, title_rec, quiet) < 0)
             goto out;
     }
     if (fflush(stdout) != 0 || ferror(stdout)) {
