@@ -1,8 +1,10 @@
 /*
- * sim/cli/cli_fit.c -- `shsim fit`: fit the LeNet model (traces/model.h) to a
- * recorded table, write its parameters file, and print the validation table
- * (recorded vs generated statistics); optionally the data and the figure of
- * recorded and generated curves side by side (plots/model_curves.gp).
+ * sim/cli/cli_fit.c -- `shsim fit`: fit the LeNet model (traces/model.h) to
+ * recorded tables (seconds from the first, curves from all), write its
+ * parameters file, and print the fit and two validation tables (the second
+ * is cli_fit_check.c's); optionally the data and the figures of recorded
+ * and generated curves side by side, over the whole space and in the best
+ * region (plots/model_curves.gp).
  *
  * The parameters file and the plot files are written atomically (output.h):
  * a failed fit leaves the old file in place.
