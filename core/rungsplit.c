@@ -78,7 +78,9 @@ void rungsplit_init(rungsplit *r, sched_rule rule, uint32_t eta, double q)
     memset(r, 0, sizeof *r);
     r->rule = rule;
     r->eta = eta;
-    r->q = q;
+    /* ray: Ray Tune's level on its rewards (-metric), computed as Ray and
+     * numpy do: np.nanpercentile(..., (1 - 1 / rf) * 100) divides by 100 */
+    r->q = rule == SCHED_RULE_RAY ? ((1.0 - 1.0 / (double)eta) * 100.0) / 100.0 : q;
 }
 
 void rungsplit_destroy(rungsplit *r)
@@ -94,9 +96,18 @@ void rungsplit_destroy(rungsplit *r)
 /* How many of n entries belong in top: the rule's boundary. */
 static uint32_t boundary(const rungsplit *r, uint32_t n)
 {
-    if (r->rule != SCHED_RULE_QUANTILE)
-        return n / r->eta;
-    return n ? (uint32_t)floor((double)(n - 1) * r->q) + 1 : 0;
+    switch (r->rule) {
+    case SCHED_RULE_QUANTILE:
+        return n ? (uint32_t)floor((double)(n - 1) * r->q) + 1 : 0;
+    case SCHED_RULE_RAY:
+        /* the rewards' lower interpolation point, lo = floor((n-1) q), is
+         * x[n-1-lo] in ascending metric order: top holds the n-1-lo best */
+        return n ? n - 1 - (uint32_t)floor((double)(n - 1) * r->q) : 0;
+    case SCHED_RULE_TOPK:
+    case SCHED_RULE_RANK:
+        break;
+    }
+    return n / r->eta;
 }
 
 int64_t rungsplit_insert(rungsplit *r, uint32_t trial, double metric, int pending)
@@ -139,6 +150,22 @@ double rungsplit_quantile(const rungsplit *r)
     return g >= 0.5 ? b - d * (1.0 - g) : a + d * g;
 }
 
+double rungsplit_ray_cutoff(const rungsplit *r)
+{
+    if (r->n == 0)
+        return (double)NAN;
+    /* Ray's rewards w = -x sorted ascending are -x[n-1], ..., -x[0]; numpy's
+     * linear percentile reads positions lo and lo+1 (clipped to n-1), that
+     * is -x[m] (rest's root) and -x[m-1] (top's root; the same -x[m] when
+     * m = 0), m = n-1-lo.  Negation is exact, so this is numpy's value to the
+     * last bit, lerp from the upper end when gamma >= 0.5 included. */
+    double v = (double)(r->n - 1) * r->q;
+    double g = v - floor(v);
+    double a = -r->rest.e[0].metric, b = r->top.n ? -r->top.e[0].metric : a;
+    double d = b - a;
+    return g >= 0.5 ? b - d * (1.0 - g) : a + d * g;
+}
+
 rule_verdict rungsplit_judge(const rungsplit *r, double metric, uint32_t seq)
 {
     switch (r->rule) {
@@ -156,6 +183,12 @@ rule_verdict rungsplit_judge(const rungsplit *r, double metric, uint32_t seq)
         if (r->n < 2)
             return RULE_ADMIT;
         return metric <= rungsplit_quantile(r) ? RULE_ADMIT : RULE_REJECT;
+    case SCHED_RULE_RAY:
+        /* Ray: "if cutoff is not None and cur_rew < cutoff: STOP", with
+         * cur_rew = -metric and the cutoff of the values recorded before */
+        if (r->n == 0)
+            return RULE_ADMIT;
+        return -metric < rungsplit_ray_cutoff(r) ? RULE_REJECT : RULE_ADMIT;
     }
     return RULE_ADMIT;
 }

@@ -2,12 +2,16 @@
  * core/rungsplit.h -- the values recorded at one rung, split at the one
  * order statistic its rule needs.
  *
- * Every rule of DESIGN.md (semantics 4) compares a value with the order
- * statistics of the rung at a boundary that only moves up as the rung grows:
+ * Every rule of docs/design.md (semantics 4) compares a value with the
+ * order statistics of the rung at a boundary that only moves up as the rung
+ * grows:
  *   topk      v's key <= the key of the s-th best,     s = floor(n/eta)
  *   rank      v <= the (s+1)-th best metric,  s = floor(n/eta)
  *   quantile  v <= lerp of the (lo+1)-th and (lo+2)-th best, s = lo+1,
  *             lo = floor((n-1) q)
+ *   ray       -v >= lerp of the rewards -x at lo and lo+1, lo = floor((n-1) q),
+ *             q = 1 - 1/eta, over the n values recorded BEFORE v: the
+ *             (s+1)-th and s-th best, s = n-1-lo
  * so a rung keeps its entries in two heaps: `top`, a max-heap of the s best
  * keys, and `rest`, a min-heap of the others; every top key is below every
  * rest key.  A verdict reads the two roots: O(1).  An insert pushes into one
@@ -47,7 +51,7 @@ typedef struct {
     uint32_t n;   /* entries recorded */
     sched_rule rule;
     uint32_t eta;
-    double q; /* quantile level r_k / r_{k+1} */
+    double q; /* quantile level r_k / r_{k+1}; ray: (1 - 1/eta) as Ray computes it */
 } rungsplit;
 
 typedef enum { RULE_NO_JUDGEMENT = -1, RULE_REJECT = 0, RULE_ADMIT = 1 } rule_verdict;
@@ -59,8 +63,13 @@ void rungsplit_destroy(rungsplit *r);
 int64_t rungsplit_insert(rungsplit *r, uint32_t trial, double metric, int pending);
 static inline uint32_t rungsplit_size(const rungsplit *r) { return r->n; }
 /* The rule's verdict on the recorded entry (metric, seq).
- * RULE_NO_JUDGEMENT: topk with n < eta. */
+ * RULE_NO_JUDGEMENT: topk with n < eta.  The ray rule judges a value BEFORE
+ * it is recorded (Ray records it after the decision): call it first, then
+ * insert; seq is not used. */
 rule_verdict rungsplit_judge(const rungsplit *r, double metric, uint32_t seq);
+/* Ray Tune's cutoff on its rewards (-metric) over the values recorded:
+ * np.nanpercentile(rewards, (1 - 1/eta) * 100); NaN when the rung is empty. */
+double rungsplit_ray_cutoff(const rungsplit *r);
 /* numpy's "linear" quantile of the rung at level q (quantile rule, n >= 1). */
 double rungsplit_quantile(const rungsplit *r);
 /* The best not-yet-promoted entry: 1 and its fields, or 0 when none. */

@@ -177,6 +177,15 @@ const char *sched_rule_name(sched_rule r)
     case SCHED_RULE_TOPK: return "topk";
     case SCHED_RULE_QUANTILE: return "quantile";
     case SCHED_RULE_RANK: return "rank";
+    case SCHED_RULE_RAY: return "ray";
     }
     return "?";
+}
+
+int sched_rule_by_name(const char *name)
+{
+    for (int r = 0; r < SCHED_NRULES; r++)
+        if (strcmp(sched_rule_name((sched_rule)r), name) == 0)
+            return r;
+    return -1;
 }

@@ -28,7 +28,11 @@
 #define SCHED_UNBOUNDED UINT32_MAX
 #define SCHED_MAX_LEVELS 64
 
-typedef enum { SCHED_RULE_TOPK, SCHED_RULE_QUANTILE, SCHED_RULE_RANK } sched_rule;
+/* The rung rules (docs/design.md, semantics 4): topk (Li et al.), quantile
+ * (Syne Tune <= 0.13), rank (Syne Tune >= 0.14), ray (Ray Tune's
+ * AsyncHyperBandScheduler; stopping type only). */
+typedef enum { SCHED_RULE_TOPK, SCHED_RULE_QUANTILE, SCHED_RULE_RANK, SCHED_RULE_RAY } sched_rule;
+#define SCHED_NRULES 4
 typedef enum { SCHED_BARRIER_STRICT, SCHED_BARRIER_FILL } sched_barrier;
 typedef enum { SCHED_ASHA_PROMOTION, SCHED_ASHA_STOPPING } sched_asha_type;
 
@@ -68,6 +72,8 @@ sched_params sched_default_params(void);
  * impossible parameters (eta < 2, r_min < 1, r_min > r_max, > cap levels). */
 int sched_levels(uint32_t r_min, uint32_t eta, uint32_t r_max, uint32_t *out, int cap);
 
+/* -EINVAL also for ASHA promotion type with the ray rule: Ray Tune's rule
+ * is a stopping rule and has no promotion counterpart. */
 int sched_alloc(sched **out, const sched_type *type, const sched_params *p);
 void sched_free(sched *s);
 const char *sched_name(const sched *s);
@@ -90,5 +96,7 @@ void sched_explain(const sched *s, char *buf, size_t n);
 /* Names for the outputs. */
 const char *sched_decision_name(sched_decision d);
 const char *sched_rule_name(sched_rule r);
+/* The rule named "topk", "quantile", "rank" or "ray"; -1 for another name. */
+int sched_rule_by_name(const char *name);
 
 #endif

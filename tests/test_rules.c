@@ -1,6 +1,7 @@
 /*
  * tests/test_rules.c -- rung levels, each rule on hand-made rungs (ties,
- * n < eta), and the split rung against the rules computed by sorting.
+ * n < eta), Ray Tune's docstring example and numpy's bits for the ray rule,
+ * and the split rung against the rules computed by sorting.
  */
 #include "core/rungsplit.h"
 #include "core/sched.h"
@@ -34,7 +35,7 @@ static void test_levels(void **state)
     assert_int_equal(sched_levels(1, 2, 1000, out, 4), -EINVAL); /* too many levels */
 }
 
-/* The rules exactly as DESIGN.md states them, by sorting: the reference. */
+/* The rules exactly as docs/design.md states them, by sorting: the reference. */
 typedef struct {
     double m;
     uint32_t seq;
@@ -76,6 +77,34 @@ static rule_verdict reference(sched_rule rule, const double *v, uint32_t n, uint
     }
     free(s);
     return out;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Ray Tune's rule as its code reads (async_hyperband.py, _Bracket.cutoff and
+ * on_result), on rewards: w = -v of the n values recorded before x, sorted;
+ * numpy's linear percentile at (1 - 1/rf) * 100; stop iff -x < cutoff. */
+static double ray_reference_cutoff(const double *v, uint32_t n, uint32_t eta)
+{
+    double *w = malloc(n * sizeof *w);
+    assert_non_null(w);
+    for (uint32_t i = 0; i < n; i++)
+        w[i] = -v[i];
+    qsort(w, n, sizeof *w, cmp_double);
+    double q = ((1.0 - 1.0 / eta) * 100.0) / 100.0, x = (double)(n - 1) * q, lo = floor(x), g = x - lo;
+    uint32_t l = (uint32_t)lo, h = l + 1 < n ? l + 1 : n - 1;
+    double a = w[l], b = w[h], d = b - a;
+    free(w);
+    return g >= 0.5 ? b - d * (1.0 - g) : a + d * g;
+}
+
+static rule_verdict ray_reference(const double *v, uint32_t n, double x, uint32_t eta)
+{
+    return n && -x < ray_reference_cutoff(v, n, eta) ? RULE_REJECT : RULE_ADMIT;
 }
 
 static rungsplit book_of(sched_rule rule, uint32_t eta, double q, const double *v, int n)
@@ -168,6 +197,95 @@ static void test_rank(void **state)
     rungsplit_destroy(&r);
 }
 
+/* Ray Tune's own example (async_hyperband.py, the _Bracket docstring):
+ * rf 2, rewards 2 and 4 -> cutoff 3.0; a third trial with reward 1 stops, and
+ * with 1 recorded the cutoff is 2.0.  Errors are negated rewards (mode
+ * "min": metric_op -1). */
+static void test_ray_docstring(void **state)
+{
+    (void)state;
+    rungsplit r;
+    rungsplit_init(&r, SCHED_RULE_RAY, 2, 0.123 /* ignored: ray uses 1 - 1/eta */);
+    assert_true(isnan(rungsplit_ray_cutoff(&r)));
+    assert_int_equal(rungsplit_judge(&r, -2.0, 0), RULE_ADMIT); /* empty rung: CONTINUE */
+    assert_true(rungsplit_insert(&r, 1, -2.0, 0) == 0);
+    assert_int_equal(rungsplit_judge(&r, -4.0, 0), RULE_ADMIT); /* 4 < 2 is false: CONTINUE */
+    assert_true(rungsplit_insert(&r, 2, -4.0, 0) == 1);
+    assert_double_exact(rungsplit_ray_cutoff(&r), 3.0);
+    assert_int_equal(rungsplit_judge(&r, -1.0, 0), RULE_REJECT); /* 1 < 3: STOP */
+    assert_int_equal(rungsplit_judge(&r, -3.0, 0), RULE_ADMIT);  /* 3 < 3 is false */
+    assert_true(rungsplit_insert(&r, 3, -1.0, 0) == 2);
+    assert_double_exact(rungsplit_ray_cutoff(&r), 2.0);
+    rungsplit_destroy(&r);
+
+    /* The same through the ASHA core: stopping type, rf 2, rungs 1, 2, 4, 8
+     * below max_t 10 (Ray's MAX_RUNGS = int(log(10)/log(2) + 1) = 4). */
+    sched_params p = sched_default_params();
+    p.eta = 2;
+    p.r_min = 1;
+    p.r_max = 10;
+    p.type = SCHED_ASHA_STOPPING;
+    p.rule = SCHED_RULE_RAY;
+    sched *s;
+    assert_int_equal(sched_alloc(&s, sched_asha, &p), 0);
+    sched_job j;
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(sched_next(s, &j), SCHED_RUN);
+        assert_int_equal(j.trial, (uint32_t)i);
+        assert_int_equal(j.to, 10);
+    }
+    assert_int_equal(sched_report(s, 0, 1, -2.0), SCHED_CONTINUE);
+    assert_int_equal(sched_report(s, 1, 1, -4.0), SCHED_CONTINUE);
+    assert_int_equal(sched_report(s, 2, 1, -1.0), SCHED_STOP);
+    /* epoch 3 is no rung; epoch 2's rung is empty: continue */
+    assert_int_equal(sched_report(s, 0, 2, -2.0), SCHED_CONTINUE);
+    assert_int_equal(sched_report(s, 0, 3, -2.0), SCHED_CONTINUE);
+    sched_free(s);
+
+    /* Ray has no promotion type: refused */
+    p.type = SCHED_ASHA_PROMOTION;
+    assert_int_equal(sched_alloc(&s, sched_asha, &p), -EINVAL);
+    assert_null(s);
+    assert_string_equal(sched_rule_name(SCHED_RULE_RAY), "ray");
+    assert_int_equal(sched_rule_by_name("ray"), SCHED_RULE_RAY);
+    assert_int_equal(sched_rule_by_name("rank"), SCHED_RULE_RANK);
+    assert_int_equal(sched_rule_by_name("Ray"), -1);
+}
+
+/* ray against numpy's bits: each cutoff printed by numpy 1.24 as
+ *   np.nanpercentile([-x for x in v[:n]], (1 - 1 / rf) * 100)
+ * The first and fourth differ in the last bit from -np.quantile(v, 1/rf)
+ * (-0.23333333333333334, -0.43333333333333335): the rule must negate as
+ * Ray does, not use the mirrored quantile. */
+static void test_ray_numpy_bits(void **state)
+{
+    (void)state;
+    static const struct {
+        uint32_t eta;
+        double v[5];
+        uint32_t n;
+        double cutoff;
+    } c[] = {
+        { 3, { 0.1, 0.7, 0.3, 0, 0 }, 3, -0.23333333333333328 },
+        { 3, { 0.1, 0.7, 0.3, 0.45, 0 }, 4, -0.3 },
+        { 4, { 0.13, 0.29, 0.71, 0.37, 0.53 }, 5, -0.29 },
+        { 3, { 0.9, 0.2, 0, 0, 0 }, 2, -0.43333333333333324 },
+        { 4, { 0.11, 0.35, 0, 0, 0 }, 2, -0.16999999999999998 },
+        { 3, { 0.2, 0.4, 0.9, 0.6, 0.5 }, 5, -0.43333333333333335 },
+        { 2, { 0.3, 0.1, 0.7, 0, 0 }, 3, -0.3 },
+        { 4, { 0.7, 0.1, 0.3, 0.2, 0 }, 4, -0.17500000000000002 },
+    };
+    for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
+        rungsplit r;
+        rungsplit_init(&r, SCHED_RULE_RAY, c[i].eta, 0);
+        for (uint32_t k = 0; k < c[i].n; k++)
+            assert_true(rungsplit_insert(&r, k, c[i].v[k], 0) == k);
+        assert_double_exact(rungsplit_ray_cutoff(&r), c[i].cutoff);
+        assert_double_exact(ray_reference_cutoff(c[i].v, c[i].n, c[i].eta), c[i].cutoff);
+        rungsplit_destroy(&r);
+    }
+}
+
 /* Property: after every insert, the verdict on the new entry (stopping) and
  * on the best pending entry (promotion) equal the sorting reference, for
  * every rule, several eta and q, random / ascending / descending / tied
@@ -177,13 +295,13 @@ static void test_rungsplit_against_reference(void **state)
     (void)state;
     enum { N = 600 };
     static double v[N];
-    const sched_rule rules[] = { SCHED_RULE_TOPK, SCHED_RULE_QUANTILE, SCHED_RULE_RANK };
+    const sched_rule rules[] = { SCHED_RULE_TOPK, SCHED_RULE_QUANTILE, SCHED_RULE_RANK, SCHED_RULE_RAY };
     const struct {
         uint32_t eta;
         double q;
     } par[] = { { 2, 0.5 }, { 3, 1.0 / 3 }, { 4, 0.25 }, { 2, 0.8 } };
     for (int pattern = 0; pattern < 4; pattern++)
-        for (size_t ri = 0; ri < 3; ri++)
+        for (size_t ri = 0; ri < sizeof rules / sizeof *rules; ri++)
             for (size_t pi = 0; pi < sizeof par / sizeof *par; pi++) {
                 rungsplit r;
                 rungsplit_init(&r, rules[ri], par[pi].eta, par[pi].q);
@@ -194,12 +312,21 @@ static void test_rungsplit_against_reference(void **state)
                            : pattern == 1 ? (double)i                 /* ascending */
                            : pattern == 2 ? (double)(N - i)           /* descending */
                                           : (double)rand() / RAND_MAX;
+                    if (rules[ri] == SCHED_RULE_RAY) { /* judged before it is recorded */
+                        assert_int_equal(rungsplit_judge(&r, v[i], i),
+                                         ray_reference(v, i, v[i], par[pi].eta));
+                        if (i)
+                            assert_double_exact(rungsplit_ray_cutoff(&r),
+                                                ray_reference_cutoff(v, i, par[pi].eta));
+                    }
                     assert_true(rungsplit_insert(&r, i, v[i], 1) == i);
-                    assert_int_equal(rungsplit_judge(&r, v[i], i),
-                                     reference(rules[ri], v, i + 1, i, par[pi].eta, par[pi].q));
+                    if (rules[ri] != SCHED_RULE_RAY)
+                        assert_int_equal(rungsplit_judge(&r, v[i], i),
+                                         reference(rules[ri], v, i + 1, i, par[pi].eta, par[pi].q));
                     uint32_t t, seq;
                     double m;
-                    if (i % 3 == 2 && rungsplit_best_pending(&r, &t, &m, &seq)) {
+                    if (rules[ri] != SCHED_RULE_RAY && i % 3 == 2 &&
+                        rungsplit_best_pending(&r, &t, &m, &seq)) {
                         assert_int_equal(t, seq);
                         assert_double_exact(m, v[seq]);
                         assert_int_equal(rungsplit_judge(&r, m, seq),
@@ -232,6 +359,8 @@ int main(void)
         cmocka_unit_test(test_topk),
         cmocka_unit_test(test_quantile),
         cmocka_unit_test(test_rank),
+        cmocka_unit_test(test_ray_docstring),
+        cmocka_unit_test(test_ray_numpy_bits),
         cmocka_unit_test(test_rungsplit_against_reference),
     };
     return cmocka_run_group_tests_name("rules", tests, NULL, NULL);
