@@ -200,6 +200,17 @@ expect 0 $SHSIM replay tests/data/d2l_asha_19.5_trace.csv --r-min 2 --eta 2 --r-
 grep -q "quantile: 57 of 58 decisions agree" "$tmp/stdout" && ok || bad "replay of the book's run"
 expect 2 $SHSIM replay tests/data/replay_small.csv --r-max 2
 
+# the ray rule (issue 9, 1b): stopping type only, refused for promotion
+expect 2 $SHSIM run --rule ray --out "$tmp/ray/p"
+grep -q -- "--rule ray is a stopping rule" "$tmp/stderr" && ok || bad "run: ray with promotion not refused"
+if [ -e "$tmp/ray/p" ]; then bad "a refused ray run wrote output"; else ok; fi
+expect 2 $SHSIM sweep --schedulers asha:promotion:ray --seeds 1 --dry-run
+grep -q "rule ray is a stopping rule" "$tmp/stderr" && ok || bad "sweep: ray with promotion not refused"
+expect 0 $SHSIM run --scheduler asha --type stopping --rule ray --workers 3 --r-max 8 --workload lenet-cpu31 \
+    -q --out "$tmp/ray/s"
+grep -q "^asha,stopping,ray," "$tmp/ray/s/summary.csv" && ok || bad "run: ray rule not in summary.csv"
+grep -q ",STOP$" "$tmp/ray/s/results.csv" && ok || bad "run: the ray rule stopped nothing"
+
 # the fitted LeNet model: shsim fit, --workload lenet-model[:FILE] (issue 3)
 expect 0 $SHSIM fit --help
 expect 0 $SHSIM fit -q --out "$tmp/fit/m.params" --trials 200

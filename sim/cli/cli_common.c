@@ -83,7 +83,7 @@ int cli_spec_option(int opt, const char *arg, run_spec *rs, int *rule_given)
     static const char *const scheds[] = { "sh", "asha", "random", NULL };
     static const char *const barriers[] = { "strict", "fill", NULL };
     static const char *const types[] = { "promotion", "stopping", NULL };
-    static const char *const rules[] = { "topk", "quantile", "rank", NULL };
+    static const char *const rules[] = { "topk", "quantile", "rank", "ray", NULL };
     static const char *const resumes[] = { "checkpoint", "restart", NULL };
     int i;
     switch (opt) {

@@ -18,7 +18,10 @@ static const char usage[] =
     "                                   fill opens new brackets for idle workers (default strict)\n"
     "      --type promotion|stopping    asha: pause-and-promote (Li et al. Alg. 2) or\n"
     "                                   start for r_max and stop at rungs (default promotion)\n"
-    "      --rule topk|quantile|rank    asha rung rule (default topk for promotion,\n"
+    "      --rule topk|quantile|rank|ray\n"
+    "                                   asha rung rule: topk (Li et al.), quantile (Syne\n"
+    "                                   Tune <= 0.13), rank (Syne Tune >= 0.14), ray (Ray\n"
+    "                                   Tune; stopping only) (default topk for promotion,\n"
     "                                   quantile for stopping)\n"
     "  -e, --eta E                      reduction factor, >= 2 (default 2)\n"
     "      --r-min R                    first rung, epochs (default 1)\n"
@@ -110,6 +113,10 @@ int cli_run_parse(int argc, char **argv, run_spec *rs, run_cli *o)
         return -1;
     }
     cli_spec_finish(rs, rule_given);
+    if (rs->type == sched_asha && rs->sp.type == SCHED_ASHA_PROMOTION && rs->sp.rule == SCHED_RULE_RAY) {
+        cli_error("--rule ray is a stopping rule (Ray Tune's ASHA has no promotion type); add --type stopping");
+        return -1;
+    }
     return 0;
 }
 

@@ -128,7 +128,8 @@ static const char usage[] =
     "\n"
     "Axes (comma lists; numbers also A..B, A..B+STEP, A..B*FACTOR):\n"
     "  -s, --schedulers LIST    sh[:strict|fill], asha[:promotion|stopping[:RULE]],\n"
-    "                           random; RULE topk|quantile|rank\n"
+    "                           random; RULE topk|quantile|rank|ray (ray:\n"
+    "                           stopping only)\n"
     "                           (default " SWEEP_SCHEDULERS ")\n"
     "  -W, --workloads LIST     workload specs (default " SWEEP_WORKLOAD ")\n"
     "      --orders LIST        file, seeded: the order of a recorded workload's\n"
@@ -379,7 +380,7 @@ static int apply_scheduler(const char *v, run_spec *rs, int *rule_given)
         return -1;
     }
     static const char *const names[] = { "sh", "asha", "random", NULL };
-    static const char *const rules[] = { "topk", "quantile", "rank", NULL };
+    static const char *const rules[] = { "topk", "quantile", "rank", "ray", NULL };
     int which = -1;
     for (int i = 0; names[i]; i++)
         if (strcmp(part[0], names[i]) == 0)
@@ -417,10 +418,15 @@ static int apply_scheduler(const char *v, run_spec *rs, int *rule_given)
             if (strcmp(part[2], rules[i]) == 0)
                 ri = i;
         if (ri < 0) {
-            cli_error("--schedulers '%s': unknown rule '%s'; choose topk, quantile or rank", v,
+            cli_error("--schedulers '%s': unknown rule '%s'; choose topk, quantile, rank or ray", v,
                       part[2]);
             return -1;
         }
+    }
+    if (which == 1 && vi == SCHED_ASHA_PROMOTION && ri == SCHED_RULE_RAY) {
+        cli_error("--schedulers '%s': rule ray is a stopping rule (Ray Tune's ASHA has no promotion "
+                  "type); use asha:stopping:ray", v);
+        return -1;
     }
     rs->type = sched_type_by_name(names[which]);
     if (which == 0)
