@@ -196,8 +196,26 @@ expect 0 $SHSIM run --workload table:"$tmp/imp/t.csv" -q --out "$tmp/imp/run"
 expect 2 $SHSIM import synetune tests/data/synetune_small.csv --metric nope -o "$tmp/imp/u.csv"
 grep -q "synetune_small.csv:1: field 'nope'" "$tmp/stderr" && ok || bad "import error names file:line:field"
 if [ -e "$tmp/imp/u.csv" ]; then bad "a failed import wrote output"; else ok; fi
-expect 0 $SHSIM replay tests/data/d2l_asha_19.5_trace.csv --r-min 2 --eta 2 --r-max 10 --rule quantile
-grep -q "quantile: 57 of 58 decisions agree" "$tmp/stdout" && ok || bad "replay of the book's run"
+# the book's run (issue 9, 2): every judged decision agrees under quantile;
+# README "Replaying the book's ASHA run" and traces/README.md quote these lines
+expect 0 $SHSIM replay tests/data/d2l_asha_19.5_trace.csv --r-min 2 --eta 2 --r-max 10 --rule quantile \
+    --horizon 720
+grep -qx "quantile: 58 of 58 decisions agree with the recorded run" "$tmp/stdout" && ok || bad "replay of the book's run"
+grep -qx "(2 of them under a tie order; 0 stops at the end of the run not judged)" "$tmp/stdout" && ok \
+    || bad "replay: tie-order line"
+grep -q "poll interval 5.03 s (median of 80 gaps" "$tmp/stdout" && ok || bad "replay: poll interval"
+grep -qx "   35.304 s, rung 4: trials 1, 0 (file order: 0, 1)" "$tmp/stdout" && ok || bad "replay: the tie order"
+grep -qx "(topk would have agreed on 54 of 58; 2 under a tie order; 0 stops at the end not judged)" \
+    "$tmp/stdout" && ok || bad "replay: topk"
+grep -qx "(rank would have agreed on 54 of 58; 0 under a tie order; 0 stops at the end not judged)" \
+    "$tmp/stdout" && ok || bad "replay: rank"
+grep -qx "(ray would have agreed on 55 of 58; 2 under a tie order; 0 stops at the end not judged)" \
+    "$tmp/stdout" && ok || bad "replay: ray"
+expect 0 $SHSIM replay tests/data/replay_end.csv --r-max 2 --horizon 45 -q
+grep -qx "(0 of them under a tie order; 1 stops at the end of the run not judged)" "$tmp/stdout" && ok \
+    || bad "replay: a stop at the time limit"
+expect 2 $SHSIM replay tests/data/replay_end.csv --horizon 0
+grep -q -- "--horizon" "$tmp/stderr" && ok || bad "replay: --horizon 0 not named"
 expect 2 $SHSIM replay tests/data/replay_small.csv --r-max 2
 
 # the ray rule (issue 9, 1b): stopping type only, refused for promotion

@@ -1,6 +1,6 @@
 /*
- * tests/test_replay.c -- `shsim replay`'s logic (sim/replay.c) on a small
- * hand-made trace with known decisions, and on the d2l book's ASHA run.
+ * tests/test_replay.c -- `shsim replay`'s logic (sim/replay.c) on small
+ * hand-made traces with known decisions, and on the d2l book's ASHA run.
  *
  * tests/data/replay_small.csv, eta 2, rungs 1 and 2 (r_max 4), quantile
  * level 1/2 at both.  In time order, with the rung's values when judged:
@@ -11,13 +11,16 @@
  *   t5 C@2 0.45  {.4 .45} cut 0.425    stop               real: stop
  *   t6 D@1 0.6   {.3 .5 .6 .7} 0.55    stop               real: continue  <- differ
  *   t7 D@2 0.35  {.35 .4 .45} 0.4      continue           real: continue
- *   t8 E@1 0.58  {.3 .5 .58 .6 .7} 0.58  continue (<=)    real: stop      <- differ
- *   t8 F@1 0.1   six values, cut 0.54  continue           real: continue
+ *   t8 E@1 0.58 and F@1 0.1, one stamp: in file order (E first) E sees
+ *      {.3 .5 .58 .6 .7}, cut 0.58, and continues, but it was stopped; in
+ *      the order F, E, F sees five values (cut 0.5: continue, as real) and
+ *      E six (cut 0.54: stop, as real): that order reproduces both.
  *   t9 F@2 0.2   {.2 .35 .4 .45} 0.375 continue           real: continue
- * E and F report at the same time; file order puts E first.  With F first,
- * E sees six values (cut 0.54) and is stopped, as it really was.
  * topk (best floor(n/2) continue; n < 2 no judgement): stops B, C@2, D@1,
- * E; rank (stop iff better * 2 > n): stops nobody.
+ * E in file order, which reproduces t8; rank (stop iff better * 2 > n):
+ * stops nobody, and no order of t8 stops E.  ray (Ray Tune: stop iff
+ * -v < the median of the negated values recorded before): stops B (-.7 <
+ * -.5), C@2, D@1 (-.6 < -.5) and E in file order (-.58 < -.55).
  */
 #include <errno.h>
 #include <math.h>
@@ -38,14 +41,33 @@
 #define SMALL "tests/data/replay_small.csv"
 #define BOOK "tests/data/d2l_asha_19.5_trace.csv"
 
+#define END "tests/data/replay_end.csv"
+
+static void replay_ok_h(const char *file, uint32_t r_min, uint32_t eta, uint32_t r_max, double horizon,
+                        wl_results *r, replay_result *out)
+{
+    char err[512];
+    replay_params p = { .r_min = r_min, .eta = eta, .r_max = r_max, .horizon = horizon,
+                        .rule = SCHED_RULE_QUANTILE };
+    if (wl_results_read(r, file, NULL, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    if (replay_run(r, &p, out, err, sizeof err) != 0)
+        fail_msg("%s", err);
+}
+
 static void replay_ok(const char *file, uint32_t r_min, uint32_t eta, uint32_t r_max, wl_results *r,
                       replay_result *out)
 {
-    char err[512];
-    if (wl_results_read(r, file, NULL, err, sizeof err) != 0)
-        fail_msg("%s", err);
-    if (replay_run(r, r_min, eta, r_max, out, err, sizeof err) != 0)
-        fail_msg("%s", err);
+    replay_ok_h(file, r_min, eta, r_max, (double)INFINITY, r, out);
+}
+
+static void check_counts(const replay_result *rep, sched_rule rule, uint32_t agree, uint32_t judged, uint32_t tie,
+                         uint32_t ended)
+{
+    if (rep->agree[rule] != agree || rep->judged[rule] != judged || rep->tie[rule] != tie ||
+        rep->ended[rule] != ended)
+        fail_msg("%s: %u of %u, %u tie, %u ended; want %u of %u, %u tie, %u ended", sched_rule_name(rule),
+                 rep->agree[rule], rep->judged[rule], rep->tie[rule], rep->ended[rule], agree, judged, tie, ended);
 }
 
 static void test_replay_small(void **state)
@@ -55,12 +77,13 @@ static void test_replay_small(void **state)
         const char *trial;
         uint32_t level, n;
         double cutoff;
-        int real, quantile, topk, rank;
+        int real, quantile, topk, rank, ray, tie;
     } want[] = {
-        {"A", 1, 1, (double)NAN, 0, 0, 0, 0},   {"B", 1, 2, 0.6, 1, 1, 1, 0},   {"A", 2, 1, (double)NAN, 0, 0, 0, 0},
-        {"C", 1, 3, 0.5, 0, 0, 0, 0},   {"C", 2, 2, 0.425, 1, 1, 1, 0}, {"D", 1, 4, 0.55, 0, 1, 1, 0},
-        {"D", 2, 3, 0.4, 0, 0, 0, 0},   {"E", 1, 5, 0.58, 1, 0, 1, 0},  {"F", 1, 6, 0.54, 0, 0, 0, 0},
-        {"F", 2, 4, 0.375, 0, 0, 0, 0},
+        { "A", 1, 1, (double)NAN, 0, 0, 0, 0, 0, 0 }, { "B", 1, 2, 0.6, 1, 1, 1, 0, 1, 0 },
+        { "A", 2, 1, (double)NAN, 0, 0, 0, 0, 0, 0 }, { "C", 1, 3, 0.5, 0, 0, 0, 0, 0, 0 },
+        { "C", 2, 2, 0.425, 1, 1, 1, 0, 1, 0 },       { "D", 1, 4, 0.55, 0, 1, 1, 0, 1, 0 },
+        { "D", 2, 3, 0.4, 0, 0, 0, 0, 0, 0 },         { "E", 1, 6, 0.54, 1, 1, 1, 0, 1, 1 },
+        { "F", 1, 5, 0.5, 0, 0, 0, 0, 0, 1 },         { "F", 2, 4, 0.375, 0, 0, 0, 0, 0, 0 },
     };
     wl_results r;
     replay_result rep;
@@ -80,17 +103,29 @@ static void test_replay_small(void **state)
         assert_int_equal(w->stop[SCHED_RULE_QUANTILE], want[i].quantile);
         assert_int_equal(w->stop[SCHED_RULE_TOPK], want[i].topk);
         assert_int_equal(w->stop[SCHED_RULE_RANK], want[i].rank);
+        assert_int_equal(w->stop[SCHED_RULE_RAY], want[i].ray);
+        assert_int_equal(w->tie[SCHED_RULE_QUANTILE], want[i].tie);
+        assert_int_equal(w->tie[SCHED_RULE_TOPK], 0);
     }
-    assert_int_equal(rep.agree[SCHED_RULE_QUANTILE], 8);
-    assert_int_equal(rep.agree[SCHED_RULE_TOPK], 9);
-    assert_int_equal(rep.agree[SCHED_RULE_RANK], 7);
+    check_counts(&rep, SCHED_RULE_QUANTILE, 9, 10, 2, 0);
+    check_counts(&rep, SCHED_RULE_TOPK, 9, 10, 0, 0);
+    check_counts(&rep, SCHED_RULE_RANK, 7, 10, 0, 0);
+    check_counts(&rep, SCHED_RULE_RAY, 9, 10, 0, 0);
+    /* the one order printed: quantile's F, E at 8 s, rung 1 */
+    assert_int_equal(rep.norder, 1);
+    assert_int_equal(rep.order[0].rule, SCHED_RULE_QUANTILE);
+    assert_double_exact(rep.order[0].time, 8);
+    assert_int_equal(rep.order[0].level, 1);
+    assert_int_equal(rep.order[0].n, 2);
+    assert_string_equal(r.trial_id[rep.row[rep.order_row[rep.order[0].first]].trial], "F");
+    assert_string_equal(r.trial_id[rep.row[rep.order_row[rep.order[0].first + 1]].trial], "E");
     replay_free(&rep);
     wl_results_free(&r);
 }
 
-/* Same-time reports keep file order: move F's rows before E's and E is
- * judged against six values, and stopped. */
-static void test_replay_ties_follow_file_order(void **state)
+/* Same-stamp reports in the other file order (F's rows before E's): file
+ * order now reproduces t8, so the same 9 of 10 agree with no tie order. */
+static void test_replay_ties_either_file_order(void **state)
 {
     (void)state;
     char tmpl[] = "/tmp/shsim_replay_XXXXXX", line[256];
@@ -120,36 +155,52 @@ static void test_replay_ties_follow_file_order(void **state)
         if (strcmp(r.trial_id[rep.row[i].trial], "E") == 0) {
             assert_int_equal(rep.row[i].n, 6);
             assert_int_equal(rep.row[i].stop[SCHED_RULE_QUANTILE], 1);
+            assert_int_equal(rep.row[i].tie[SCHED_RULE_QUANTILE], 0);
             seen = 1;
         }
     assert_true(seen);
-    assert_int_equal(rep.agree[SCHED_RULE_QUANTILE], 9);
+    check_counts(&rep, SCHED_RULE_QUANTILE, 9, 10, 0, 0);
+    assert_int_equal(rep.norder, 0);
     replay_free(&rep);
     wl_results_free(&r);
     remove(tmpl);
 }
 
-/* The book's run: 58 decisions at rungs 2, 4, 8; the quantile core agrees
- * on all but trial 0 at rung 4, whose epoch-4 report carries the same
- * stamp (35.304 s) as trial 1's (see traces/README.md). */
+/* The book's run: 58 decisions at rungs 2, 4, 8, every one reproduced by
+ * the quantile rule; trials 0 and 1 reported epoch 4 with one stamp (35.304
+ * s) and the real run took trial 1's first (see traces/README.md).  The
+ * other rules, and the poll interval of its ~5 s polls. */
 static void test_replay_book_run(void **state)
 {
     (void)state;
     wl_results r;
     replay_result rep;
-    replay_ok(BOOK, 2, 2, 10, &r, &rep);
+    replay_ok_h(BOOK, 2, 2, 10, 720, &r, &rep);
     assert_int_equal(r.ntrial, 31);
     assert_int_equal(rep.n, 58);
-    assert_int_equal(rep.agree[SCHED_RULE_QUANTILE], 57);
-    assert_int_equal(rep.agree[SCHED_RULE_TOPK], 53);
-    assert_int_equal(rep.agree[SCHED_RULE_RANK], 54);
+    check_counts(&rep, SCHED_RULE_QUANTILE, 58, 58, 2, 0);
+    check_counts(&rep, SCHED_RULE_TOPK, 54, 58, 2, 0);
+    check_counts(&rep, SCHED_RULE_RANK, 54, 58, 0, 0);
+    check_counts(&rep, SCHED_RULE_RAY, 55, 58, 2, 0);
+    assert_close(rep.poll, 5.03, 0, 0.005);
+    assert_int_equal(rep.poll_gaps, 80);
+    int quantile_orders = 0;
+    for (size_t o = 0; o < rep.norder; o++) {
+        if (rep.order[o].rule != SCHED_RULE_QUANTILE)
+            continue;
+        quantile_orders++;
+        assert_close(rep.order[o].time, 35.304, 0, 1e-9);
+        assert_int_equal(rep.order[o].level, 4);
+        assert_string_equal(r.trial_id[rep.row[rep.order_row[rep.order[o].first]].trial], "1");
+        assert_string_equal(r.trial_id[rep.row[rep.order_row[rep.order[o].first + 1]].trial], "0");
+    }
+    assert_int_equal(quantile_orders, 1);
     for (size_t i = 0; i < rep.n; i++) {
         const replay_row *w = &rep.row[i];
-        if (w->stop[SCHED_RULE_QUANTILE] != w->real_stop) {
-            assert_string_equal(r.trial_id[w->trial], "0");
-            assert_int_equal(w->level, 4);
-            assert_close(w->time, 35.304, 0, 1e-9);
-            assert_int_equal(w->n, 1);
+        assert_int_equal(w->stop[SCHED_RULE_QUANTILE], w->real_stop);
+        if (strcmp(r.trial_id[w->trial], "0") == 0 && w->level == 4) {
+            assert_int_equal(w->n, 2); /* judged after trial 1's 0.288756 */
+            assert_close(w->cutoff, 0.359667, 0, 5e-7);
         }
     }
     replay_free(&rep);
@@ -157,8 +208,8 @@ static void test_replay_book_run(void **state)
 }
 
 /* The tie of trials 0 and 1 the other way round (trial 1's rows first in
- * the file): trial 0 is stopped at rung 4, as it really was, but now also
- * at rung 2, where it really continued -- still 57 of 58. */
+ * the file): now epoch 2 (20.280 s) needs the other order and epoch 4
+ * does not -- still 58 of 58, 2 under a tie order. */
 static void test_replay_book_run_ties_reversed(void **state)
 {
     (void)state;
@@ -186,19 +237,64 @@ static void test_replay_book_run_ties_reversed(void **state)
     replay_result rep;
     replay_ok(tmpl, 2, 2, 10, &r, &rep);
     assert_int_equal(rep.n, 58);
-    assert_int_equal(rep.agree[SCHED_RULE_QUANTILE], 57);
-    for (size_t i = 0; i < rep.n; i++) {
-        const replay_row *w = &rep.row[i];
-        if (strcmp(r.trial_id[w->trial], "0") == 0 && w->level <= 4) {
-            assert_int_equal(w->stop[SCHED_RULE_QUANTILE], 1);
-            assert_int_equal(w->n, 2);
-        } else {
-            assert_int_equal(w->stop[SCHED_RULE_QUANTILE], w->real_stop);
+    check_counts(&rep, SCHED_RULE_QUANTILE, 58, 58, 2, 0);
+    for (size_t o = 0; o < rep.norder; o++)
+        if (rep.order[o].rule == SCHED_RULE_QUANTILE) {
+            assert_close(rep.order[o].time, 20.280, 0, 1e-9);
+            assert_string_equal(r.trial_id[rep.row[rep.order_row[rep.order[o].first]].trial], "0");
         }
-    }
     replay_free(&rep);
     wl_results_free(&r);
     remove(tmpl);
+}
+
+/* tests/data/replay_end.csv, rung 1 only (r_max 2), q 1/2: D's last result
+ * (40 s, 0.4) was recorded as a stop the rule would not make (cut 0.45).
+ * Its epoch time: one result, so the median of A's and B's (5 s); the poll:
+ * stamps 5, 10, 15, 20, 25, 40 s, gaps 5 5 5 5 15, one poll 5 s.  40 + 5 + 5
+ * = 50: with a limit of 45 s the run's end explains the stop (not judged);
+ * with 50 s the next epoch could have ended in time: a disagreement. */
+static void test_replay_end_of_run(void **state)
+{
+    (void)state;
+    wl_results r;
+    replay_result rep;
+    replay_ok_h(END, 1, 2, 2, 45, &r, &rep);
+    assert_double_exact(rep.poll, 5);
+    assert_int_equal(rep.poll_gaps, 4);
+    assert_int_equal(rep.n, 4);
+    for (int c = 0; c < REPLAY_NRULES; c++)
+        check_counts(&rep, (sched_rule)c, 3, 3, 0, 1);
+    assert_int_equal(rep.row[3].ended[SCHED_RULE_QUANTILE], 1);
+    assert_int_equal(rep.row[2].ended[SCHED_RULE_QUANTILE], 0); /* C: stopped by the rule, judged */
+    replay_free(&rep);
+    wl_results_free(&r);
+    replay_ok_h(END, 1, 2, 2, 50, &r, &rep);
+    for (int c = 0; c < REPLAY_NRULES; c++)
+        check_counts(&rep, (sched_rule)c, 3, 4, 0, 0);
+    replay_free(&rep);
+    wl_results_free(&r);
+    replay_ok(END, 1, 2, 2, &r, &rep); /* no limit */
+    check_counts(&rep, SCHED_RULE_QUANTILE, 3, 4, 0, 0);
+    replay_free(&rep);
+    wl_results_free(&r);
+}
+
+static void test_poll_interval(void **state)
+{
+    (void)state;
+    size_t used;
+    /* gaps 0.01 4.99 0.002 5.098 10 4.9: the near-ties (ms) split from the
+     * polls at the ratio 4.9/0.01; one poll: 4.9, 4.99, 5.098 (not 10, two
+     * polls), median 4.99 */
+    const double a[] = { 0, 0.01, 5, 5.002, 10.1, 20.1, 25.0 };
+    assert_close(replay_poll_interval(a, 7, &used), 4.99, 0, 1e-9);
+    assert_int_equal(used, 3);
+    const double b[] = { 1, 3, 6, 10, 12.5 }; /* gaps 2 3 4 2.5: no split; one poll: < 3 */
+    assert_close(replay_poll_interval(b, 5, &used), 2.25, 0, 1e-12);
+    assert_int_equal(used, 2);
+    assert_double_exact(replay_poll_interval(b, 1, &used), 0);
+    assert_int_equal(used, 0);
 }
 
 static void test_replay_errors(void **state)
@@ -207,10 +303,14 @@ static void test_replay_errors(void **state)
     wl_results r;
     replay_result rep;
     char err[512];
+    replay_params p = { .r_min = 1, .eta = 2, .r_max = 3, .horizon = (double)INFINITY,
+                        .rule = SCHED_RULE_QUANTILE };
     assert_int_equal(wl_results_read(&r, SMALL, NULL, err, sizeof err), 0);
-    assert_int_equal(replay_run(&r, 1, 2, 3, &rep, err, sizeof err), -EINVAL); /* epoch 4 > r_max */
+    assert_int_equal(replay_run(&r, &p, &rep, err, sizeof err), -EINVAL); /* epoch 4 > r_max */
     assert_non_null(strstr(err, "field 'epoch': 4 is past --r-max 3"));
-    assert_int_equal(replay_run(&r, 1, 1, 4, &rep, err, sizeof err), -EINVAL); /* eta 1 */
+    p.r_max = 4;
+    p.eta = 1;
+    assert_int_equal(replay_run(&r, &p, &rep, err, sizeof err), -EINVAL); /* eta 1 */
     wl_results_free(&r);
 }
 
@@ -218,9 +318,11 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_replay_small),
-        cmocka_unit_test(test_replay_ties_follow_file_order),
+        cmocka_unit_test(test_replay_ties_either_file_order),
         cmocka_unit_test(test_replay_book_run),
         cmocka_unit_test(test_replay_book_run_ties_reversed),
+        cmocka_unit_test(test_replay_end_of_run),
+        cmocka_unit_test(test_poll_interval),
         cmocka_unit_test(test_replay_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

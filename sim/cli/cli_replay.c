@@ -19,14 +19,22 @@ static const char usage[] =
     "trace or a Syne Tune results.csv -- in recorded time order to shsim's ASHA\n"
     "stopping core, and print for every (trial, rung) the run reached the core's\n"
     "decision beside the real one: a trial whose last recorded epoch is the rung\n"
-    "was stopped there, one that went past it continued.  All three rules are\n"
-    "shown; --rule picks the one whose agreement is counted.\n"
+    "was stopped there, one that went past it continued.  All four rules are\n"
+    "shown; --rule picks the one whose agreement is counted first.\n"
+    "Reports that share a time stamp came in one poll of the tuner, in an order\n"
+    "the record lost: each rule judges them in every order, and when one order\n"
+    "reproduces all their recorded decisions they agree \"under a tie order\"\n"
+    "(printed).  With --horizon, a recorded stop on a trial's last result that\n"
+    "the rule would not make, where the trial's next epoch (its own epoch time,\n"
+    "plus one poll) could not end by T, is the run's end: not judged.\n"
     "\n"
     "  -e, --eta E          reduction factor (default 2)\n"
     "      --r-min R        first rung, epochs (default 1)\n"
     "      --r-max R        last rung (default: the largest epoch in FILE)\n"
-    "      --rule topk|quantile|rank\n"
+    "      --rule topk|quantile|rank|ray\n"
     "                       the rule the run used (default quantile, Syne Tune <= 0.13)\n"
+    "      --horizon T      the run's time limit, seconds on the file's clock\n"
+    "                       (default none)\n"
     "      --metric NAME    metric column, lower is better (default validation_error)\n"
     "      --time NAME      time column (default st_tuner_time, else st_tuner_time_s,\n"
     "                       else elapsed_time)\n"
@@ -35,11 +43,84 @@ static const char usage[] =
     "  -q, --quiet          only the agreement lines\n"
     "  -h, --help           this help\n"
     "\n"
-    "Example (the d2l book's ASHA run):\n"
+    "Example (the d2l book's ASHA run, 720 s):\n"
     "  shsim replay 19.5_sh-async_2023-08-18b_epoch_trace.csv --r-min 2 --eta 2 \\\n"
-    "               --r-max 10 --rule quantile\n";
+    "               --r-max 10 --rule quantile --horizon 720\n";
 
 static const char *word(int stop) { return stop ? "stop" : "continue"; }
+
+static const char *agree_word(const replay_row *w, int rule)
+{
+    if (w->ended[rule])
+        return "end";
+    if (w->stop[rule] != w->real_stop)
+        return "NO";
+    return w->tie[rule] ? "yes*" : "yes";
+}
+
+static void print_rows(const wl_results *r, const replay_result *rep, const replay_params *rp)
+{
+    int rule = (int)rp->rule;
+    double horizon = rp->horizon;
+    printf("replay of %s: %u trials, %zu results; ASHA stopping type, eta %u, rungs", r->path, r->ntrial, r->nrow,
+           rp->eta);
+    for (int j = 0; j + 1 < rep->nlevels; j++)
+        printf(" %u", rep->levels[j]);
+    printf(" (r_max %u)\n", rep->levels[rep->nlevels - 1]);
+    if (isinf(horizon))
+        printf("time limit: none");
+    else
+        printf("time limit %g s", horizon);
+    printf("; poll interval %.2f s (median of %zu gaps between time stamps)\n", rep->poll, rep->poll_gaps);
+    printf("n: values the %s rule judged against%s; cutoff: continue iff error <= cutoff\n",
+           sched_rule_name((sched_rule)rule), rule == SCHED_RULE_RAY ? " (recorded before it)" : " (it included)");
+    printf("agree: yes; yes* under a tie order (listed below); NO; end: a stop at the end of the run, not judged\n\n");
+    printf("%9s %6s %4s %10s %3s %10s  %-8s  %-8s  %-8s  %-8s  %-8s  %s\n", "time", "trial", "rung", "error", "n",
+           "cutoff", "real", "quantile", "topk", "rank", "ray", "agree");
+    for (size_t i = 0; i < rep->n; i++) {
+        const replay_row *w = &rep->row[i];
+        char cut[32];
+        if (isnan(w->cutoff))
+            snprintf(cut, sizeof cut, "-");
+        else
+            snprintf(cut, sizeof cut, "%.6f", w->cutoff);
+        printf("%9.3f %6.6s %4u %10.6f %3u %10s  %-8s  %-8s  %-8s  %-8s  %-8s  %s\n", w->time,
+               r->trial_id[w->trial], w->level, w->metric, w->n, cut, word(w->real_stop),
+               word(w->stop[SCHED_RULE_QUANTILE]), word(w->stop[SCHED_RULE_TOPK]), word(w->stop[SCHED_RULE_RANK]),
+               word(w->stop[SCHED_RULE_RAY]), agree_word(w, rule));
+    }
+    int any = 0;
+    for (size_t o = 0; o < rep->norder; o++) {
+        const replay_order *x = &rep->order[o];
+        if ((int)x->rule != rule)
+            continue;
+        if (!any)
+            printf("\ntie orders (%s): same-stamp reports at one rung, in the order that reproduces them\n",
+                   sched_rule_name((sched_rule)rule));
+        any = 1;
+        printf("%9.3f s, rung %u: trials", x->time, x->level);
+        for (size_t i = 0; i < x->n; i++)
+            printf("%s %s", i ? "," : "", r->trial_id[rep->row[rep->order_row[x->first + i]].trial]);
+        printf(" (file order:");
+        /* the same rows in file order: ascending row index */
+        size_t prev = 0;
+        for (size_t i = 0; i < x->n; i++) {
+            size_t best = SIZE_MAX;
+            for (size_t k = 0; k < x->n; k++) {
+                size_t ri = rep->order_row[x->first + k];
+                if ((i == 0 || ri > prev) && (best == SIZE_MAX || ri < best))
+                    best = ri;
+            }
+            printf("%s %s", i ? "," : "", r->trial_id[rep->row[best].trial]);
+            prev = best;
+        }
+        printf(")\n");
+    }
+    if (rep->unsearched[rule])
+        printf("\nnote: %u same-stamp group(s) of more than %d reports at one rung were judged in file order only\n",
+               rep->unsearched[rule], REPLAY_MAX_TIE);
+    putchar('\n');
+}
 
 int cli_replay(int argc, char **argv)
 {
@@ -48,32 +129,42 @@ int cli_replay(int argc, char **argv)
         { "r-max", required_argument, 0, 'M' },  { "rule", required_argument, 0, 'r' },
         { "metric", required_argument, 0, 'k' }, { "time", required_argument, 0, 't' },
         { "epoch", required_argument, 0, 'E' },  { "trial", required_argument, 0, 'i' },
-        { "quiet", no_argument, 0, 'q' },        { "help", no_argument, 0, 'h' },
-        { 0, 0, 0, 0 },
+        { "horizon", required_argument, 0, 'H' }, { "quiet", no_argument, 0, 'q' },
+        { "help", no_argument, 0, 'h' },         { 0, 0, 0, 0 },
     };
-    static const char *const rules[] = { "topk", "quantile", "rank", NULL };
+    static const char *const rules[] = { "topk", "quantile", "rank", "ray", NULL };
     wl_results_params p = wl_results_default_params();
-    uint32_t eta = 2, r_min = 1, r_max = 0;
-    int rule = SCHED_RULE_QUANTILE, quiet = 0, c;
+    replay_params rp = { .r_min = 1, .eta = 2, .r_max = 0, .horizon = (double)INFINITY,
+                         .rule = SCHED_RULE_QUANTILE };
+    int quiet = 0, c, i;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "e:qh", opts, NULL)) != -1) {
         switch (c) {
         case 'e':
-            if (cli_u32("--eta", optarg, 2, 1u << 16, &eta) < 0)
+            if (cli_u32("--eta", optarg, 2, 1u << 16, &rp.eta) < 0)
                 return EXIT_USAGE;
             break;
         case 'm':
-            if (cli_u32("--r-min", optarg, 1, 1u << 24, &r_min) < 0)
+            if (cli_u32("--r-min", optarg, 1, 1u << 24, &rp.r_min) < 0)
                 return EXIT_USAGE;
             break;
         case 'M':
-            if (cli_u32("--r-max", optarg, 1, 1u << 24, &r_max) < 0)
+            if (cli_u32("--r-max", optarg, 1, 1u << 24, &rp.r_max) < 0)
                 return EXIT_USAGE;
             break;
         case 'r':
-            if ((rule = cli_choice("--rule", optarg, rules)) < 0)
+            if ((i = cli_choice("--rule", optarg, rules)) < 0)
                 return EXIT_USAGE;
+            rp.rule = (sched_rule)i;
+            break;
+        case 'H':
+            if (cli_double("--horizon", optarg, 0, (double)INFINITY, &rp.horizon) < 0)
+                return EXIT_USAGE;
+            if (!(rp.horizon > 0)) {
+                cli_error("--horizon %s: must be greater than 0", optarg);
+                return EXIT_USAGE;
+            }
             break;
         case 'k': p.metric_col = optarg; break;
         case 't': p.time_col = optarg; break;
@@ -97,49 +188,32 @@ int cli_replay(int argc, char **argv)
         cli_error("%s", err);
         return rc == -ENOMEM ? EXIT_FAIL : EXIT_USAGE;
     }
-    if (r_max == 0)
-        for (size_t i = 0; i < r.nrow; i++)
-            r_max = r.row[i].epoch > r_max ? r.row[i].epoch : r_max;
-    if (r_min > r_max) {
-        cli_error("--r-min %u is larger than --r-max %u", r_min, r_max);
+    if (rp.r_max == 0)
+        for (size_t k = 0; k < r.nrow; k++)
+            rp.r_max = r.row[k].epoch > rp.r_max ? r.row[k].epoch : rp.r_max;
+    if (rp.r_min > rp.r_max) {
+        cli_error("--r-min %u is larger than --r-max %u", rp.r_min, rp.r_max);
         wl_results_free(&r);
         return EXIT_USAGE;
     }
     replay_result rep;
-    rc = replay_run(&r, r_min, eta, r_max, &rep, err, sizeof err);
+    rc = replay_run(&r, &rp, &rep, err, sizeof err);
     if (rc < 0) {
         cli_error("%s", err);
         wl_results_free(&r);
-        return rc == -ENOMEM ? EXIT_FAIL : EXIT_USAGE;
+        return rc == -EINVAL ? EXIT_USAGE : EXIT_FAIL;
     }
 
-    if (!quiet) {
-        printf("replay of %s: %u trials, %zu results; ASHA stopping type, eta %u, rungs", in, r.ntrial, r.nrow,
-               eta);
-        for (int j = 0; j + 1 < rep.nlevels; j++)
-            printf(" %u", rep.levels[j]);
-        printf(" (r_max %u)\n", r_max);
-        printf("n: values at the rung when judged; cutoff: the quantile rule's threshold\n\n");
-        printf("%9s %6s %4s %10s %3s %10s  %-8s  %-8s  %-8s  %-8s  %s\n", "time", "trial", "rung", "error", "n",
-               "cutoff", "real", "quantile", "topk", "rank", "agree");
-        for (size_t i = 0; i < rep.n; i++) {
-            const replay_row *w = &rep.row[i];
-            char cut[32];
-            if (isnan(w->cutoff))
-                snprintf(cut, sizeof cut, "-");
-            else
-                snprintf(cut, sizeof cut, "%.6f", w->cutoff);
-            printf("%9.3f %6.6s %4u %10.6f %3u %10s  %-8s  %-8s  %-8s  %-8s  %s\n", w->time, r.trial_id[w->trial],
-                   w->level, w->metric, w->n, cut, word(w->real_stop), word(w->stop[SCHED_RULE_QUANTILE]),
-                   word(w->stop[SCHED_RULE_TOPK]), word(w->stop[SCHED_RULE_RANK]),
-                   w->stop[rule] == w->real_stop ? "yes" : "NO");
-        }
-        putchar('\n');
-    }
-    printf("%s: %u of %zu decisions agree with the recorded run\n", rules[rule], rep.agree[rule], rep.n);
-    for (int i = 0; i < REPLAY_NRULES; i++)
-        if (i != rule)
-            printf("(%s would have agreed on %u of %zu)\n", rules[i], rep.agree[i], rep.n);
+    if (!quiet)
+        print_rows(&r, &rep, &rp);
+    int k0 = (int)rp.rule;
+    printf("%s: %u of %u decisions agree with the recorded run\n", rules[k0], rep.agree[k0], rep.judged[k0]);
+    printf("(%u of them under a tie order; %u stops at the end of the run not judged)\n", rep.tie[k0],
+           rep.ended[k0]);
+    for (int k = 0; k < REPLAY_NRULES; k++)
+        if (k != k0)
+            printf("(%s would have agreed on %u of %u; %u under a tie order; %u stops at the end not judged)\n",
+                   rules[k], rep.agree[k], rep.judged[k], rep.tie[k], rep.ended[k]);
     replay_free(&rep);
     wl_results_free(&r);
     return 0;
