@@ -1,6 +1,7 @@
 /*
  * tests/test_replay.c -- `shsim replay`'s logic (sim/replay.c) on small
- * hand-made traces with known decisions, and on the d2l book's ASHA run.
+ * hand-made traces with known decisions, and on the d2l book's ASHA run;
+ * and reading many interleaved trials (traces/synetune.c's id lookup).
  *
  * tests/data/replay_small.csv, eta 2, rungs 1 and 2 (r_max 4), quantile
  * level 1/2 at both.  In time order, with the rung's values when judged:
@@ -297,6 +298,53 @@ static void test_poll_interval(void **state)
     assert_int_equal(used, 0);
 }
 
+/* Many interleaved trials (the case a linear id search was quadratic on):
+ * 5000 trials, epochs 1..3 in rounds, so no two rows in a row share a trial.
+ * Every row is mapped to its trial's index (order of first appearance), and
+ * the table written from them holds each trial's epochs in order. */
+static void test_many_interleaved_trials(void **state)
+{
+    (void)state;
+    enum { T = 5000, E = 3 };
+    char tmpl[] = "/tmp/shsim_many_XXXXXX";
+    int fd = mkstemp(tmpl);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    assert_non_null(f);
+    fprintf(f, "trial_id,epoch,elapsed_time,validation_error\n");
+    for (int e = 1; e <= E; e++)
+        for (int k = 0; k < T; k++) /* ids that share long prefixes and suffixes */
+            fprintf(f, "run-%d-x,%d,%d,%g\n", (k * 7919) % T, e, 10 * e + k % 3, 0.9 - 0.1 * e);
+    fclose(f);
+    wl_results r;
+    char err[512];
+    if (wl_results_read(&r, tmpl, NULL, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(r.ntrial, T);
+    assert_int_equal(r.nrow, T * E);
+    for (size_t i = 0; i < r.nrow; i++) {
+        char want[32];
+        snprintf(want, sizeof want, "run-%d-x", (int)(((i % T) * 7919) % T));
+        assert_int_equal(r.row[i].trial, i % T); /* first appearance: the first round */
+        assert_string_equal(r.trial_id[r.row[i].trial], want);
+        assert_int_equal(r.row[i].epoch, i / T + 1);
+    }
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    assert_non_null(m);
+    wl_import_stats st;
+    assert_int_equal(wl_results_write_table(&r, m, NULL, &st, err, sizeof err), 0);
+    fclose(m);
+    assert_int_equal(st.kept, T);
+    /* trial 1 (id run-7919%5000 = run-2919-x): epochs 1..3, 10 + 1 % 3 = 11 s
+     * for epoch 1 (trial clock), then 10 s each */
+    assert_non_null(strstr(buf, "\nrun-2919-x,1,11,0.8\nrun-2919-x,2,10,0.7\nrun-2919-x,3,10,0.6"));
+    free(buf);
+    wl_results_free(&r);
+    remove(tmpl);
+}
+
 static void test_replay_errors(void **state)
 {
     (void)state;
@@ -323,6 +371,7 @@ int main(void)
         cmocka_unit_test(test_replay_book_run_ties_reversed),
         cmocka_unit_test(test_replay_end_of_run),
         cmocka_unit_test(test_poll_interval),
+        cmocka_unit_test(test_many_interleaved_trials),
         cmocka_unit_test(test_replay_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -25,7 +25,8 @@
  * tuner's clock (st_tuner_time*: seconds since the tuner started) the
  * trial's start is unknown, so epoch 1 takes the trial's mean later epoch,
  * (t(E) - t(1)) / (E - 1), and a 1-epoch table cannot be made from it.
- * Cost: O(rows) time and memory; one pass over the rows per trial index.
+ * Cost: O(rows) time and memory: trial ids are found through a hash table,
+ * and the table is written from the rows bucketed by trial.
  */
 #include <errno.h>
 #include <math.h>
@@ -61,7 +62,48 @@ typedef struct {
     size_t row_cap, trial_cap;
     uint32_t *last_epoch; /* per trial: its latest epoch so far */
     double *last_time;
+    uint32_t *slot; /* trial-id hash table, open addressing: trial + 1, 0 = empty */
+    size_t nslot;   /* a power of two, at least twice the trials */
 } rs_build;
+
+/* FNV-1a over the id's bytes. */
+static size_t rs_hash(const char *id)
+{
+    uint64_t h = 14695981039346656037u;
+    for (const unsigned char *c = (const unsigned char *)id; *c; c++)
+        h = (h ^ *c) * 1099511628211u;
+    return (size_t)h;
+}
+
+/* The slot of id: where it is, or the empty slot where it would go. */
+static size_t rs_slot(const rs_build *b, const char *id)
+{
+    size_t i = rs_hash(id) & (b->nslot - 1);
+    while (b->slot[i] != 0 && strcmp(b->r->trial_id[b->slot[i] - 1], id) != 0)
+        i = (i + 1) & (b->nslot - 1);
+    return i;
+}
+
+/* Room for one more trial in the hash table: 0 or -ENOMEM. */
+static int rs_slot_reserve(rs_build *b)
+{
+    if (2 * ((size_t)b->r->ntrial + 1) <= b->nslot)
+        return 0;
+    size_t n = b->nslot ? 2 * b->nslot : 64;
+    uint32_t *old = b->slot;
+    size_t nold = b->nslot;
+    b->slot = calloc(n, sizeof *b->slot);
+    if (b->slot == NULL) {
+        b->slot = old;
+        return -ENOMEM;
+    }
+    b->nslot = n;
+    for (size_t i = 0; i < nold; i++)
+        if (old[i] != 0)
+            b->slot[rs_slot(b, b->r->trial_id[old[i] - 1])] = old[i];
+    free(old);
+    return 0;
+}
 
 
 static int rs_nomem(const rs_build *b, char *err, size_t errlen)
@@ -177,18 +219,13 @@ static int rs_number(const rs_build *b, const tr_record *rec, size_t col, double
 static int rs_trial(rs_build *b, const tr_record *rec, const char *id, uint32_t *out, char *err, size_t errlen)
 {
     wl_results *r = b->r;
-    /* Trials come in bursts of consecutive rows: check the latest first.
-     * O(trials) per new trial otherwise -- fine for the few hundred trials
-     * of a tuning run. */
-    if (r->nrow > 0 && strcmp(r->trial_id[r->row[r->nrow - 1].trial], id) == 0) {
-        *out = r->row[r->nrow - 1].trial;
+    if (rs_slot_reserve(b) < 0)
+        return rs_nomem(b, err, errlen);
+    size_t slot = rs_slot(b, id);
+    if (b->slot[slot] != 0) {
+        *out = b->slot[slot] - 1;
         return 0;
     }
-    for (uint32_t k = 0; k < r->ntrial; k++)
-        if (strcmp(r->trial_id[k], id) == 0) {
-            *out = k;
-            return 0;
-        }
     if (r->ntrial == UINT32_MAX - 1) {
         wl_errf(err, errlen, "%s:%lu: field '%.64s': too many trials", b->path, rec->line, b->colname[b->col[RS_TRIAL]]);
         return -EINVAL;
@@ -225,6 +262,7 @@ static int rs_trial(rs_build *b, const tr_record *rec, const char *id, uint32_t 
         free(r->hyper[r->ntrial]);
         return rs_nomem(b, err, errlen);
     }
+    b->slot[slot] = r->ntrial + 1;
     *out = r->ntrial++;
     return 0;
 }
@@ -348,6 +386,7 @@ int wl_results_read(wl_results *r, const char *path, const wl_results_params *p,
     free(b.hyper);
     free(b.last_epoch);
     free(b.last_time);
+    free(b.slot);
     if (rc < 0)
         wl_results_free(r);
     return rc;
@@ -429,7 +468,7 @@ int wl_results_write_table(const wl_results *r, FILE *f, const char *comment, wl
                            size_t errlen)
 {
     uint32_t E = 0;
-    size_t *idx = NULL;
+    size_t *idx = NULL, *start = NULL, *bucket = NULL;
     double *sec = NULL;
     uint32_t *last = NULL;
     int rc = 0;
@@ -447,8 +486,20 @@ int wl_results_write_table(const wl_results *r, FILE *f, const char *comment, wl
     st->epochs = E;
     idx = malloc((size_t)E * sizeof *idx);
     sec = malloc((size_t)E * sizeof *sec);
-    if (idx == NULL || sec == NULL)
+    /* the rows of each trial in file order: bucket[start[k] .. start[k+1]) */
+    start = calloc((size_t)r->ntrial + 1, sizeof *start);
+    bucket = malloc((r->nrow ? r->nrow : 1) * sizeof *bucket);
+    if (idx == NULL || sec == NULL || start == NULL || bucket == NULL)
         goto nomem;
+    for (size_t i = 0; i < r->nrow; i++)
+        start[r->row[i].trial + 1]++;
+    for (uint32_t k = 0; k < r->ntrial; k++)
+        start[k + 1] += start[k];
+    for (size_t i = 0; i < r->nrow; i++)
+        bucket[start[r->row[i].trial]++] = i;
+    for (uint32_t k = r->ntrial; k > 0; k--) /* the fill moved each start to the next trial's */
+        start[k] = start[k - 1];
+    start[0] = 0;
 
     if (comment != NULL && comment[0] != '\0') {
         const char *s = comment;
@@ -466,10 +517,8 @@ int wl_results_write_table(const wl_results *r, FILE *f, const char *comment, wl
 
         if (last[k] != E)
             continue;
-        /* O(rows) per kept trial: the rows of trial k in order. */
-        for (size_t i = 0; i < r->nrow && n < E; i++)
-            if (r->row[i].trial == k)
-                idx[n++] = i;
+        for (size_t i = start[k]; i < start[k + 1] && n < E; i++)
+            idx[n++] = bucket[i];
         rc = rs_epoch_seconds(r, idx, E, sec, err, errlen);
         if (rc < 0)
             goto out;
@@ -494,5 +543,7 @@ out:
     free(idx);
     free(sec);
     free(last);
+    free(start);
+    free(bucket);
     return rc;
 }

@@ -12,7 +12,9 @@
  * pending events, the event counts the engine holds with that many busy
  * workers, and the workload's share of an event: plain queries, and the
  * per-trial handle the engine uses (filled per job, queried per event).
- * Last, the wall time of the default `make figures` sweep.
+ * Then `import` and `replay` on a large results file
+ * (cli_bench_recorded.c).  Last, the wall time of the default `make
+ * figures` sweep.
  */
 #include "sim/cli/cli.h"
 
@@ -318,12 +320,14 @@ static const char usage[] =
     "with 1024 workers, eta 3, r_min 1, r_max 81, at 10^3 .. 10^6 trials: epoch\n"
     "events per second, ns per event and its ratio to a bare binary-heap hold\n"
     "loop at as many pending events as there are workers (measured here too),\n"
-    "peak RSS and bytes per trial; then the wall time of the default\n"
-    "`make figures` sweep (shsim sweep --preset figures).\n"
+    "peak RSS and bytes per trial; then the wall time of `import synetune` and\n"
+    "`replay` on a made-up results file of 20,000 and 100,000 trials (about\n"
+    "188,000 and 940,000 rows); then the wall time of the default `make\n"
+    "figures` sweep (shsim sweep --preset figures).\n"
     "\n"
     "  -w, --workers N   virtual workers (default 1024)\n"
     "      --max-trials N  largest trial count (default 1000000)\n"
-    "      --quick       at most 10^5 trials, no sweep\n"
+    "      --quick       at most 10^5 trials, 20,000 recorded trials, no sweep\n"
     "      --no-sweep    skip the figures sweep\n"
     "  -h, --help        this help\n";
 
@@ -335,7 +339,7 @@ int cli_bench(int argc, char **argv)
         { "help", no_argument, 0, 'h' },          { 0, 0, 0, 0 },
     };
     uint32_t workers = 1024, max_trials = 1000000;
-    int sweep = 1, c;
+    int sweep = 1, quick = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "w:h", opts, NULL)) != -1) {
         switch (c) {
@@ -350,6 +354,7 @@ int cli_bench(int argc, char **argv)
         case 'Q':
             max_trials = 100000;
             sweep = 0;
+            quick = 1;
             break;
         case 'S': sweep = 0; break;
         case 'h': fputs(usage, stdout); return 0;
@@ -410,6 +415,8 @@ int cli_bench(int argc, char **argv)
            "  workload's share (handle + fill/job x jobs/events); B/trial: the run's peak\n"
            "  RSS growth over its trials\n",
            workers);
+    if (bench_recorded(quick) < 0)
+        status = EXIT_FAIL;
     if (sweep) {
         double wall;
         long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
