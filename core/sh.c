@@ -1,5 +1,5 @@
 /*
- * core/sh.c -- synchronous successive halving (DESIGN.md semantics 5).
+ * core/sh.c -- synchronous successive halving (docs/design.md, semantics 5).
  *
  * A bracket starts eta^K configurations at r_min (K = levels - 1; fewer when
  * the workload runs out) and hands its current rung's jobs out in slot order.

@@ -3,7 +3,7 @@
  *
  * engine_run() replays a workload onto N virtual workers under one core.  It
  * owns the clock and the workers; the core decides, the workload tells costs
- * and scores.  Semantics (DESIGN.md 1, 2, 7, 8):
+ * and scores.  Semantics (docs/design.md 1, 2, 7, 8):
  *   - events are keyed (time, seq); all events of one time are delivered in
  *     seq order, then free workers are offered to the core in increasing
  *     worker index until it answers WAIT or DONE or none is free;

@@ -4,7 +4,7 @@
  * run_spec is one fully specified run: scheduler, its parameters, the engine
  * parameters and the workload.  run_spec_execute() opens the workload, makes
  * the core and runs the engine; record_write() writes the trace files of
- * DESIGN.md (jobs, results, idle, best, summary, trials) atomically.
+ * docs/design.md (jobs, results, idle, best, summary, trials) atomically.
  */
 #ifndef SHSIM_SIM_RECORD_H
 #define SHSIM_SIM_RECORD_H

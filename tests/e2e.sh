@@ -211,6 +211,13 @@ grep -qx "(rank would have agreed on 54 of 58; 0 under a tie order; 0 stops at t
     "$tmp/stdout" && ok || bad "replay: rank"
 grep -qx "(ray would have agreed on 55 of 58; 2 under a tie order; 0 stops at the end not judged)" \
     "$tmp/stdout" && ok || bad "replay: ray"
+# every line README.md shows of that replay is in the output
+sed -n '/^\$ shsim replay tests\/data\/d2l_asha_19.5_trace.csv/,/^```/p' README.md | sed '1d;$d' \
+    | grep -v '^   \.\.\.$' >"$tmp/readme_replay"
+[ -s "$tmp/readme_replay" ] && ok || bad "README: the replay example not found"
+while IFS= read -r line; do
+    grep -qxF -- "$line" "$tmp/stdout" || bad "README replay line not in the output: $line"
+done <"$tmp/readme_replay"
 expect 0 $SHSIM replay tests/data/replay_end.csv --r-max 2 --horizon 45 -q
 grep -qx "(0 of them under a tie order; 1 stops at the end of the run not judged)" "$tmp/stdout" && ok \
     || bad "replay: a stop at the time limit"

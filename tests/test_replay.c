@@ -208,6 +208,54 @@ static void test_replay_book_run(void **state)
     wl_results_free(&r);
 }
 
+/* Where the other rules part from the book's run (traces/README.md, "How
+ * the rules differ on real data"), and ray's cutoff for trial 4 at rung 2:
+ * the median of the four values recorded before it. */
+static void test_replay_book_rules_differ(void **state)
+{
+    (void)state;
+    static const struct {
+        sched_rule rule;
+        const char *where; /* "trial@rung ..." where the rule disagrees */
+    } want[] = {
+        { SCHED_RULE_QUANTILE, "" },
+        { SCHED_RULE_TOPK, "3@4 4@2 29@8 28@8 " },
+        { SCHED_RULE_RANK, "0@4 3@8 9@2 29@8 " },
+        { SCHED_RULE_RAY, "4@2 29@8 28@8 " },
+    };
+    wl_results r;
+    replay_result rep;
+    char err[512];
+    assert_int_equal(wl_results_read(&r, BOOK, NULL, err, sizeof err), 0);
+    for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
+        replay_params p = { .r_min = 2, .eta = 2, .r_max = 10, .horizon = 720, .rule = want[k].rule };
+        assert_int_equal(replay_run(&r, &p, &rep, err, sizeof err), 0);
+        char got[256] = "";
+        for (size_t i = 0; i < rep.n; i++) {
+            const replay_row *w = &rep.row[i];
+            if (w->stop[want[k].rule] != w->real_stop)
+                snprintf(got + strlen(got), sizeof got - strlen(got), "%s@%u ", r.trial_id[w->trial], w->level);
+            if (want[k].rule == SCHED_RULE_RAY && strcmp(r.trial_id[w->trial], "4") == 0 && w->level == 2) {
+                assert_int_equal(w->n, 4);
+                assert_close(w->cutoff, (0.84884 + 0.900415) / 2, 0, 1e-6);
+            }
+        }
+        assert_string_equal(got, want[k].where);
+        replay_free(&rep);
+    }
+    /* the two trials running at 720 s: trial 28 at epoch 9, trial 30 at 1 */
+    uint32_t last28 = 0, last30 = 0;
+    for (size_t i = 0; i < r.nrow; i++) {
+        if (strcmp(r.trial_id[r.row[i].trial], "28") == 0)
+            last28 = r.row[i].epoch;
+        if (strcmp(r.trial_id[r.row[i].trial], "30") == 0)
+            last30 = r.row[i].epoch;
+    }
+    assert_int_equal(last28, 9);
+    assert_int_equal(last30, 1);
+    wl_results_free(&r);
+}
+
 /* The tie of trials 0 and 1 the other way round (trial 1's rows first in
  * the file): now epoch 2 (20.280 s) needs the other order and epoch 4
  * does not -- still 58 of 58, 2 under a tie order. */
@@ -368,6 +416,7 @@ int main(void)
         cmocka_unit_test(test_replay_small),
         cmocka_unit_test(test_replay_ties_either_file_order),
         cmocka_unit_test(test_replay_book_run),
+        cmocka_unit_test(test_replay_book_rules_differ),
         cmocka_unit_test(test_replay_book_run_ties_reversed),
         cmocka_unit_test(test_replay_end_of_run),
         cmocka_unit_test(test_poll_interval),
