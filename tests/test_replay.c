@@ -393,6 +393,39 @@ static void test_many_interleaved_trials(void **state)
     remove(tmpl);
 }
 
+/* More than REPLAY_MAX_TIE reports with one stamp at one rung: judged in
+ * file order, counted as unsearched, decisions as the core gives them. */
+static void test_replay_big_group_file_order(void **state)
+{
+    (void)state;
+    char tmpl[] = "/tmp/shsim_big_XXXXXX";
+    int fd = mkstemp(tmpl);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    assert_non_null(f);
+    fprintf(f, "trial_id,epoch,st_tuner_time,validation_error\n");
+    for (int k = 0; k < REPLAY_MAX_TIE + 2; k++) /* errors 0.9, 0.8, ...: each later one is better */
+        fprintf(f, "%d,1,5,%g\n", k, 0.9 - 0.05 * k);
+    for (int k = 0; k < REPLAY_MAX_TIE + 2; k++)
+        fprintf(f, "%d,2,10,0.5\n", k);
+    fclose(f);
+    wl_results r;
+    replay_result rep;
+    replay_ok(tmpl, 1, 2, 2, &r, &rep);
+    assert_int_equal(rep.n, REPLAY_MAX_TIE + 2);
+    for (int c = 0; c < REPLAY_NRULES; c++) {
+        assert_int_equal(rep.unsearched[c], 1);
+        assert_int_equal(rep.tie[c], 0);
+    }
+    /* file order, quantile at q 1/2: each value is the best so far, all continue */
+    check_counts(&rep, SCHED_RULE_QUANTILE, REPLAY_MAX_TIE + 2, REPLAY_MAX_TIE + 2, 0, 0);
+    assert_int_equal(rep.row[0].n, 1);
+    assert_int_equal(rep.row[REPLAY_MAX_TIE + 1].n, REPLAY_MAX_TIE + 2);
+    replay_free(&rep);
+    wl_results_free(&r);
+    remove(tmpl);
+}
+
 static void test_replay_errors(void **state)
 {
     (void)state;
@@ -421,6 +454,7 @@ int main(void)
         cmocka_unit_test(test_replay_end_of_run),
         cmocka_unit_test(test_poll_interval),
         cmocka_unit_test(test_many_interleaved_trials),
+        cmocka_unit_test(test_replay_big_group_file_order),
         cmocka_unit_test(test_replay_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
