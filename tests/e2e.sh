@@ -226,7 +226,8 @@ grep -q -- "--horizon" "$tmp/stderr" && ok || bad "replay: --horizon 0 not named
 expect 2 $SHSIM replay tests/data/replay_small.csv --r-max 2
 
 # decision for decision against the peers' own code (tests/data/peers/: one
-# worker; docs/design.md): Syne Tune 0.13's rung systems, Ray Tune's _Bracket
+# worker, the tables in file order; docs/design.md): Syne Tune 0.13's rung
+# systems, Ray Tune's _Bracket
 for c in "synetune013_promotion_lenet_r1_eta3_R9 lenet 1 3 9 promotion quantile" \
          "synetune013_promotion_lenet-cpu31_r2_eta2_R10 lenet-cpu31 2 2 10 promotion quantile" \
          "synetune013_stopping_lenet_r1_eta2_R10 lenet 1 2 10 stopping quantile" \
@@ -235,8 +236,8 @@ for c in "synetune013_promotion_lenet_r1_eta3_R9 lenet 1 3 9 promotion quantile"
     # shellcheck disable=SC2086
     set -- $c
     rm -rf "$tmp/peer"
-    expect 0 $SHSIM run --scheduler asha --type "$6" --rule "$7" --workers 1 --workload "$2" --r-min "$3" \
-        --eta "$4" --r-max "$5" -q --out "$tmp/peer"
+    expect 0 $SHSIM run --scheduler asha --type "$6" --rule "$7" --workers 1 --workload "$2" --order file \
+        --r-min "$3" --eta "$4" --r-max "$5" -q --out "$tmp/peer"
     if [ "$6" = promotion ]; then
         awk -F, 'NR > 1 { print $3 "," $5 "," $6 }' "$tmp/peer/jobs.csv" >"$tmp/peer/got"
     else # one job per trial: the epoch each trial ended at
