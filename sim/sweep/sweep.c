@@ -312,8 +312,8 @@ int sweep_run(const sweep_plan *p, const char *dir, sweep_report *rep, char *err
             snprintf(err, n, "cell %zu: %s", j.mine[mi], why);
         }
     }
-    if (bad == j.nmine)
-        goto out;
+    if (bad && bad == j.nmine)
+        goto out; /* (a shard without cells writes an empty part) */
     rc = -ENOMEM;
     j.sum = calloc(j.nruns + 1, sizeof *j.sum);
     j.samples = malloc((j.nruns * 2 * p->curve_points + 1) * sizeof *j.samples);
