@@ -29,5 +29,20 @@ expect 0 $SHSIM sweep $one --out "$tmp/eall"
 expect 0 $SHSIM merge -q --out "$tmp/em" "$tmp/e2" "$tmp/e1"
 if diff -r "$tmp/em" "$tmp/eall" >/dev/null; then ok; else bad "empty shard: merge differs from one sweep"; fi
 
+# 9. messages: each names the option as the user spelt it; numbers are whole
+# strings; a bare-CR table names the line of its error
+expect 2 $SHSIM sweep --resume-modes checkpoint,bogus --dry-run
+grep -q -- "--resume-modes 'bogus'" "$tmp/stderr" && ok || bad "--resume-modes not named"
+expect 0 $SHSIM run --workload figure --horizon 4.9e-324 -q --out "$tmp/m1"
+expect 2 $SHSIM run --workload '' --out "$tmp/m2"
+grep -q -- "--workload '': empty" "$tmp/stderr" && ok || bad "an empty --workload is not named"
+expect 2 $SHSIM run --workers ' 4' --out "$tmp/m2"
+expect 2 $SHSIM run --workers +4 --out "$tmp/m2"
+expect 2 $SHSIM run --horizon ' 4' --out "$tmp/m2"
+printf 'config_id,epoch,epoch_time,error\r1,1,1,0.5\r1,2,x,0.4\r' >"$tmp/cr.csv"
+expect 2 $SHSIM run --workload table:"$tmp/cr.csv" --out "$tmp/m2"
+grep -q "cr.csv:3: field 'epoch_time'" "$tmp/stderr" && ok || bad "a bare-CR table: wrong line"
+[ -e "$tmp/m2" ] && bad "a refused run wrote output" || ok
+
 echo "e2e_hostile: $pass passed, $fail failed"
 [ "$fail" = 0 ]

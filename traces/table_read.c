@@ -232,7 +232,7 @@ static int tr_run(const char *path, tr_source *src, tr_record_fn fn, void *ctx, 
     struct csv_parser p;
     char *buf;
     size_t n, linelen = 0;
-    int first = 1, at_line_start = 1, skipping = 0;
+    int first = 1, at_line_start = 1, skipping = 0, cr_pending = 0;
 
     buf = malloc(TR_BLOCK);
     if (buf == NULL || csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
@@ -249,8 +249,29 @@ static int tr_run(const char *path, tr_source *src, tr_record_fn fn, void *ctx, 
             i = 3;
         first = 0;
         while (i < n && r.rc == 0) {
-            char *nl = memchr(buf + i, '\n', n - i);
-            size_t end = nl != NULL ? (size_t)(nl - buf) + 1 : n;
+            /* a line ends at LF, CRLF or a bare CR (old Mac files), so that
+             * messages name the right line whatever the line ends */
+            char *nl = NULL;
+            size_t end = n;
+
+            if (cr_pending && buf[i] == '\n') {
+                /* the LF of a CRLF split between blocks: the line was counted */
+                tr_feed(&r, &p, buf + i, 1);
+                cr_pending = 0;
+                i++;
+                continue;
+            }
+            cr_pending = 0;
+            for (size_t k = i; k < n; k++)
+                if (buf[k] == '\n' || buf[k] == '\r') {
+                    nl = buf + k;
+                    end = k + 1;
+                    if (buf[k] == '\r' && k + 1 < n && buf[k + 1] == '\n')
+                        end = k + 2;
+                    else if (buf[k] == '\r' && k + 1 == n)
+                        cr_pending = 1;
+                    break;
+                }
 
             linelen += end - i - (nl != NULL);
             if (linelen > TR_MAX_LINE) {

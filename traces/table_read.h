@@ -3,8 +3,8 @@
  * record, knowing which line each record starts on.
  *
  * RFC 4180 via libcsv (quoted fields may hold commas, quotes and newlines);
- * a UTF-8 byte-order mark at the start is dropped; CRLF and LF both end
- * lines; blank lines are skipped; lines that start with '#' before the first
+ * a UTF-8 byte-order mark at the start is dropped; LF, CRLF and a bare CR
+ * end lines; blank lines are skipped; lines that start with '#' before the first
  * record (the header) are comments.  The first record delivered is the
  * header; its fields name the columns in the reader's own messages.
  *

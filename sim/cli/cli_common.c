@@ -4,6 +4,7 @@
 #include "sim/cli/cli.h"
 #include "sim/output.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -28,7 +29,8 @@ int cli_u64(const char *opt, const char *s, uint64_t *out)
     char *end;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
-    if (!*s || *end || errno || s[0] == '-') {
+    /* strtoull skips blanks and takes a sign: a whole string starts with a digit */
+    if (!isdigit((unsigned char)s[0]) || *end || errno) {
         cli_error("%s '%s': not a non-negative integer", opt, s);
         return -1;
     }
@@ -54,7 +56,9 @@ int cli_double(const char *opt, const char *s, double lo, double hi, double *out
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    if (!*s || *end || errno == ERANGE || !isfinite(v)) {
+    /* ERANGE on underflow (4.9e-324) still gives a finite number: the range
+     * check below judges it; on overflow v is infinite */
+    if (!*s || isspace((unsigned char)s[0]) || *end || !isfinite(v)) {
         cli_error("%s '%s': not a finite number", opt, s);
         return -1;
     }
@@ -123,6 +127,11 @@ int cli_spec_option(int opt, const char *arg, run_spec *rs, int *rule_given)
         rs->ep.restart = i;
         return 1;
     case 'W':
+        if (!*arg) {
+            cli_error("--workload '': empty (expected lenet, lenet-cpu31, lenet-model[:FILE], "
+                      "figure, table:FILE or synthetic[:DIST[:MEAN[:SPREAD]]])");
+            return -1;
+        }
         if (strlen(arg) >= sizeof rs->workload) {
             cli_error("--workload: too long");
             return -1;

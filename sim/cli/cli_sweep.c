@@ -451,6 +451,13 @@ static int apply_axis(int k, const char *v, run_spec *rs, int *rule_given)
         cli_error("--workloads: a workload spec cannot hold a line break");
         return -1;
     }
+    if (k == K_RESUME) { /* run's --resume: name the sweep's option */
+        static const char *const modes[] = { "checkpoint", "restart", NULL };
+        int i = cli_choice("--resume-modes", v, modes);
+        if (i >= 0)
+            rs->ep.restart = i;
+        return i < 0 ? -1 : 0;
+    }
     return cli_spec_option(keys[k].opt, v, rs, rule_given) < 0 ? -1 : 0;
 }
 
