@@ -12,27 +12,58 @@
 
 void out_set_init(out_set *s) { memset(s, 0, sizeof *s); }
 
-int make_dirs(const char *path)
+int make_dirs(const char *path) { return make_dirs_made(path, NULL, 0); }
+
+int make_dirs_made(const char *path, char *made, size_t n)
 {
     char buf[4096];
     size_t len = strlen(path);
+    if (made && n)
+        made[0] = '\0';
     if (len == 0 || len >= sizeof buf)
         return -ENAMETOOLONG;
     memcpy(buf, path, len + 1);
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/')
+    for (char *p = buf + 1;; p++) {
+        if (*p != '/' && *p != '\0')
             continue;
+        char c = *p;
         *p = '\0';
-        if (mkdir(buf, 0777) < 0 && errno != EEXIST)
+        if (mkdir(buf, 0777) == 0) {
+            if (made && n && !made[0])
+                snprintf(made, n, "%s", buf);
+        } else if (errno != EEXIST) {
             return -errno;
-        *p = '/';
+        }
+        *p = c;
+        if (!c)
+            break;
     }
-    if (mkdir(buf, 0777) < 0 && errno != EEXIST)
-        return -errno;
     struct stat st;
     if (stat(buf, &st) < 0)
         return -errno;
     return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+}
+
+void unmake_dirs(const char *path, const char *made)
+{
+    char buf[4096];
+    size_t len = strlen(made);
+    if (!len || (size_t)snprintf(buf, sizeof buf, "%s", path) >= sizeof buf ||
+        strncmp(buf, made, len) != 0)
+        return;
+    /* from the deepest folder up to made; rmdir fails on a folder that is
+     * not empty, so nothing of anyone else goes */
+    for (;;) {
+        size_t bl = strlen(buf);
+        while (bl > len && buf[bl - 1] == '/')
+            buf[--bl] = '\0';
+        if (rmdir(buf) < 0 || bl <= len)
+            return;
+        char *slash = strrchr(buf, '/');
+        if (!slash || (size_t)(slash - buf) < len)
+            return;
+        *slash = '\0';
+    }
 }
 
 FILE *out_set_open(out_set *s, const char *dir, const char *name)
@@ -41,11 +72,15 @@ FILE *out_set_open(out_set *s, const char *dir, const char *name)
         snprintf(s->err, sizeof s->err, "%s/%s: too many output files", dir, name);
         return NULL;
     }
-    int rc = make_dirs(dir);
+    int rc = make_dirs_made(dir, s->n ? NULL : s->made, sizeof s->made);
     if (rc < 0) {
         snprintf(s->err, sizeof s->err, "%s: cannot create folder: %s", dir, strerror(-rc));
+        if (!s->n)
+            unmake_dirs(dir, s->made);
         return NULL;
     }
+    if (!s->n)
+        snprintf(s->dir, sizeof s->dir, "%s", dir);
     int i = s->n;
     if ((size_t)snprintf(s->final[i], sizeof s->final[i], "%s/%s", dir, name) >= sizeof s->final[i] ||
         (size_t)snprintf(s->tmp[i], sizeof s->tmp[i], "%s/.%s.XXXXXX", dir, name) >= sizeof s->tmp[i]) {
@@ -84,6 +119,8 @@ void out_set_abort(out_set *s)
         s->f[i] = NULL;
         unlink(s->tmp[i]);
     }
+    if (s->n)
+        unmake_dirs(s->dir, s->made);
     s->n = 0;
 }
 
@@ -109,9 +146,11 @@ int out_set_commit(out_set *s)
             rc = -errno;
             snprintf(s->err, sizeof s->err, "%s: %s", s->final[i], strerror(errno));
         }
-    if (rc < 0)
+    if (rc < 0) {
         for (int i = 0; i < s->n; i++)
             unlink(s->tmp[i]);
+        unmake_dirs(s->dir, s->made);
+    }
     s->n = 0;
     return rc;
 }

@@ -20,6 +20,10 @@ typedef struct {
     FILE *f[OUT_MAX_FILES];
     int n;
     char err[4200];
+    /* the folder the files go to, and the outermost folder out_set_open()
+     * created for them ("" when it existed): a failed set removes what it
+     * created, so a failed command leaves no empty folder behind */
+    char dir[4096], made[4096];
 } out_set;
 
 void out_set_init(out_set *s);
@@ -27,9 +31,11 @@ void out_set_init(out_set *s);
  * Creates DIR when missing. */
 FILE *out_set_open(out_set *s, const char *dir, const char *name);
 /* Close all, check every write, rename all into place: 0 or -errno (err says
- * which file); on failure every temporary file is removed. */
+ * which file); on failure every temporary file and every folder the set
+ * created is removed. */
 int out_set_commit(out_set *s);
-/* Remove every temporary file (after a failure elsewhere). */
+/* Remove every temporary file and the folders the set created (after a
+ * failure elsewhere). */
 void out_set_abort(out_set *s);
 
 /* Shortest round-trip representation of x ("nan" printed as empty field). */
@@ -42,5 +48,11 @@ void put_csv_field(FILE *f, const char *s);
 
 /* mkdir -p; 0 or -errno. */
 int make_dirs(const char *path);
+/* The same, and the outermost folder it created into made (n bytes; "" when
+ * path existed), for a caller that removes it again on failure. */
+int make_dirs_made(const char *path, char *made, size_t n);
+/* Remove the empty folders from path up to and including made (as filled by
+ * make_dirs_made); folders that are not empty stay. */
+void unmake_dirs(const char *path, const char *made);
 
 #endif

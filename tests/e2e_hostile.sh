@@ -44,5 +44,41 @@ expect 2 $SHSIM run --workload table:"$tmp/cr.csv" --out "$tmp/m2"
 grep -q "cr.csv:3: field 'epoch_time'" "$tmp/stderr" && ok || bad "a bare-CR table: wrong line"
 [ -e "$tmp/m2" ] && bad "a refused run wrote output" || ok
 
+# 4. a command whose standard output fails writes nothing (run, sweep,
+# import, fit); fit writes no parameters file when its plot cannot be drawn
+if [ -w /dev/full ]; then
+    expect 1 sh -c "$SHSIM run --workload figure --out '$tmp/full/r' >/dev/full"
+    [ -e "$tmp/full" ] && bad "run > /dev/full wrote files" || ok
+    expect 1 sh -c "$SHSIM sweep ${one%-q} --out '$tmp/full/s' >/dev/full"
+    ls "$tmp/full/s"/*.csv >/dev/null 2>&1 && bad "sweep > /dev/full wrote files" || ok
+    grep -q -- "--resume" "$tmp/stderr" && ok || bad "sweep > /dev/full: no word of its journal"
+    expect 0 $SHSIM sweep $one --out "$tmp/full/s" --resume -q
+    if diff -r "$tmp/full/s" "$tmp/eall" >/dev/null; then ok; else bad "sweep resumed after /dev/full differs"; fi
+    expect 1 sh -c "$SHSIM import synetune tests/data/synetune_small.csv -o '$tmp/full/i/t.csv' >/dev/full"
+    [ -e "$tmp/full/i" ] && bad "import > /dev/full wrote files" || ok
+    expect 1 sh -c "$SHSIM fit --trials 20 --out '$tmp/full/f.params' >/dev/full"
+    [ -e "$tmp/full/f.params" ] && bad "fit > /dev/full wrote the params file" || ok
+fi
+touch "$tmp/plotfile"
+expect 1 $SHSIM fit -q --trials 20 --out "$tmp/fp.params" --plot "$tmp/plotfile"
+[ -e "$tmp/fp.params" ] && bad "fit --plot FILE wrote the params file" || ok
+expect 1 env PATH=/nonexistent $SHSIM fit -q --trials 20 --out "$tmp/fp.params" --plot "$tmp/fpdir"
+[ -e "$tmp/fp.params" ] || [ -e "$tmp/fpdir" ] && bad "fit --plot without gnuplot wrote files" || ok
+
+# 9. SIGTERM while run writes its files: all files or none, no temporary
+# file left (the signal takes effect once the set is complete)
+$SHSIM run --workload synthetic:constant:0.01 --horizon 300 --workers 8 -q --out "$tmp/sig" &
+pid=$!
+i=0
+while [ $i -lt 3000 ] && ! ls -A "$tmp/sig" 2>/dev/null | grep -q '^\.'; do
+    sleep 0.01; i=$((i + 1))
+done
+kill -TERM $pid 2>/dev/null
+wait $pid 2>/dev/null
+n=$(ls "$tmp/sig" 2>/dev/null | wc -l)
+if ls -A "$tmp/sig" 2>/dev/null | grep -q '^\.'; then bad "SIGTERM left a temporary file"
+elif [ "$n" != 0 ] && [ "$n" != 6 ]; then bad "SIGTERM left $n of 6 files"
+else ok; fi
+
 echo "e2e_hostile: $pass passed, $fail failed"
 [ "$fail" = 0 ]

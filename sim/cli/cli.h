@@ -68,5 +68,8 @@ int cli_execute(run_spec *rs, const char *dir, int gantt, int quiet);
 /* Draw plots/SCRIPT with gnuplot: `vars` is the -e string (without the output
  * variable), output written atomically to OUT.  0 or -1 after printing why. */
 int cli_gnuplot(const char *script, const char *vars, const char *out);
+/* Can cli_gnuplot() run SCRIPT: the script readable and gnuplot in PATH?
+ * 0, or -1 after printing why (checked before anything is written). */
+int cli_gnuplot_ready(const char *script);
 
 #endif

@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -237,41 +238,57 @@ int cli_execute(run_spec *rs, const char *dir, int gantt, int quiet)
         cli_error("%s", err);
         return rc == -EINVAL || rc == -ENOENT ? EXIT_USAGE : EXIT_FAIL;
     }
+    /* standard output first: when it fails (a full disk, a closed pipe),
+     * nothing is written and main() reports it */
+    if (gantt)
+        gantt_text(stdout, &res, 72);
+    if (!quiet) {
+        const run_summary *s = &res.sum;
+        printf("%s: %llu trials started, %llu reached r_max %u, %llu epochs, end %g s, "
+               "idle %.1f%% of worker time, best error %g (any epoch)",
+               dir, (unsigned long long)s->trials_started, (unsigned long long)s->trials_rmax,
+               rs->sp.r_max, (unsigned long long)s->epochs_trained, s->end_time,
+               s->end_time > 0 ? 100.0 * s->idle / (s->workers * s->end_time) : 0.0, s->best);
+        /* best_rmax: the best configuration found, trained to r_max */
+        if (isnan(s->best_rmax))
+            printf(", none at r_max");
+        else
+            printf(", %g at r_max", s->best_rmax);
+        if (s->jobs_dropped)
+            printf(", %llu jobs dropped", (unsigned long long)s->jobs_dropped);
+        if (!isnan(rs->ep.target)) {
+            /* any epoch (time_to_target), then a trial at r_max: a
+             * configuration found (time_to_target_rmax) */
+            if (isnan(s->time_to_target))
+                printf(", error <= %g never reached", rs->ep.target);
+            else if (isnan(s->time_to_target_rmax))
+                printf(", error <= %g first at %g s (any epoch), by no trial at r_max",
+                       rs->ep.target, s->time_to_target);
+            else
+                printf(", error <= %g first at %g s (any epoch), by a trial at r_max at %g s",
+                       rs->ep.target, s->time_to_target, s->time_to_target_rmax);
+        }
+        putchar('\n');
+    }
     int status = 0;
-    if (record_write(dir, rs, &res, wl, err, sizeof err) < 0) {
-        cli_error("%s", err);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
         status = EXIT_FAIL;
     } else {
-        if (gantt)
-            gantt_text(stdout, &res, 72);
-        if (!quiet) {
-            const run_summary *s = &res.sum;
-            printf("%s: %llu trials started, %llu reached r_max %u, %llu epochs, end %g s, "
-                   "idle %.1f%% of worker time, best error %g (any epoch)",
-                   dir, (unsigned long long)s->trials_started, (unsigned long long)s->trials_rmax,
-                   rs->sp.r_max, (unsigned long long)s->epochs_trained, s->end_time,
-                   s->end_time > 0 ? 100.0 * s->idle / (s->workers * s->end_time) : 0.0, s->best);
-            /* best_rmax: the best configuration found, trained to r_max */
-            if (isnan(s->best_rmax))
-                printf(", none at r_max");
-            else
-                printf(", %g at r_max", s->best_rmax);
-            if (s->jobs_dropped)
-                printf(", %llu jobs dropped", (unsigned long long)s->jobs_dropped);
-            if (!isnan(rs->ep.target)) {
-                /* any epoch (time_to_target), then a trial at r_max: a
-                 * configuration found (time_to_target_rmax) */
-                if (isnan(s->time_to_target))
-                    printf(", error <= %g never reached", rs->ep.target);
-                else if (isnan(s->time_to_target_rmax))
-                    printf(", error <= %g first at %g s (any epoch), by no trial at r_max",
-                           rs->ep.target, s->time_to_target);
-                else
-                    printf(", error <= %g first at %g s (any epoch), by a trial at r_max at %g s",
-                           rs->ep.target, s->time_to_target, s->time_to_target_rmax);
-            }
-            putchar('\n');
+        /* a signal while the files are written takes effect once they are
+         * all in place or all removed: never half a set, never a temporary
+         * file left behind */
+        sigset_t block, old;
+        sigemptyset(&block);
+        sigaddset(&block, SIGINT);
+        sigaddset(&block, SIGTERM);
+        sigaddset(&block, SIGHUP);
+        sigaddset(&block, SIGQUIT);
+        sigprocmask(SIG_BLOCK, &block, &old);
+        if (record_write(dir, rs, &res, wl, err, sizeof err) < 0) {
+            cli_error("%s", err);
+            status = EXIT_FAIL;
         }
+        sigprocmask(SIG_SETMASK, &old, NULL);
     }
     run_result_free(&res);
     workload_free(wl);
@@ -304,6 +321,30 @@ static const char *plot_dir(void)
     if (access(SHSIM_PLOTDIR "/gantt.gp", R_OK) == 0)
         return SHSIM_PLOTDIR;
     return "plots";
+}
+
+int cli_gnuplot_ready(const char *script)
+{
+    char path[4300];
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", plot_dir(), script) >= sizeof path ||
+        access(path, R_OK) != 0) {
+        cli_error("%s: cannot read it (set SHSIM_PLOTDIR to the folder of shsim's .gp scripts)",
+                  path);
+        return -1;
+    }
+    /* the search execlp() will do */
+    const char *dirs = getenv("PATH");
+    for (const char *d = dirs && *dirs ? dirs : "/bin:/usr/bin"; d;) {
+        const char *colon = strchr(d, ':');
+        int len = colon ? (int)(colon - d) : (int)strlen(d);
+        if ((size_t)snprintf(path, sizeof path, "%.*s%sgnuplot", len, len ? d : ".",
+                             len ? "/" : "/") < sizeof path &&
+            access(path, X_OK) == 0)
+            return 0;
+        d = colon ? colon + 1 : NULL;
+    }
+    cli_error("cannot run gnuplot: not found in PATH (install gnuplot-nox)");
+    return -1;
 }
 
 int cli_gnuplot(const char *script, const char *vars, const char *out)

@@ -453,8 +453,8 @@ int cli_fit(int argc, char **argv)
              ntables > 0 ? "the given tables" : "traces/data/lenet_rs.csv (seconds and curves), lenet_cpu31.csv\nand lenet_cpu_tail.csv (curves)",
              (unsigned long)info.trials,
              (unsigned long)info.full, (unsigned long)info.late, (unsigned long)info.censored);
-    if (write_params(out, &m, comment) < 0)
-        goto out;
+    /* standard output, then the plot, then the parameters file: a failure
+     * of any leaves the parameters file as it was */
     if (!quiet) {
         print_params(stdout, &m, &info);
         printf("\n");
@@ -470,16 +470,19 @@ int cli_fit(int argc, char **argv)
         if (strcmp(out, "-") != 0)
             printf("\nwrote %s\n", out);
     }
-    if (plot != NULL) {
-        snprintf(title_rec, sizeof title_rec, "Recorded: %lu trials (%s)", (unsigned long)tab[0].trials,
-                 ntables > 0 ? "table" : "d2l random search, V100");
-        if (strchr(title_rec, '\'') != NULL || write_plots(plot, &tab[0], &gen, &all, &m, seed, title_rec, quiet) < 0)
-            goto out;
-    }
     if (fflush(stdout) != 0 || ferror(stdout)) {
         cli_error("standard output: write failed");
         goto out;
     }
+    if (plot != NULL) {
+        snprintf(title_rec, sizeof title_rec, "Recorded: %lu trials (%s)", (unsigned long)tab[0].trials,
+                 ntables > 0 ? "table" : "d2l random search, V100");
+        if (strchr(title_rec, '\'') != NULL || cli_gnuplot_ready("model_curves.gp") < 0 ||
+            write_plots(plot, &tab[0], &gen, &all, &m, seed, title_rec, quiet) < 0)
+            goto out;
+    }
+    if (write_params(out, &m, comment) < 0)
+        goto out;
     status = 0;
 out:
     for (int i = 0; i < FIT_MAX_TABLES; i++)

@@ -128,14 +128,18 @@ int cli_import(int argc, char **argv)
         wl_results_free(&r);
         return rc == -ENOMEM ? EXIT_FAIL : EXIT_USAGE;
     }
-    if (out_set_commit(&os) < 0) {
-        cli_error("%s", os.err);
-        wl_results_free(&r);
-        return EXIT_FAIL;
-    }
+    /* standard output before the rename: when it fails, nothing is written */
     if (!quiet)
         printf("%s: %u of %u trials kept (%u epochs each), %u dropped (fewer epochs)%s\n", out, st.kept, st.trials,
                st.epochs, st.trials - st.kept, r.skipped ? "; rows without an epoch ignored" : "");
     wl_results_free(&r);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        out_set_abort(&os);
+        return EXIT_FAIL; /* main() says so */
+    }
+    if (out_set_commit(&os) < 0) {
+        cli_error("%s", os.err);
+        return EXIT_FAIL;
+    }
     return 0;
 }

@@ -606,6 +606,39 @@ static void progress_fn(void *ctx, size_t done, size_t total)
     ps->drawn = 1;
 }
 
+/* The last line of a sweep, printed before its files are written (see
+ * sweep_plan.finished): a failing standard output then writes nothing. */
+typedef struct {
+    const char *out;
+    size_t mine, nseeds;
+    const sweep_plan *p;
+    progress_state *ps;
+    int quiet;
+} done_line;
+
+static int print_done(void *ctx, const sweep_report *rep, char *err, size_t n)
+{
+    done_line *d = ctx;
+    if (d->ps->drawn) {
+        fputc('\n', stderr);
+        d->ps->drawn = 0;
+    }
+    if (d->quiet)
+        return 0;
+    char from[64] = "";
+    if (rep->resumed)
+        snprintf(from, sizeof from, ", %zu of them from the journal", rep->resumed);
+    printf("%s: %zu runs (%zu cells x %zu seeds%s%s) in %.2f s on %u thread%s: sweep.csv, "
+           "sweep_agg.csv, sweep_curves.csv\n",
+           d->out, rep->runs, d->mine, d->nseeds, d->p->shards > 1 ? ", one shard" : "", from,
+           now_s() - d->ps->t0, d->p->threads, d->p->threads == 1 ? "" : "s");
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        snprintf(err, n, "%s: standard output failed: no file written", d->out);
+        return -EIO;
+    }
+    return 0;
+}
+
 /* ---- the command ------------------------------------------------------- */
 
 /* ---- failures and signals --------------------------------------------- */
@@ -801,6 +834,9 @@ int cli_sweep(int argc, char **argv)
     memset(&fl, 0, sizeof fl);
     p.failed = failed_fn;
     p.failed_ctx = &fl;
+    done_line dl = { out, mine, nseeds, &p, &ps, quiet };
+    p.finished = print_done;
+    p.finished_ctx = &dl;
     p.resume = resume;
     p.max_runs = (size_t)max_runs;
     p.stop = &stop_signal;
@@ -836,15 +872,6 @@ int cli_sweep(int argc, char **argv)
         }
         if (!quiet && rep.complete)
             printf("%s: already complete: %zu runs, nothing to resume\n", out, rep.runs);
-        else if (!quiet) {
-            char from[64] = "";
-            if (rep.resumed)
-                snprintf(from, sizeof from, ", %zu of them from the journal", rep.resumed);
-            printf("%s: %zu runs (%zu cells x %zu seeds%s%s) in %.2f s on %u thread%s: sweep.csv, "
-                   "sweep_agg.csv, sweep_curves.csv\n",
-                   out, rep.runs, mine, nseeds, p.shards > 1 ? ", one shard" : "", from,
-                   now_s() - ps.t0, p.threads, p.threads == 1 ? "" : "s");
-        }
         status = rep.failed ? EXIT_FAIL : 0;
     }
     for (size_t i = 0; i < fl.n && i < SHOW_FAILED; i++)

@@ -367,6 +367,12 @@ int sweep_run(const sweep_plan *p, const char *dir, sweep_report *rep, char *err
                  j.nruns);
         goto out;
     }
+    if (p->finished && (rc = p->finished(p->finished_ctx, rep, err, n)) < 0) {
+        size_t len = strlen(err);
+        snprintf(err + len, n - len, " (every run is kept in %s: --resume writes the files "
+                 "without running again)", j.jpath);
+        goto out;
+    }
     rc = sweep_job_write(&j, dir, rs, grid, err, n);
     if (rc == 0) {
         unlink(j.jpath); /* complete: the journal has served */

@@ -99,6 +99,8 @@ typedef struct {
 } sweep_stat;
 sweep_stat sweep_stat_of(const double *x, size_t n);
 
+struct sweep_report;
+
 typedef struct {
     size_t ncells;
     /* Cell c's spec (its seed is ignored).  Called from several threads at
@@ -119,6 +121,12 @@ typedef struct {
      * written; may be NULL.  why has no line breaks. */
     void (*failed)(void *ctx, size_t cell, uint64_t seed, const char *why);
     void *failed_ctx;
+    /* Called once every run has a result, before the files are written
+     * (the command prints its last line here, so that a failing standard
+     * output leaves the folder as it was); may be NULL.  A negative errno,
+     * with why in err, writes no file and keeps the journal. */
+    int (*finished)(void *ctx, const struct sweep_report *rep, char *err, size_t n);
+    void *finished_ctx;
     int resume;             /* continue from DIR/.sweep.journal */
     const atomic_int *stop; /* nonzero: hand out no more runs; NULL: never */
     size_t max_runs;        /* run at most this many now, then stop; 0: all */
@@ -129,7 +137,7 @@ typedef struct {
 } sweep_plan;
 
 /* What a sweep_run() did (filled whatever it returns). */
-typedef struct {
+typedef struct sweep_report {
     size_t runs;    /* this shard's runs */
     size_t done;    /* of them, with a result now (ok or failed) */
     size_t failed;  /* of them, failed */
