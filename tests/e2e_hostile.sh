@@ -80,5 +80,24 @@ if ls -A "$tmp/sig" 2>/dev/null | grep -q '^\.'; then bad "SIGTERM left a tempor
 elif [ "$n" != 0 ] && [ "$n" != 6 ]; then bad "SIGTERM left $n of 6 files"
 else ok; fi
 
+# 7. a resume after an input file changed is refused, naming the file
+printf 'config_id,epoch,epoch_time,error\n1,1,1,0.5\n1,2,1,0.4\n2,1,2,0.6\n2,2,1,0.3\n' >"$tmp/t7.csv"
+t7="--workloads table:$tmp/t7.csv --workers 1,2 --seeds 1..3 --horizon 10 -q --out $tmp/r7"
+expect 3 $SHSIM sweep $t7 --max-runs 2
+sed 's/0.3$/0.2/' "$tmp/t7.csv" >"$tmp/t7.new" && mv "$tmp/t7.new" "$tmp/t7.csv"
+expect 2 $SHSIM sweep $t7 --resume
+grep -q "t7.csv: changed since" "$tmp/stderr" && ok || bad "resume: the changed table is not named"
+[ -e "$tmp/r7/sweep.csv" ] && bad "resume over a changed table wrote files" || ok
+
+# 9. --resume after a complete sweep with failed runs retries them (the
+# journal stays while runs failed); without --resume the sweep starts over
+rf="--workloads lenet,figure --r-max 10 --schedulers asha --workers 2 --seeds 1,2 --horizon 100 --out $tmp/rf"
+expect 1 $SHSIM sweep $rf
+expect 1 $SHSIM sweep $rf --resume
+grep -q "2 of them from the journal" "$tmp/stdout" && ok || bad "resume did not retry the failed runs"
+grep -q "2 of 4 runs failed" "$tmp/stderr" && ok || bad "resume: the failed runs not listed again"
+expect 1 $SHSIM sweep $rf
+grep -q "from the journal" "$tmp/stdout" && bad "a sweep without --resume took runs from the journal" || ok
+
 echo "e2e_hostile: $pass passed, $fail failed"
 [ "$fail" = 0 ]

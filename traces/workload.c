@@ -35,6 +35,15 @@ static const wl_type *const wl_types[] = {&wl_figure_type, &wl_table_type, &wl_s
             abort();     \
     } while (0)
 
+const char *workload_spec_file(const char *spec)
+{
+    static const char *const with_file[] = {"table:", "lenet-model:"};
+    for (size_t i = 0; i < sizeof with_file / sizeof with_file[0]; i++)
+        if (strncmp(spec, with_file[i], strlen(with_file[i])) == 0)
+            return spec + strlen(with_file[i]);
+    return NULL;
+}
+
 void wl_errf(char *err, size_t errlen, const char *fmt, ...)
 {
     va_list ap;

@@ -88,6 +88,9 @@ const char *wl_order_name(int order);
 
 int workload_open(workload **out, const char *spec, const wl_params *p, char *err, size_t errlen);
 void workload_free(workload *w);
+/* The file a spec reads (table:FILE, lenet-model:FILE), or NULL when it
+ * reads none: what a sweep checksums into its identity. */
+const char *workload_spec_file(const char *spec);
 
 const char *workload_name(const workload *w);  /* the spec it was opened with */
 uint32_t workload_trials(const workload *w);   /* WL_UNBOUNDED for a model */

@@ -143,10 +143,58 @@ static void *job_thread(void *arg)
     return NULL;
 }
 
-/* A hash of everything that defines the grid: every cell's describing
- * columns plus what they leave out, the seeds and the curve points. */
-static int grid_hash(const sweep_plan *p, run_spec *rs, uint64_t *out)
+/* FNV-1a of a file's bytes; a file that cannot be read hashes as its
+ * errno (its runs fail and say why). */
+static uint64_t file_hash(const char *path)
 {
+    uint64_t h = FNV_BASIS;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        int e = errno;
+        return sweep_fnv(h, &e, sizeof e);
+    }
+    char buf[65536];
+    size_t got;
+    while ((got = fread(buf, 1, sizeof buf, f)) > 0)
+        h = sweep_fnv(h, buf, got);
+    if (ferror(f)) {
+        int e = EIO;
+        h = sweep_fnv(h, &e, sizeof e);
+    }
+    fclose(f);
+    return h;
+}
+
+/* Note the file that cell spec `spec` reads, once: 0 or -ENOMEM. */
+static int note_input(sweep_job *j, const char *spec)
+{
+    const char *path = workload_spec_file(spec);
+    if (!path)
+        return 0;
+    for (size_t i = 0; i < j->nin; i++)
+        if (strcmp(j->in_path[i], path) == 0)
+            return 0;
+    char **q = realloc(j->in_path, (j->nin + 1) * sizeof *q);
+    if (!q)
+        return -ENOMEM;
+    j->in_path = q;
+    uint64_t *h = realloc(j->in_hash, (j->nin + 1) * sizeof *h);
+    if (!h)
+        return -ENOMEM;
+    j->in_hash = h;
+    if (!(j->in_path[j->nin] = strdup(path)))
+        return -ENOMEM;
+    j->in_hash[j->nin++] = file_hash(path);
+    return 0;
+}
+
+/* A hash of everything that defines the grid: every cell's describing
+ * columns plus what they leave out, the seeds, the curve points, and the
+ * bytes of every file a cell reads (so a resume after an edit is refused;
+ * a grid without files hashes as it always did). */
+static int grid_hash(sweep_job *j, run_spec *rs, uint64_t *out)
+{
+    const sweep_plan *p = j->p;
     uint64_t h = FNV_BASIS;
     char *buf = NULL;
     size_t len = 0;
@@ -161,11 +209,20 @@ static int grid_hash(const sweep_plan *p, run_spec *rs, uint64_t *out)
         fprintf(m, "|%u|%d|%u\n", rs->trials, rs->r_max_given, rs->sp.r_max);
         fflush(m);
         h = sweep_fnv(h, buf, (size_t)ftell(m));
+        if (note_input(j, rs->workload) < 0) {
+            fclose(m);
+            free(buf);
+            return -ENOMEM;
+        }
     }
     fclose(m);
     free(buf);
     h = sweep_fnv(h, p->seeds, p->nseeds * sizeof *p->seeds);
     h = sweep_fnv(h, &p->curve_points, sizeof p->curve_points);
+    for (size_t i = 0; i < j->nin; i++) {
+        h = sweep_fnv(h, j->in_path[i], strlen(j->in_path[i]) + 1);
+        h = sweep_fnv(h, &j->in_hash[i], sizeof j->in_hash[i]);
+    }
     *out = h;
     return 0;
 }
@@ -240,7 +297,7 @@ int sweep_run(const sweep_plan *p, const char *dir, sweep_report *rep, char *err
 
     uint64_t h;
     char grid[24];
-    if (grid_hash(p, rs, &h) < 0)
+    if (grid_hash(&j, rs, &h) < 0)
         goto nomem;
     snprintf(grid, sizeof grid, "%016llx", (unsigned long long)h);
     if (p->resume) {
@@ -375,7 +432,10 @@ int sweep_run(const sweep_plan *p, const char *dir, sweep_report *rep, char *err
     }
     rc = sweep_job_write(&j, dir, rs, grid, err, n);
     if (rc == 0) {
-        unlink(j.jpath); /* complete: the journal has served */
+        /* complete: the journal has served, unless runs failed: then it
+         * stays for --resume to retry them (sweep_journal_open) */
+        if (!rep->failed)
+            unlink(j.jpath);
         close(j.jfd);
         j.jfd = -1;
     } else {
@@ -413,6 +473,10 @@ out:
     free(j.why);
     free(j.todo);
     free(j.jbuf);
+    for (size_t i = 0; i < j.nin; i++)
+        free(j.in_path[i]);
+    free(j.in_path);
+    free(j.in_hash);
     free(tid);
     free(rs);
     return rc;

@@ -57,6 +57,12 @@ typedef struct {
     double jsynced;     /* when it was last fsync'd */
     char *jbuf;
     size_t jcap;
+    /* the files the grid reads (tables, model parameters) and the FNV-1a
+     * hash of each one's bytes, part of the grid's identity; the journal
+     * lists them so that a resume names the file that changed */
+    char **in_path;
+    uint64_t *in_hash;
+    size_t nin;
 } sweep_job;
 
 /* FNV-1a over n bytes, from h (FNV_BASIS to start): journal lines and the

@@ -9,7 +9,9 @@
  *   RUN,ok,TS,TR,JOBS,EPT,EPR,CUT,DROP,WORKERS,END,BUSY,IDLE,BEST,BESTR,TTT,TFR,TTTR,
  *       S1..SC,R1..RC,H
  *   RUN,fail,MESSAGE,H
+ *   input,FILEHASH,PATH,H      (after the header: a file the grid reads)
  * RUN is the run's index in the whole grid (cell * seeds + seed index);
+ * FILEHASH is part of the grid hash G, and names the file when G differs;
  * numbers are printed as in the CSV files (shortest round trip, NaN empty),
  * so a resumed run's row is the bytes the run itself gave; MESSAGE has ','
  * '%' and control bytes as %XX.  A line is appended with one write() per
@@ -112,6 +114,71 @@ int sweep_journal_append(sweep_job *j, size_t r)
     if (rc < 0)
         snprintf(j->err, sizeof j->err, "%s: write failed: %s", j->jpath, strerror(-rc));
     return rc;
+}
+
+/* Append s to b (at len, cap bytes) with ',' '%' and control bytes as %XX. */
+static size_t put_escaped(char *b, size_t len, size_t cap, const char *s)
+{
+    for (; *s && len + 4 < cap; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == ',' || c == '%' || c < 0x20 || c == 0x7f)
+            len += (size_t)snprintf(b + len, cap - len, "%%%02X", c);
+        else
+            b[len++] = (char)c;
+    }
+    b[len] = '\0';
+    return len;
+}
+
+/* The input lines of the journal, one per file of the grid. */
+static int write_inputs(const sweep_job *j, int fd)
+{
+    char b[13000];
+    for (size_t i = 0; i < j->nin; i++) {
+        size_t len = (size_t)snprintf(b, sizeof b, "input,%016llx,",
+                                      (unsigned long long)j->in_hash[i]);
+        len = put_escaped(b, len, sizeof b - 20, j->in_path[i]);
+        len += (size_t)snprintf(b + len, sizeof b - len, ",%016llx\n",
+                                (unsigned long long)sweep_fnv(FNV_BASIS, b, len));
+        int rc = write_all(fd, b, len);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+static int unhex(char c);
+static int journal_fields(char *line, size_t len, char **f, size_t maxf, size_t *nf);
+
+/* A journal of another grid: does one of its input lines name a file of
+ * this grid whose bytes changed since?  1 with the message in err. */
+static int input_changed(const sweep_job *j, char *text, size_t len, char *err, size_t n)
+{
+    char *f[4];
+    size_t nf;
+    for (char *q = text, *eol; (eol = memchr(q, '\n', len - (size_t)(q - text))); q = eol + 1) {
+        if (strncmp(q, "input,", 6) != 0 || journal_fields(q, (size_t)(eol - q), f, 4, &nf) < 0 ||
+            nf != 3)
+            continue;
+        char *o = f[2];
+        for (char *m = f[2]; *m; m++) { /* undo %XX in place */
+            int hi = *m == '%' ? unhex(m[1]) : -1, lo = hi < 0 ? -1 : unhex(m[2]);
+            *o++ = lo < 0 ? *m : (char)(hi << 4 | lo);
+            m += lo < 0 ? 0 : 2;
+        }
+        *o = '\0';
+        for (size_t i = 0; i < j->nin; i++) {
+            char now[20];
+            snprintf(now, sizeof now, "%016llx", (unsigned long long)j->in_hash[i]);
+            if (strcmp(j->in_path[i], f[2]) == 0 && strcmp(now, f[1]) != 0) {
+                snprintf(err, n, "%s: changed since the sweep in %s began (its checksum "
+                         "differs): restore it, or delete the journal to start over",
+                         f[2], j->jpath);
+                return 1;
+            }
+        }
+    }
+    return 0;
 }
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -246,6 +313,8 @@ static int journal_load(sweep_job *j, char *text, size_t len, const char *hdr, s
     if (hlen != strlen(hdr) || memcmp(text, hdr, hlen) != 0) {
         char *f[8], *g[8], mine[256];
         size_t nf, ng;
+        if (input_changed(j, eol + 1, len - hlen, err, n))
+            return -EINVAL;
         snprintf(mine, sizeof mine, "%s", hdr);
         *eol = '\0';
         if (strncmp(text, journal_magic, strlen(journal_magic)) != 0 ||
@@ -268,6 +337,8 @@ static int journal_load(sweep_job *j, char *text, size_t len, const char *hdr, s
     }
     for (char *q = text + hlen; (eol = memchr(q, '\n', len - (size_t)(q - text))); q = eol + 1) {
         *keep = (size_t)(eol - text) + 1;
+        if (strncmp(q, "input,", 6) == 0)
+            continue; /* the grid hash in the header covers it */
         if (journal_record(j, q, (size_t)(eol - q), f) < 0)
             ++*bad;
     }
@@ -350,10 +421,17 @@ int sweep_journal_open(sweep_job *j, const char *dir, const char *grid, char *er
     }
     if (len > 0) {
         rc = journal_load(j, text, len, hdr, &keep, &bad, err, n);
-        if (!p->resume) {
-            size_t done = 0;
-            for (size_t r = 0; r < j->nruns; r++)
-                done += j->state[r] == RUN_OK;
+        size_t done = 0, ended = 0;
+        for (size_t r = 0; r < j->nruns; r++) {
+            done += j->state[r] == RUN_OK;
+            ended += j->state[r] != RUN_TODO;
+        }
+        if (!p->resume && rc == 0 && ended == j->nruns) {
+            /* the journal a complete sweep keeps for its failed runs (for
+             * --resume to retry them): without --resume, start over */
+            memset(j->state, RUN_TODO, j->nruns);
+            keep = 0;
+        } else if (!p->resume) {
             if (rc == 0)
                 snprintf(err, n,
                          "%s holds an interrupted run of this sweep (%zu of %zu runs done; "
@@ -380,7 +458,7 @@ int sweep_journal_open(sweep_job *j, const char *dir, const char *grid, char *er
         snprintf(err, n, "%s: %s", j->jpath, strerror(errno));
         goto fail;
     }
-    if (keep == 0 && (rc = write_all(fd, hdr, strlen(hdr))) < 0) {
+    if (keep == 0 && ((rc = write_all(fd, hdr, strlen(hdr))) < 0 || (rc = write_inputs(j, fd)) < 0)) {
         snprintf(err, n, "%s: write failed: %s", j->jpath, strerror(-rc));
         if (len == 0)
             unlink(j->jpath); /* ours: leave the folder as it was */
