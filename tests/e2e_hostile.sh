@@ -99,5 +99,25 @@ grep -q "2 of 4 runs failed" "$tmp/stderr" && ok || bad "resume: the failed runs
 expect 1 $SHSIM sweep $rf
 grep -q "from the journal" "$tmp/stdout" && bad "a sweep without --resume took runs from the journal" || ok
 
+# 8. merge checks every (cell, seed) once and every file's rows per cell,
+# naming the part and the row
+m8="--workloads figure --schedulers asha,sh --workers 1,2 --seeds 1..3 --horizon 30 -q"
+expect 0 $SHSIM sweep $m8 --shard 1/2 --out "$tmp/mp1"
+expect 0 $SHSIM sweep $m8 --shard 2/2 --out "$tmp/mp2"
+cp -r "$tmp/mp1" "$tmp/mpx"
+awk 'NR==2{print; print; next} NR==4{next} {print}' "$tmp/mp1/sweep.csv" >"$tmp/mpx/sweep.csv"
+expect 2 $SHSIM merge -q --out "$tmp/mpo" "$tmp/mpx" "$tmp/mp2"
+grep -q "mpx/sweep.csv:3: cell 0, seed 1: a second row" "$tmp/stderr" && ok || bad "merge: a duplicated run row not named"
+cp "$tmp/mp1/sweep.csv" "$tmp/mpx/"
+head -30 "$tmp/mp1/sweep_curves.csv" >"$tmp/mpx/sweep_curves.csv"
+expect 2 $SHSIM merge -q --out "$tmp/mpo" "$tmp/mpx" "$tmp/mp2"
+grep -q "mpx/sweep_curves.csv:2: cell 0 has 29 rows, the grid has 50" "$tmp/stderr" && ok \
+    || bad "merge: lost curve rows not named"
+cp "$tmp/mp1/sweep_curves.csv" "$tmp/mpx/"
+{ cat "$tmp/mp1/sweep.csv"; sed -n 2p "$tmp/mp1/sweep.csv"; } >"$tmp/mpx/sweep.csv"
+expect 2 $SHSIM merge -q --out "$tmp/mpo" "$tmp/mpx" "$tmp/mp2"
+grep -q "mpx/sweep.csv:8: cell 0 has 4 rows" "$tmp/stderr" && ok || bad "merge: an extra row not named"
+[ -e "$tmp/mpo" ] && bad "merge of bad parts wrote output" || ok
+
 echo "e2e_hostile: $pass passed, $fail failed"
 [ "$fail" = 0 ]

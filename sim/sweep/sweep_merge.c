@@ -3,8 +3,9 @@
  * files byte-identical to those of an unsharded sweep.  See sweep.h.
  *
  * Invariants: every part is checked (same grid, every shard once, each row
- * a cell of its shard with the header's field count, the grid's row count)
- * before anything is written, so a bad part leaves out as it was; rows are
+ * a cell of its shard with the header's field count, every cell its rows:
+ * each seed once, one aggregate, its curve points) before anything is
+ * written, so a bad part leaves out as it was; rows are
  * ordered by (cell, order read), which is grid order since a shard's file
  * lists its cells in order and seeds within a cell.
  */
@@ -23,6 +24,7 @@ typedef struct {
     size_t cell, order;
     const char *line; /* including its newline */
     size_t len;
+    size_t part, lineno; /* for messages */
 } merge_line;
 
 /* The fields of the CSV line [p, eol): commas outside quotes, plus one. */
@@ -39,12 +41,121 @@ static size_t csv_fields(const char *p, const char *eol)
     return nf;
 }
 
+/* Field idx of the CSV line [p, eol) (quotes kept): its start, *len. */
+static const char *csv_field_at(const char *p, const char *eol, size_t idx, size_t *len)
+{
+    int quoted = 0;
+    for (; idx && p < eol; p++) {
+        if (*p == '"')
+            quoted = !quoted;
+        else if (*p == ',' && !quoted)
+            idx--;
+    }
+    const char *f = p;
+    for (quoted = 0; p < eol && (quoted || *p != ','); p++)
+        if (*p == '"')
+            quoted = !quoted;
+    *len = (size_t)(p - f);
+    return f;
+}
+
+/* The index of column `name` in header line [p, eol), or (size_t)-1. */
+static size_t column_of(const char *p, const char *eol, const char *name)
+{
+    size_t nf = csv_fields(p, eol), len;
+    for (size_t i = 0; i < nf; i++) {
+        const char *f = csv_field_at(p, eol, i, &len);
+        if (len == strlen(name) && memcmp(f, name, len) == 0)
+            return i;
+    }
+    return (size_t)-1;
+}
+
 static int cmp_lines(const void *x, const void *y)
 {
     const merge_line *a = x, *b = y;
     if (a->cell != b->cell)
         return a->cell < b->cell ? -1 : 1;
     return (a->order > b->order) - (a->order < b->order);
+}
+
+/* The rows of one part file, all parts, sorted by (cell, order): every
+ * cell of the grid has its rows, and only those (sweep.csv: one per seed,
+ * each seed once, in the order of the first cell; sweep_agg.csv: one;
+ * sweep_curves.csv: K when the cell's horizon is finite, else none).
+ * curve[c] (filled from sweep_agg.csv, read before the curves) says which.
+ * 0, or -EINVAL with the part and row named in err. */
+static int check_cells(const merge_line *lines, size_t nl, size_t fi, const char *const *dirs,
+                       const part_info *pi, size_t ndirs, size_t seed_col, size_t hor_col,
+                       unsigned char *curve, char *err, size_t n)
+{
+    const char *name = part_files[fi];
+    const merge_line *ref = NULL; /* the first cell's rows: the seeds in order */
+    size_t i = 0;
+    for (size_t c = 0; c < pi[0].cells; c++) {
+        size_t m = 0;
+        while (i + m < nl && lines[i + m].cell == c)
+            m++;
+        const merge_line *g = lines + i;
+        size_t want = fi == 0 ? pi[0].seeds : fi == 1 ? 1 : curve[c] ? pi[0].k : 0;
+        if (m != want) {
+            size_t d = 0;
+            while (d + 1 < ndirs && pi[d].shard != c % pi[0].shards)
+                d++;
+            const merge_line *at = m > want ? g + want : g; /* the first extra row */
+            if (m)
+                snprintf(err, n, "%s/%s:%zu: cell %zu has %zu rows, the grid has %zu (%s)",
+                         dirs[at->part], name, at->lineno, c, m, want,
+                         fi == 0 ? "one per seed" : fi == 1 ? "one per cell"
+                                                : "the curve points of a finite horizon");
+            else
+                snprintf(err, n, "%s/%s: cell %zu (shard %u/%u) has no rows, the grid has %zu",
+                         dirs[d], name, c, pi[d].shard + 1, pi[d].shards, want);
+            return -EINVAL;
+        }
+        if (fi == 1) {
+            size_t len;
+            const char *h = csv_field_at(g->line, g->line + g->len - 1, hor_col, &len);
+            curve[c] = pi[0].k > 0 && hor_col != (size_t)-1 && !(len == 3 && !memcmp(h, "inf", 3));
+        }
+        if (fi == 0 && seed_col != (size_t)-1) {
+            for (size_t r = 0; r < m; r++) {
+                size_t len, rlen;
+                const char *sd = csv_field_at(g[r].line, g[r].line + g[r].len - 1, seed_col, &len);
+                if (!ref) { /* each seed once in the first cell: O(seeds^2) once */
+                    for (size_t q = 0; q < r; q++) {
+                        const char *sq = csv_field_at(g[q].line, g[q].line + g[q].len - 1,
+                                                      seed_col, &rlen);
+                        if (rlen == len && memcmp(sq, sd, len) == 0) {
+                            snprintf(err, n, "%s/%s:%zu: cell %zu, seed %.*s: a second row "
+                                     "(line %zu has it)", dirs[g[r].part], name, g[r].lineno, c,
+                                     (int)(len < 40 ? len : 40), sd, g[q].lineno);
+                            return -EINVAL;
+                        }
+                    }
+                    continue;
+                }
+                const char *sr = csv_field_at(ref[r].line, ref[r].line + ref[r].len - 1,
+                                              seed_col, &rlen);
+                if (rlen != len || memcmp(sr, sd, len) != 0) {
+                    snprintf(err, n, "%s/%s:%zu: cell %zu: seed %.*s where the grid has seed "
+                             "%.*s (each cell has every seed once, in the grid's order)",
+                             dirs[g[r].part], name, g[r].lineno, c, (int)(len < 40 ? len : 40),
+                             sd, (int)(rlen < 40 ? rlen : 40), sr);
+                    return -EINVAL;
+                }
+            }
+            if (!ref)
+                ref = g;
+        }
+        i += m;
+    }
+    if (i < nl) { /* a row of a cell beyond the grid: refused when read */
+        snprintf(err, n, "%s/%s:%zu: cell %zu is not in the grid", dirs[lines[i].part], name,
+                 lines[i].lineno, lines[i].cell);
+        return -EINVAL;
+    }
+    return 0;
 }
 
 int sweep_merge(const char *const *dirs, size_t ndirs, const char *out, char *err, size_t n)
@@ -54,6 +165,8 @@ int sweep_merge(const char *const *dirs, size_t ndirs, const char *out, char *er
         return -EINVAL;
     }
     part_info *pi = calloc(ndirs, sizeof *pi);
+    unsigned char *curve = NULL;
+    size_t seed_col = (size_t)-1, hor_col = (size_t)-1;
     file_buf *fb = calloc(ndirs * NPART_FILES, sizeof *fb);
     merge_line *lines = NULL;
     out_set *os = malloc(sizeof *os);
@@ -84,6 +197,11 @@ int sweep_merge(const char *const *dirs, size_t ndirs, const char *out, char *er
                 goto out;
             }
     }
+    if (!(curve = calloc(pi[0].cells + 1, 1))) {
+        rc = -ENOMEM;
+        snprintf(err, n, "merge: out of memory");
+        goto out;
+    }
     /* two passes: check every part file, then write (so that a bad part
      * leaves out as it was, not even created) */
     size_t cap = 0;
@@ -103,6 +221,10 @@ int sweep_merge(const char *const *dirs, size_t ndirs, const char *out, char *er
             if (!hdr0) {
                 hdr0 = p;
                 hlen0 = hlen;
+                if (fi == 0)
+                    seed_col = column_of(p, eol, "seed");
+                if (fi == 1)
+                    hor_col = column_of(p, eol, "horizon");
             } else if (hlen != hlen0 || memcmp(p, hdr0, hlen) != 0) {
                 snprintf(err, n, "%s/%s: its header differs from %s/%s", dirs[d],
                          part_files[fi], dirs[0], part_files[fi]);
@@ -139,18 +261,17 @@ int sweep_merge(const char *const *dirs, size_t ndirs, const char *out, char *er
                     }
                     lines = ml;
                 }
-                lines[nl++] = (merge_line){ (size_t)c, order++, p, (size_t)(eol - p) + 1 };
+                lines[nl++] = (merge_line){ (size_t)c, order++, p, (size_t)(eol - p) + 1, d,
+                                            lineno };
             }
         }
-        size_t want = fi == 0 ? pi[0].runs : fi == 1 ? pi[0].cells : nl;
-        if (nl != want) {
-            snprintf(err, n, "%s: %zu rows in all, the grid has %zu: a part is incomplete",
-                     part_files[fi], nl, want);
-            goto out;
-        }
-        if (!pass)
-            continue;
         qsort(lines, nl, sizeof *lines, cmp_lines);
+        if (!pass) {
+            if ((rc = check_cells(lines, nl, fi, dirs, pi, ndirs, seed_col, hor_col, curve, err,
+                                  n)) < 0)
+                goto out;
+            continue;
+        }
         FILE *f = out_set_open(os, out, part_files[fi]);
         if (!f) {
             rc = -EIO;
@@ -179,6 +300,7 @@ out:
             free(fb[i].text);
     free(fb);
     free(pi);
+    free(curve);
     free(lines);
     free(os);
     return rc;
