@@ -254,8 +254,8 @@ int straggler_parse_speeds(straggler_params *p, const char *s, char *err, size_t
             snprintf(err, n, "at most %d speeds", STRAG_MAX_SPEEDS);
             return -EINVAL;
         }
-        if (number(tok, &v) < 0 || !(v > 0) || v > 1e6) {
-            snprintf(err, n, "speed %u '%s' is not a number in (0, 1e6]", k + 1, tok);
+        if (number(tok, &v) < 0 || !(v >= 1e-6) || v > 1e6) {
+            snprintf(err, n, "speed %u '%s' is not a number in [1e-6, 1e6]", k + 1, tok);
             return -EINVAL;
         }
         p->speed[k++] = v;

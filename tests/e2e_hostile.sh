@@ -119,5 +119,25 @@ expect 2 $SHSIM merge -q --out "$tmp/mpo" "$tmp/mpx" "$tmp/mp2"
 grep -q "mpx/sweep.csv:8: cell 0 has 4 rows" "$tmp/stderr" && ok || bad "merge: an extra row not named"
 [ -e "$tmp/mpo" ] && bad "merge of bad parts wrote output" || ok
 
+# 3. finite values whose sums along a run could overflow are refused at input
+printf 'config_id,epoch,epoch_time,error\n1,1,1,0.5\n2,1,1e308,0.4\n' >"$tmp/big.csv"
+expect 2 $SHSIM run --workload table:"$tmp/big.csv" --out "$tmp/o3"
+grep -q "big.csv:3: field 'epoch_time': '1e308' is beyond 1e+12" "$tmp/stderr" && ok || bad "epoch_time 1e308 not refused at its line"
+printf 'config_id,epoch,epoch_time,error\n1,1,1,-1e300\n' >"$tmp/big.csv"
+expect 2 $SHSIM run --workload table:"$tmp/big.csv" --out "$tmp/o3"
+grep -q "big.csv:2: field 'error'" "$tmp/stderr" && ok || bad "error -1e300 not refused"
+sed 's/^base = .*/base = 1e308/' traces/data/lenet_model.params >"$tmp/big.params"
+expect 2 $SHSIM run --workload lenet-model:"$tmp/big.params" --out "$tmp/o3"
+grep -q "big.params: base" "$tmp/stderr" && ok || bad "params base 1e308 not refused"
+expect 2 $SHSIM run --workload figure --worker-speed 1e-300 --out "$tmp/o3"
+[ -e "$tmp/o3" ] && bad "a refused run wrote output" || ok
+
+# 5. import applies the table reader's checks: stamps of +-1.7e308 give an
+# epoch time beyond the bound, refused, nothing written
+printf 'trial_id,epoch,validation_error,st_tuner_time\n0,1,0.5,-1.7e308\n0,2,0.4,1.7e308\n0,3,0.3,1.7e308\n' >"$tmp/st.csv"
+expect 2 $SHSIM import synetune "$tmp/st.csv" -o "$tmp/o5/st.csv"
+grep -q "st.csv:2: field 'st_tuner_time'" "$tmp/stderr" && ok || bad "import: an infinite epoch time not refused"
+[ -e "$tmp/o5" ] && bad "a refused import wrote output" || ok
+
 echo "e2e_hostile: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -132,6 +132,11 @@ int model_params_check(const model_params *m, char *err, size_t errlen)
     CHECK(m->epochs >= 1 && m->epochs <= MODEL_MAX_EPOCHS, "epochs: need 1..%d (got %lu)", MODEL_MAX_EPOCHS,
           (unsigned long)m->epochs);
     CHECK(isfinite(m->time_base) && isfinite(m->time_per_batch), "base, per_batch: need finite numbers");
+    /* bounded like a table's epoch_time, so that a run's sums stay finite */
+    CHECK(fabs(m->time_base) <= WL_MAX_SECONDS && fabs(m->time_per_batch) <= WL_MAX_SECONDS &&
+              m->time_startup <= WL_MAX_SECONDS,
+          "base, per_batch, startup: need at most %g seconds (got %g, %g, %g)", WL_MAX_SECONDS, m->time_base,
+          m->time_per_batch, m->time_startup);
     /* linear in 1/batch, so positive over the space iff at both ends (and
      * at trial 0's batch, which may lie outside) */
     CHECK(m->time_base + m->time_per_batch / m->batch_min > 0 &&

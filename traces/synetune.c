@@ -297,6 +297,11 @@ static int rs_row(void *ctx, const tr_record *rec, char *err, size_t errlen)
         (rc = rs_number(b, rec, b->col[RS_TIME], &time, err, errlen)) < 0 ||
         (rc = rs_number(b, rec, b->col[RS_METRIC], &metric, err, errlen)) < 0)
         return rc;
+    if (fabs(metric) > WL_MAX_METRIC) { /* the table reader's bound */
+        wl_errf(err, errlen, "%s:%lu: field '%.64s': '%.64s' is beyond %g (the bound that keeps a run's sums finite)",
+                b->path, rec->line, b->colname[b->col[RS_METRIC]], rec->field[b->col[RS_METRIC]], WL_MAX_METRIC);
+        return -EINVAL;
+    }
     if (epoch < 1 || epoch != floor(epoch) || epoch >= (double)UINT32_MAX) {
         wl_errf(err, errlen, "%s:%lu: field '%.64s': '%.64s' is not a positive integer", b->path, rec->line,
                 b->colname[b->col[RS_EPOCH]], rec->field[b->col[RS_EPOCH]]);
@@ -458,6 +463,12 @@ static int rs_epoch_seconds(const wl_results *r, const size_t *idx, uint32_t E, 
         if (!(sec[j] > 0)) {
             wl_errf(err, errlen, "%s:%lu: field '%s': epoch %lu of trial '%.64s' takes no time", r->path,
                     row[idx[j]].line, r->time_col, (unsigned long)j + 1, r->trial_id[row[idx[j]].trial]);
+            return -EINVAL;
+        }
+        if (!(sec[j] <= WL_MAX_SECONDS)) { /* the table reader's bound on epoch_time */
+            wl_errf(err, errlen, "%s:%lu: field '%s': epoch %lu of trial '%.64s' takes %g s, beyond %g (the bound "
+                    "that keeps a run's sums finite)", r->path, row[idx[j]].line, r->time_col, (unsigned long)j + 1,
+                    r->trial_id[row[idx[j]].trial], sec[j], WL_MAX_SECONDS);
             return -EINVAL;
         }
     }

@@ -67,6 +67,14 @@ extern const wl_type wl_model_type;       /* wl_model.c: lenet-model */
  * go through wl_table_type's functions. */
 int wl_table_open_mem(workload *w, const char *name, const char *data, size_t len, char *err, size_t errlen);
 
+/* Bounds on the values a file may give, so that no sum along a run can
+ * overflow: a run adds at most --max-events epoch times, each scaled by
+ * straggler factors below 1e30 (noise below 1e16, slow-down at most 1e12:
+ * sim/straggler.c), and a sweep squares
+ * metrics for their sd.  1e12 s is 31 700 years. */
+#define WL_MAX_SECONDS 1e12
+#define WL_MAX_METRIC 1e100
+
 #if defined(__GNUC__)
 #define WL_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else

@@ -347,6 +347,13 @@ static int tbl_row(void *ctx, const tr_record *rec, char *err, size_t errlen)
                 rec->field[b->req[TBL_TIME]]);
         return -EINVAL;
     }
+    if (time > WL_MAX_SECONDS || fabs(error) > WL_MAX_METRIC) {
+        int slow = time > WL_MAX_SECONDS;
+        wl_errf(err, errlen, "%s:%lu: field '%s': '%.64s' is beyond %g (the bound that keeps a run's sums finite)",
+                b->path, rec->line, slow ? "epoch_time" : "error", rec->field[b->req[slow ? TBL_TIME : TBL_ERROR]],
+                slow ? WL_MAX_SECONDS : WL_MAX_METRIC);
+        return -EINVAL;
+    }
 
     if (b->cur == NULL || strcmp(id, b->cur->id) != 0) {
         rc = tbl_new_config(b, rec, id, epoch, err, errlen);
