@@ -503,7 +503,12 @@ int engine_run(const engine_params *p, sched *core, const workload *wl, run_resu
         while (rc == 0 && evq_size(&e.q) && evq_top(&e.q)->time == t) {
             event ev;
             evq_pop(&e.q, &ev);
-            s->events++;
+            if (++s->events > p->max_events && p->max_events) {
+                rc = -E2BIG;
+                break;
+            }
+            if (p->progress && !(s->events & ((1u << 20) - 1)))
+                p->progress(p->progress_ctx, s->events, t);
             rc = ev.kind == EV_DROP ? job_drop(&e, ev.worker) : epoch_end(&e, ev.worker);
         }
         if (rc == 0 && t < p->horizon)

@@ -22,8 +22,8 @@
  *   - nothing depends on addresses, threads or the machine.
  *
  * Ownership: engine_run() fills a run_result the caller releases with
- * run_result_free().  Errors: 0 or a negative errno code; on error the result
- * is released.
+ * run_result_free().  Errors: 0 or a negative errno code (-E2BIG: more than
+ * max_events events); on error the result is released.
  */
 #ifndef SHSIM_SIM_ENGINE_H
 #define SHSIM_SIM_ENGINE_H
@@ -111,6 +111,14 @@ typedef struct {
     size_t n_samples;
     /* per-job noise, slow workers, dropped jobs; all off by default */
     straggler_params strag;
+    /* stop with -E2BIG once this many events were delivered (0: never):
+     * what bounds a run's memory and time, since every trial, job and trace
+     * row costs at least one event (README, "Memory") */
+    uint64_t max_events;
+    /* optional: called every 2^20 events with the count and the clock, for
+     * a progress line on a terminal; NULL: none */
+    void (*progress)(void *ctx, uint64_t events, double now);
+    void *progress_ctx;
 } engine_params;
 
 engine_params engine_default_params(void);

@@ -21,6 +21,7 @@ run_spec run_spec_default(void)
     rs.seed = 1;
     rs.trials = SCHED_UNBOUNDED;
     rs.order = WL_ORDER_AUTO;
+    rs.ep.max_events = RUN_MAX_EVENTS;
     return rs;
 }
 
@@ -83,6 +84,12 @@ int run_spec_run(const run_spec *rs, const workload *wl, run_result *res, char *
     }
     rc = engine_run(&rs->ep, core, wl, res);
     sched_free(core);
+    if (rc == -E2BIG) {
+        snprintf(err, n, "run stopped at %llu events (--max-events %llu): raise --max-events, or "
+                 "bound the run with --horizon or --trials", (unsigned long long)rs->ep.max_events,
+                 (unsigned long long)rs->ep.max_events);
+        return rc;
+    }
     if (rc < 0) {
         snprintf(err, n, "run failed: %s", strerror(-rc));
         return rc;

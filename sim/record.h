@@ -25,6 +25,8 @@ typedef struct {
     int r_max_given; /* 0: r_max is the workload's epochs */
 } run_spec;
 
+/* The default --max-events of every run (README, "Memory"). */
+#define RUN_MAX_EVENTS 10000000u
 run_spec run_spec_default(void);
 /* The run of d2l Fig. 19.5.1 (type sched_sh: strict SH) or Fig. 19.5.2
  * (sched_asha: promotion, topk) on the `figure` workload: eta 2, 2 workers,

@@ -1,7 +1,11 @@
 /*
  * tests/test_hostile.c -- regressions of the hostile tester's cases (issue
  * 12) that are best checked below the command line: line numbers whatever
- * the line ends.
+ * the line ends, and the memory a run may take (README, "Memory"): every
+ * run stops at --max-events events, and the bytes per event and per worker
+ * the README promises are measured here as peak RSS growth of a forked
+ * child (skipped under sanitizers and valgrind, whose allocators inflate
+ * it).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -11,8 +15,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
+
+#include "sim/record.h"
 
 #include "tests/testutil.h"
 #include "traces/table_read.h"
@@ -68,10 +77,113 @@ static void test_line_ends(void **state)
     free(big);
 }
 
+/* The README's bounds (section "Memory"), checked below. */
+#define TRACE_BYTES_PER_EVENT 150.0
+#define BARE_BYTES_PER_EVENT 50.0
+#define BYTES_PER_WORKER 256.0
+
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_SANITIZER 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_SANITIZER 1
+#endif
+#endif
+#ifndef UNDER_SANITIZER
+#define UNDER_SANITIZER 0
+#endif
+
+static int inflated_allocator(void)
+{
+    const char *pre = getenv("LD_PRELOAD");
+    return UNDER_SANITIZER || (pre && (strstr(pre, "valgrind") || strstr(pre, "vgpreload")));
+}
+
+/* Run rs in a forked child: its peak RSS growth in bytes; its status in
+ * *rc_out. */
+static double child_growth(run_spec *rs, int *rc_out)
+{
+    int fd[2];
+    assert_int_equal(pipe(fd), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        struct rusage ru;
+        char err[4608];
+        run_result res;
+        workload *wl = NULL;
+        getrusage(RUSAGE_SELF, &ru);
+        long base = ru.ru_maxrss;
+        double out[2];
+        out[1] = run_spec_execute(rs, &res, &wl, err, sizeof err);
+        if (out[1] == 0)
+            run_result_free(&res);
+        workload_free(wl);
+        getrusage(RUSAGE_SELF, &ru);
+        out[0] = 1024.0 * (double)(ru.ru_maxrss - base);
+        _exit(write(fd[1], out, sizeof out) == (ssize_t)sizeof out ? 0 : 1);
+    }
+    close(fd[1]);
+    double out[2] = { -1, -1 };
+    assert_int_equal(read(fd[0], out, sizeof out), (ssize_t)sizeof out);
+    close(fd[0]);
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    *rc_out = (int)out[1];
+    return out[0];
+}
+
+/* The hostile run: one-epoch trials of 1e-9 s under strict SH (the core
+ * that keeps the most per trial), stopped by the cap, with traces (about
+ * 100 bytes per event measured) and without (about 10). */
+static void test_memory_per_event(void **state)
+{
+    (void)state;
+    run_spec rs = run_spec_default();
+    assert_int_equal(rs.ep.max_events, RUN_MAX_EVENTS);
+    snprintf(rs.workload, sizeof rs.workload, "synthetic:constant:1e-9");
+    rs.type = sched_sh;
+    rs.sp.r_max = 1;
+    rs.r_max_given = 1;
+    rs.ep.horizon = 100;
+    rs.ep.max_events = 1000000;
+    int rc;
+    double grown = child_growth(&rs, &rc);
+    assert_int_equal(rc, -E2BIG);
+    if (!inflated_allocator() && grown > TRACE_BYTES_PER_EVENT * 1e6)
+        fail_msg("with traces: %.0f bytes per event, the README says at most %.0f", grown / 1e6,
+                 TRACE_BYTES_PER_EVENT);
+    rs.ep.trace = 0;
+    grown = child_growth(&rs, &rc);
+    assert_int_equal(rc, -E2BIG);
+    if (!inflated_allocator() && grown > BARE_BYTES_PER_EVENT * 1e6)
+        fail_msg("without traces: %.0f bytes per event, the README says at most %.0f",
+                 grown / 1e6, BARE_BYTES_PER_EVENT);
+}
+
+/* 2^20 workers, one trial: about 200 bytes per worker measured. */
+static void test_memory_per_worker(void **state)
+{
+    (void)state;
+    run_spec rs = run_spec_default();
+    snprintf(rs.workload, sizeof rs.workload, "synthetic");
+    rs.trials = 1;
+    rs.ep.workers = 1u << 20;
+    int rc;
+    double grown = child_growth(&rs, &rc);
+    assert_int_equal(rc, 0);
+    if (!inflated_allocator() && grown > BYTES_PER_WORKER * (1u << 20))
+        fail_msg("%.0f bytes per worker, the README says at most %.0f", grown / (1u << 20),
+                 BYTES_PER_WORKER);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_line_ends),
+        cmocka_unit_test(test_memory_per_event),
+        cmocka_unit_test(test_memory_per_worker),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -52,6 +52,9 @@ enum { CLI_OPT_NOISE = 600, CLI_OPT_WORKER_SPEED, CLI_OPT_SLOW_WORKERS, CLI_OPT_
        CLI_OPT_ON_DROP, CLI_OPT_DROP_RATE };
 /* --order file|seeded (issue 9), shared by run and sweep. */
 enum { CLI_OPT_ORDER = 620 };
+/* --max-events N (run, sweep): N >= 1; 0 or -1 after printing why. */
+enum { CLI_OPT_MAX_EVENTS = 630 };
+int cli_max_events(const char *s, uint64_t *out);
 #define CLI_STRAGGLER_OPTIONS                                                                  \
     { "noise", required_argument, 0, CLI_OPT_NOISE },                                          \
     { "worker-speed", required_argument, 0, CLI_OPT_WORKER_SPEED },                            \

@@ -39,6 +39,17 @@ int cli_u64(const char *opt, const char *s, uint64_t *out)
     return 0;
 }
 
+int cli_max_events(const char *s, uint64_t *out)
+{
+    if (cli_u64("--max-events", s, out) < 0)
+        return -1;
+    if (*out < 1) {
+        cli_error("--max-events %s: must be at least 1", s);
+        return -1;
+    }
+    return 0;
+}
+
 int cli_u32(const char *opt, const char *s, uint32_t lo, uint32_t hi, uint32_t *out)
 {
     uint64_t v;
@@ -228,12 +239,37 @@ void cli_spec_finish(run_spec *rs, int rule_given)
         rs->sp.rule = rs->sp.type == SCHED_ASHA_STOPPING ? SCHED_RULE_QUANTILE : SCHED_RULE_TOPK;
 }
 
+/* The progress line of a long run on a terminal (stderr): events, the
+ * simulated clock, and how far to the --max-events cap. */
+typedef struct {
+    uint64_t max;
+    int drawn;
+} run_progress;
+
+static void progress_line(void *ctx, uint64_t events, double now)
+{
+    run_progress *p = ctx;
+    fprintf(stderr, "\rrun: %llu events (%.0f%% of --max-events), simulated time %g s   ",
+            (unsigned long long)events, p->max ? 100.0 * (double)events / (double)p->max : 0.0,
+            now);
+    fflush(stderr);
+    p->drawn = 1;
+}
+
 int cli_execute(run_spec *rs, const char *dir, int gantt, int quiet)
 {
     char err[4608];
     run_result res;
     workload *wl = NULL;
+    run_progress prog = { rs->ep.max_events, 0 };
+    if (!quiet && isatty(STDERR_FILENO)) {
+        rs->ep.progress = progress_line;
+        rs->ep.progress_ctx = &prog;
+    }
     int rc = run_spec_execute(rs, &res, &wl, err, sizeof err);
+    rs->ep.progress = NULL;
+    if (prog.drawn)
+        fputc('\n', stderr);
     if (rc < 0) {
         cli_error("%s", err);
         return rc == -EINVAL || rc == -ENOENT ? EXIT_USAGE : EXIT_FAIL;

@@ -43,7 +43,9 @@ static const char usage[] =
     "                                   file for lenet-cpu31 and figure)\n"
     "      --target M                   record the first time any result is <= M\n"
     "                                   (time_to_target) and a trial at r_max is\n"
-    "                                   (time_to_target_rmax: a configuration found)\n";
+    "                                   (time_to_target_rmax: a configuration found)\n"
+    "      --max-events N               stop with an error after N events: what bounds a\n"
+    "                                   run's memory and time (default 10000000)\n";
 /* then cli_straggler_help, then: */
 static const char usage_out[] =
     "Output:\n"
@@ -78,6 +80,7 @@ int cli_run_parse(int argc, char **argv, run_spec *rs, run_cli *o)
         { "explain", no_argument, 0, 'X' },         { "quiet", no_argument, 0, 'q' },
         { "help", no_argument, 0, 'h' },            CLI_STRAGGLER_OPTIONS,
         { "order", required_argument, 0, CLI_OPT_ORDER },
+        { "max-events", required_argument, 0, CLI_OPT_MAX_EVENTS },
         { 0, 0, 0, 0 },
     };
     *rs = run_spec_default();
@@ -97,6 +100,10 @@ int cli_run_parse(int argc, char **argv, run_spec *rs, run_cli *o)
         case 'G': o->gantt = 1; break;
         case 'X': rs->ep.narrate = narrate_stdout; break;
         case 'q': o->quiet = 1; break;
+        case CLI_OPT_MAX_EVENTS:
+            if (cli_max_events(optarg, &rs->ep.max_events) < 0)
+                return -1;
+            break;
         case 'h': o->help = 1; return 1;
         default:
             if (!o->silent)

@@ -59,7 +59,7 @@ typedef struct {
 
 enum { K_WORKLOADS, K_ORDER, K_SCHEDULERS, K_RESUME, K_ETA, K_RMIN, K_RMAX, K_TRIALS, K_HORIZON,
        K_TARGET, K_NOISE, K_SPEED, K_SLOW, K_DROP, K_DROP_RATE, K_ON_DROP, K_WORKERS, K_SEEDS, K_OUT, K_JOBS,
-       K_CURVE, NKEYS };
+       K_CURVE, K_MAX_EVENTS, NKEYS };
 #define NCELL_AXES K_SEEDS /* the axes that make cells */
 
 static const key_def keys[NKEYS] = {
@@ -84,6 +84,7 @@ static const key_def keys[NKEYS] = {
     [K_OUT] = { "out", NULL, 0, 0, "sweep" },
     [K_JOBS] = { "jobs", NULL, 0, 0, NULL },
     [K_CURVE] = { "curve-points", NULL, 0, 0, "50" },
+    [K_MAX_EVENTS] = { "max-events", NULL, 0, 0, NULL },
 };
 
 /* Presets: a config file built in; help: their lines under "Presets:" in
@@ -163,6 +164,7 @@ static const char usage[] =
     "      --shard I/K          run only part I of K (1 <= I <= K) of the cells;\n"
     "                           join the parts with shsim merge\n"
     "      --curve-points K     best-so-far samples per run, 0 for none (default 50)\n"
+    "      --max-events N       a run that reaches N events fails (default 10000000)\n"
     "      --dry-run            print the grid's size and exit\n"
     "      --resume             continue the interrupted sweep in --out: run only the\n"
     "                           runs its journal (.sweep.journal) lacks\n"
@@ -356,6 +358,7 @@ static int read_preset(layers *L, const char *name)
 typedef struct {
     sweep_strv vals[NCELL_AXES]; /* n == 0: the axis is unset (run_spec default) */
     size_t ncells;
+    uint64_t max_events; /* every run's cap */
 } grid;
 
 /* Apply scheduler variant NAME[:VARIANT[:RULE]]; quiet: the value was
@@ -476,6 +479,7 @@ static void grid_cell(void *ctx, size_t c, run_spec *rs)
         if (g->vals[k].n)
             (void)apply_axis(k, g->vals[k].v[idx[k]], rs, &rule_given);
     cli_spec_finish(rs, rule_given);
+    rs->ep.max_events = g->max_events;
 }
 
 static void note_where(const layers *L, int k)
@@ -785,6 +789,11 @@ int cli_sweep(int argc, char **argv)
     }
     if (cli_u32("--curve-points", L.val[K_CURVE], 0, 100000, &p.curve_points) < 0) {
         note_where(&L, K_CURVE);
+        goto out;
+    }
+    g.max_events = RUN_MAX_EVENTS;
+    if (L.val[K_MAX_EVENTS] && cli_max_events(L.val[K_MAX_EVENTS], &g.max_events) < 0) {
+        note_where(&L, K_MAX_EVENTS);
         goto out;
     }
     if (shard_arg) {
