@@ -139,5 +139,17 @@ expect 2 $SHSIM import synetune "$tmp/st.csv" -o "$tmp/o5/st.csv"
 grep -q "st.csv:2: field 'st_tuner_time'" "$tmp/stderr" && ok || bad "import: an infinite epoch time not refused"
 [ -e "$tmp/o5" ] && bad "a refused import wrote output" || ok
 
+# 2. every run stops at --max-events (exit 1, naming the option, no files);
+# a sweep's run fails with that status and the sweep goes on
+expect 1 $SHSIM run --workload synthetic:constant:1e-9 --horizon 100 --max-events 100000 --out "$tmp/o2"
+grep -q -- "run stopped at 100000 events (--max-events 100000)" "$tmp/stderr" && ok || bad "--max-events not named"
+[ -e "$tmp/o2" ] && bad "a run stopped by --max-events wrote files" || ok
+expect 1 $SHSIM run --workload synthetic --noise pareto:1.0000001 --horizon 1e300 --max-events 100000 --out "$tmp/o2"
+expect 1 $SHSIM sweep --workloads synthetic:constant:1e-9,figure --schedulers asha --workers 2 --seeds 1 \
+    --horizon 30 --max-events 100000 -q --out "$tmp/s2"
+grep -q "max-events" "$tmp/s2/sweep.csv" && grep -q ",ok$" "$tmp/s2/sweep.csv" && ok \
+    || bad "sweep: the capped run's status or the other run missing"
+expect 2 $SHSIM run --max-events 0 --out "$tmp/o2"
+
 echo "e2e_hostile: $pass passed, $fail failed"
 [ "$fail" = 0 ]
