@@ -174,7 +174,7 @@ FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. \
 FUZZ_LIB_SRC = $(wildcard core/*.c) $(wildcard traces/*.c) $(wildcard sim/*.c) $(filter-out sim/cli/main.c,$(wildcard sim/cli/*.c)) $(wildcard sim/sweep/*.c) $(GEN_SRC)
 fuzz: $(GEN_SRC)
 	@mkdir -p $(BUILD)/fuzz tests/fuzz/crashes
-	$(Q)for h in table options sweep_config synetune; do \
+	$(Q)for h in table options sweep_config synetune merge; do \
 	  echo "  FUZZ    $$h ($(FUZZ_TIME) s)"; \
 	  clang $(FUZZ_CFLAGS) -o $(BUILD)/fuzz/fuzz_$$h tests/fuzz/fuzz_$$h.c $(FUZZ_LIB_SRC) $(LIBS) || exit 1; \
 	  rm -rf $(BUILD)/fuzz/corpus_$$h && cp -r tests/fuzz/corpus/$$h $(BUILD)/fuzz/corpus_$$h; \

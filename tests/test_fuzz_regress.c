@@ -1,13 +1,16 @@
 /*
  * tests/test_fuzz_regress.c -- replays the fuzz corpus and every input a
  * fuzzer once crashed on (tests/fuzz/{corpus,regress}/{table,options,
- * sweep_config,synetune}/) through the table reader, the option parser, the
- * sweep config reader and the Syne Tune importer.  Under `make check` the
+ * sweep_config,synetune,merge}/) through the table reader, the option
+ * parser, the sweep config reader, the Syne Tune importer (whose tables the
+ * table reader must accept) and merge.  Under `make check` the
  * sanitizers and valgrind watch these runs; here each must end in success
  * or a message.  Runs from the repository root, as `make test` does.
  */
 #include "sim/cli/cli.h"
 #include "tests/fuzz/argv_split.h"
+#include "tests/fuzz/merge_one.h"
+#include "tests/fuzz/synetune_one.h"
 #include "tests/fuzz/sweep_config_one.h"
 #include "tests/testutil.h"
 
@@ -96,26 +99,26 @@ static int sweep_config_file(const char *path)
     return 1;
 }
 
-static int synetune_one(const char *path)
+static int synetune_file(const char *path)
 {
-    char err[4096] = "";
-    wl_results r;
-    wl_results_params p = wl_results_default_params();
-    int rc = wl_results_read(&r, path, &p, err, sizeof err);
-    if (rc == 0) {
-        FILE *sink = fopen("/dev/null", "w");
-        assert_non_null(sink);
-        wl_import_stats st;
-        err[0] = '\0';
-        if (wl_results_write_table(&r, sink, "replay", &st, err, sizeof err) < 0)
-            assert_true(err[0] != '\0');
-        fclose(sink);
-        wl_results_free(&r);
-    } else {
-        assert_true(rc < 0);
-        if (!strstr(err, path))
-            fail_msg("%s: error message does not name the file: %s", path, err);
-    }
+    char err[4200];
+    if (synetune_one(path, "/tmp/shsim-regress-import.csv", err, sizeof err) < 0)
+        fail_msg("%s", err);
+    return 1;
+}
+
+/* The merge replays: part 2 made once, in a scratch folder. */
+static char merge_base[64];
+
+static int merge_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static uint8_t buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    if (merge_one(merge_base, buf, n) < 0)
+        fail_msg("%s: merge accepted a part without every run, or failed without a message", path);
     return 1;
 }
 
@@ -146,9 +149,31 @@ static void test_sweep_config(void **state)
 static void test_synetune(void **state)
 {
     (void)state;
-    int n = replay_dir("tests/fuzz/corpus/synetune", synetune_one) +
-            replay_dir("tests/fuzz/regress/synetune", synetune_one);
+    int n = replay_dir("tests/fuzz/corpus/synetune", synetune_file) +
+            replay_dir("tests/fuzz/regress/synetune", synetune_file);
     assert_true(n >= 3);
+}
+
+static void test_merge(void **state)
+{
+    (void)state;
+    snprintf(merge_base, sizeof merge_base, "/tmp/shsim-regress-merge-%ld", (long)getpid());
+    assert_int_equal(merge_setup(merge_base), 0);
+    int n = replay_dir("tests/fuzz/corpus/merge", merge_file) +
+            replay_dir("tests/fuzz/regress/merge", merge_file);
+    assert_true(n >= 3);
+    char path[200];
+    for (size_t i = 0; i < 4; i++) { /* leave /tmp as it was */
+        snprintf(path, sizeof path, "%s/p1/%s", merge_base, merge_files[i]);
+        unlink(path);
+        snprintf(path, sizeof path, "%s/p2/%s", merge_base, merge_files[i]);
+        unlink(path);
+    }
+    snprintf(path, sizeof path, "%s/p1", merge_base);
+    rmdir(path);
+    snprintf(path, sizeof path, "%s/p2", merge_base);
+    rmdir(path);
+    rmdir(merge_base);
 }
 
 int main(void)
@@ -158,6 +183,7 @@ int main(void)
         cmocka_unit_test(test_options),
         cmocka_unit_test(test_sweep_config),
         cmocka_unit_test(test_synetune),
+        cmocka_unit_test(test_merge),
     };
     return cmocka_run_group_tests_name("fuzz_regress", tests, NULL, NULL);
 }

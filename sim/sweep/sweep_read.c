@@ -55,6 +55,14 @@ int sweep_read_all(const char *dir, const char *name, file_buf *fb, char *err, s
         rc = -EINVAL;
         snprintf(err, n, "%s: empty or cut short (no final newline)", path);
     }
+    const char *nul = rc == 0 ? memchr(buf, '\0', len) : NULL;
+    if (nul) { /* the readers treat the text as a C string */
+        size_t line = 1;
+        for (const char *q = buf; q < nul; q++)
+            line += *q == '\n';
+        rc = -EINVAL;
+        snprintf(err, n, "%s:%zu: a NUL byte", path, line);
+    }
     if (rc < 0) {
         free(buf);
         return rc;
