@@ -151,5 +151,15 @@ grep -q "max-events" "$tmp/s2/sweep.csv" && grep -q ",ok$" "$tmp/s2/sweep.csv" &
     || bad "sweep: the capped run's status or the other run missing"
 expect 2 $SHSIM run --max-events 0 --out "$tmp/o2"
 
+# 2. on a terminal (script(1) gives one), a long run shows a progress line
+# on stderr every 2^20 events; without one, none
+if command -v script >/dev/null 2>&1; then
+    script -qc "$SHSIM run --workload synthetic:constant:1e-9 --horizon 100 --max-events 1100000 --out '$tmp/o2p'" \
+        /dev/null >"$tmp/tty.out" 2>&1
+    grep -q "run: 1048576 events (95% of --max-events)" "$tmp/tty.out" && ok || bad "no progress line on a terminal"
+    $SHSIM run --workload synthetic:constant:1e-9 --horizon 100 --max-events 1100000 --out "$tmp/o2p" 2>"$tmp/stderr"
+    grep -q "run: 1048576 events" "$tmp/stderr" && bad "a progress line without a terminal" || ok
+fi
+
 echo "e2e_hostile: $pass passed, $fail failed"
 [ "$fail" = 0 ]
