@@ -118,6 +118,8 @@ cp "$tmp/mp1/sweep_curves.csv" "$tmp/mpx/"
 expect 2 $SHSIM merge -q --out "$tmp/mpo" "$tmp/mpx" "$tmp/mp2"
 grep -q "mpx/sweep.csv:8: cell 0 has 4 rows" "$tmp/stderr" && ok || bad "merge: an extra row not named"
 [ -e "$tmp/mpo" ] && bad "merge of bad parts wrote output" || ok
+expect 2 $SHSIM sweep --workloads figure --workers 1,2 --seeds 1,3,1 --horizon 30 -q --out "$tmp/mps"
+grep -q -- "--seeds: seed 1 is given twice" "$tmp/stderr" && ok || bad "sweep: a seed given twice not refused"
 
 # 3. finite values whose sums along a run could overflow are refused at input
 printf 'config_id,epoch,epoch_time,error\n1,1,1,0.5\n2,1,1e308,0.4\n' >"$tmp/big.csv"

@@ -497,6 +497,31 @@ static int any_nonzero(const sweep_strv *v)
     return 0;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Is a seed among the n given twice?  1 and which, or 0 (also when out of
+ * memory: the runs then show it). */
+static int seed_twice(const uint64_t *seeds, size_t n, uint64_t *which)
+{
+    uint64_t *s = malloc((n + 1) * sizeof *s);
+    int found = 0;
+    if (!s)
+        return 0;
+    memcpy(s, seeds, n * sizeof *s);
+    qsort(s, n, sizeof *s, cmp_u64);
+    for (size_t i = 1; i < n && !found; i++)
+        if (s[i] == s[i - 1]) {
+            *which = s[i];
+            found = 1;
+        }
+    free(s);
+    return found;
+}
+
 /* Split and check every axis; fill g and the seeds.  0 or -1. */
 static int build_grid(const layers *L, grid *g, uint64_t **seeds, size_t *nseeds)
 {
@@ -508,6 +533,7 @@ static int build_grid(const layers *L, grid *g, uint64_t **seeds, size_t *nseeds
     }
     g->ncells = 1;
     int rc = 0;
+    uint64_t twice = 0;
     sweep_strv sv = { 0 };
     for (int k = 0; k <= K_SEEDS && rc == 0; k++) {
         if (!L->val[k])
@@ -555,6 +581,13 @@ static int build_grid(const layers *L, grid *g, uint64_t **seeds, size_t *nseeds
             (void)cli_u64("--seeds", sv.v[i], &(*seeds)[i]);
         if (rc == 0 && (g->ncells > ((size_t)1 << 40) / (sv.n ? sv.n : 1) || !sv.n)) {
             cli_error("sweep: %s", sv.n ? "too many runs" : "no seeds");
+            rc = -1;
+        }
+        if (rc == 0 && seed_twice(*seeds, sv.n, &twice)) {
+            /* a cell's runs are (cell, seed) pairs: merge and the journal
+             * count on each once */
+            cli_error("--seeds: seed %llu is given twice", (unsigned long long)twice);
+            note_where(L, K_SEEDS);
             rc = -1;
         }
     }
