@@ -16,8 +16,9 @@
 #     fmt    'png' (pngcairo) or 'svg'                           (default 'png')
 #
 # Drawing: Worker 0 on top; bars coloured by rung (8 colours, repeating);
-# jobs with outcome "cut" (stopped by the horizon) get a pale fill and a
-# dashed border, "dropped" (lost) jobs a pale fill and a dotted border;
+# jobs with outcome "cut" (stopped by the horizon) get a pale fill of their
+# rung colour and a dashed border, "dropped" (lost) jobs the same with a dotted
+# border; their legend swatches show the pale colours of those rungs;
 # idle gaps are pale red, hatched, labelled "idle" where wide enough.
 # A bar is labelled "Trial-k r<rung>" (two lines with few workers), or "Tk"
 # when only that fits, or not at all.  Canvas: 1000 px wide, 150 + 70 px a
@@ -43,6 +44,10 @@ nidle = rows(idle)
 count(f, col, val) = int(system(sprintf("awk -F, 'NR > 1 && $%d == \"%s\" { n++ } END { print n + 0 }' '%s' 2>/dev/null || echo 0", col, val, f)))
 ncut  = count(jobs, 9, "cut")
 ndrop = count(jobs, 9, "dropped")
+# the colours (rung mod 8) of the cut and of the dropped bars, for their legend swatches
+rungs(f, val) = system(sprintf("awk -F, 'NR > 1 && $9 == \"%s\" { print $4 %% 8 }' '%s' 2>/dev/null | sort -un | tr '\n' ' '", val, f))
+cutrungs  = rungs(jobs, "cut")
+droprungs = rungs(jobs, "dropped")
 
 max(a, b) = (a > b) ? a : b
 min(a, b) = (a < b) ? a : b
@@ -168,11 +173,21 @@ do for [k = 1 : nleg] {
     if (LK[k] == 8) {
         set object o fc rgb "#e6a0a0" fs pattern 5 border lc rgb "#d98a8a" lw 1
     }
-    if (LK[k] == 9) {
-        set object o fc rgb "#b0b0b0" fs transparent solid 0.35 border lc rgb "#3a3a3a" lw 1.5 dt (12,6)
-    }
-    if (LK[k] == 10) {
-        set object o fc rgb "#b0b0b0" fs transparent solid 0.35 border lc rgb "#3a3a3a" lw 1.5 dt 3
+    # cut / dropped: the swatch holds the pale colour of each rung that has
+    # such bars, side by side, inside the bar's dashed / dotted border
+    if (LK[k] >= 9) {
+        RS = (LK[k] == 9) ? cutrungs : droprungs
+        nrs = words(RS)
+        do for [i = 1 : nrs] {
+            set object (1000 + 10 * k + i) rect from screen sx(x0 + swpx * (i - 1.0) / nrs), screen sy(y0) \
+                to screen sx(x0 + swpx * i / (nrs * 1.0)), screen sy(y0 + shpx) front \
+                fc rgb rc(word(RS, i)) fs transparent solid 0.35 noborder
+        }
+        if (LK[k] == 9) {
+            set object o fs empty border lc rgb "#3a3a3a" lw 1.5 dt (12,6)
+        } else {
+            set object o fs empty border lc rgb "#3a3a3a" lw 1.5 dt 3
+        }
     }
     set label o LT[k] at screen sx(x0 + swpx + 7), screen sy(y0 + shpx / 2.0) left font ",10"
 }

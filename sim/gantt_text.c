@@ -3,7 +3,10 @@
  * "|T3r1----" (trial 3 aiming at rung 1), idle time is dots, a job cut by
  * the horizon ends in "~~~", a dropped one in "xxx".  Columns are rounded,
  * so a job shorter than a column may hide a neighbour's label; the CSV files
- * are exact.
+ * are exact.  A cut or dropped job always keeps its mark in its last column
+ * (drawn after every job, so no label or neighbour hides it): its label
+ * needs one column more than a plain job's, and a job one column wide
+ * shows only its mark ("~" or "x" instead of "|").
  */
 #include "sim/record.h"
 
@@ -15,6 +18,12 @@ static int col(double t, double scale, int width)
 {
     long c = lround(t * scale);
     return c < 0 ? 0 : c > width ? width : (int)c;
+}
+
+/* The fill of a job's bar: '~' cut at the horizon, 'x' dropped, '-' else. */
+static char job_mark(const job_row *j)
+{
+    return j->outcome == OUT_CUT ? '~' : j->outcome == OUT_DROPPED ? 'x' : '-';
 }
 
 void gantt_text(FILE *f, const run_result *r, int width)
@@ -60,15 +69,26 @@ void gantt_text(FILE *f, const run_result *r, int width)
             int c0 = col(j->start, scale, width), c1 = col(j->end, scale, width);
             if (c1 <= c0)
                 c1 = c0 + 1 <= width ? c0 + 1 : width;
-            char fill = j->outcome == OUT_CUT ? '~' : j->outcome == OUT_DROPPED ? 'x' : '-';
+            char fill = job_mark(j);
             for (int c = c0; c < c1; c++)
                 row[c] = fill;
             if (c0 < width)
                 row[c0] = '|';
             char label[32];
             int len = snprintf(label, sizeof label, "T%ur%u", j->trial, j->rung);
-            if (c0 + 1 + len <= c1)
+            if (c0 + 1 + len + (fill != '-') <= c1)
                 memcpy(row + c0 + 1, label, (size_t)len);
+        }
+        /* the marks last: a cut or dropped job is never hidden */
+        for (size_t i = 0; i < r->n_jobs; i++) {
+            const job_row *j = &r->jobs[i];
+            char mark = job_mark(j);
+            if (j->worker != w || mark == '-')
+                continue;
+            int c0 = col(j->start, scale, width), c1 = col(j->end, scale, width);
+            int last = c1 > c0 ? c1 - 1 : c0;
+            if (last < width)
+                row[last] = mark;
         }
         fprintf(f, "W%-3u%s|\n", w, row);
     }

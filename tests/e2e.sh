@@ -98,6 +98,31 @@ $SHSIM run -s sh -W figure -w 2 --r-max 4 -T 32 --explain -q --out "$tmp/e" >"$t
 grep -q "t=12 worker 1 waits: rung 0 of bracket 0 still runs trial 2" "$tmp/explain" && ok \
     || bad "--explain does not say why worker 1 waits"
 
+# the text Gantt chart never hides a cut or dropped job (issue 10): this run
+# has 5 dropped jobs (one of them exactly as wide as its label "|T0r1") and a
+# job cut by the horizon on every worker (one column wide)
+$SHSIM run -s sh -W synthetic:constant:6 -w 4 --eta 2 --r-max 4 -T 72 --drop 0.15 --gantt -q \
+    --out "$tmp/gt" >"$tmp/gantt.txt" || bad "gantt run"
+[ "$(grep -c ',dropped$' "$tmp/gt/jobs.csv") $(grep -c ',cut$' "$tmp/gt/jobs.csv")" = "5 4" ] && ok \
+    || bad "gantt run: expected 5 dropped and 4 cut jobs"
+[ "$(grep '^W' "$tmp/gantt.txt" | grep -o 'x*' | grep -c x)" = 5 ] && ok \
+    || bad "text Gantt chart: not every dropped job shows its x"
+[ "$(grep -c '^W.*~|$' "$tmp/gantt.txt")" = 4 ] && ok || bad "text Gantt chart: a cut job hides"
+# ... and in the drawn chart the cut/dropped legend swatches have the bars' colours:
+# the SVG's pale polygons (fill-opacity 0.35) are bars (tall) or swatches (13 px)
+if command -v gnuplot >/dev/null; then
+    gnuplot -e "dir='$tmp/gt'; out='$tmp/gt.svg'; fmt='svg'" plots/gantt.gp || bad "gantt.gp"
+    awk -F"'" '/fill-opacity = .0.35/ { n = split($6, p, /[ ,]+/); lo = 1e9; hi = -1e9
+        for (i = 2; i <= n; i += 2) if (p[i] != "") { lo = p[i] < lo ? p[i] : lo; hi = p[i] > hi ? p[i] : hi }
+        print (hi - lo < 20 ? "swatch" : "bar"), $2 }' "$tmp/gt.svg" | sort -u >"$tmp/pale"
+    grep '^bar' "$tmp/pale" | cut -d' ' -f2- >"$tmp/pale.bar"
+    grep '^swatch' "$tmp/pale" | cut -d' ' -f2- >"$tmp/pale.swatch"
+    if [ -s "$tmp/pale.bar" ] && cmp -s "$tmp/pale.bar" "$tmp/pale.swatch"; then ok
+    else bad "gantt.gp: cut/dropped legend colours differ from the bars"; cat "$tmp/pale"; fi
+else
+    echo "SKIP: gnuplot not installed (gantt.gp legend colours not checked)"
+fi
+
 # shsim check: every closed form holds
 expect 0 $SHSIM check --reps 200
 expect 0 $SHSIM check --help
