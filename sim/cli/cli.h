@@ -7,6 +7,7 @@
 #ifndef SHSIM_SIM_CLI_H
 #define SHSIM_SIM_CLI_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "sim/record.h"
@@ -22,6 +23,7 @@ typedef struct {
 } run_cli;
 int cli_run_parse(int argc, char **argv, run_spec *rs, run_cli *o);
 int cli_figure(int argc, char **argv);
+int cli_compare(int argc, char **argv);
 int cli_sweep(int argc, char **argv);
 int cli_merge(int argc, char **argv);
 int cli_bench(int argc, char **argv);
@@ -63,6 +65,12 @@ int cli_max_events(const char *s, uint64_t *out);
     { "on-drop", required_argument, 0, CLI_OPT_ON_DROP },                                      \
     { "drop-rate", required_argument, 0, CLI_OPT_DROP_RATE }
 extern const char cli_straggler_help[];
+/* Apply scheduler variant NAME[:VARIANT[:RULE]] (sh:fill, asha:stopping:rank,
+ * random) to rs, as sweep's --schedulers axis: 0, or -1 after printing why
+ * (messages name --schedulers).  cli_scheduler_label() names rs back in the
+ * same syntax (the rule only when it was given). */
+int cli_scheduler_variant(const char *v, run_spec *rs, int *rule_given);
+void cli_scheduler_label(const run_spec *rs, int rule_given, char *buf, size_t n);
 /* Finish a spec after parsing: the rule default depends on the ASHA type. */
 void cli_spec_finish(run_spec *rs, int rule_given);
 /* Run a spec and write its files into dir; prints errors; returns an exit
