@@ -15,6 +15,7 @@ typedef struct {
 
 static const command commands[] = {
     { "run", cli_run, "simulate one tuning run and write its trace files" },
+    { "compare", cli_compare, "strict SH, fill SH and ASHA on the same trials: table + figure" },
     { "figure", cli_figure, "reproduce d2l Fig. 19.5.1 / 19.5.2 (CSV + Gantt charts)" },
     { "sweep", cli_sweep, "run a grid of runs in parallel; per-run and per-cell CSV" },
     { "merge", cli_merge, "join the shards of a sweep (sweep --shard I/K)" },
