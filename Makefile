@@ -2,7 +2,7 @@
 #   make                 build ./shsim
 #   make test            build and run the cmocka tests
 #   make SANITIZE=address,undefined test
-#   make check           tests under ASan/UBSan, then under valgrind
+#   make check           tests under ASan/UBSan, with clang, then under valgrind
 #   make bench           speed benchmark (never part of the tests)
 #   make figures         the standard figures (plots/)
 #   make install PREFIX=/usr/local DESTDIR=
@@ -30,10 +30,26 @@ WARN := -Wall -Wextra -Wpedantic -Wshadow -Wundef -Wwrite-strings \
         -Wstrict-prototypes -Wmissing-prototypes -Wdouble-promotion -Wformat=2 -Werror
 PKGS := gsl cmocka inih
 CFLAGS ?= -O2 -g
+# libcsv ships no pkg-config file (not in Debian's libcsv-dev, not in
+# Homebrew's libcsv): use one if some system has it, else Homebrew's prefix
+# when `brew --prefix libcsv` holds csv.h (Homebrew's prefix is not on the
+# compiler's default paths), else the compiler's default paths.  Set
+# CSV_CFLAGS and CSV_LIBS to override.
+ifeq ($(shell pkg-config --exists libcsv 2>/dev/null && echo y),y)
+  CSV_CFLAGS ?= $(shell pkg-config --cflags libcsv)
+  CSV_LIBS ?= $(shell pkg-config --libs libcsv)
+else
+  CSV_PREFIX := $(shell brew --prefix libcsv 2>/dev/null)
+  ifneq ($(wildcard $(CSV_PREFIX)/include/csv.h),)
+    CSV_CFLAGS ?= -I$(CSV_PREFIX)/include
+    CSV_LIBS ?= -L$(CSV_PREFIX)/lib -lcsv
+  endif
+endif
+CSV_LIBS ?= -lcsv
 ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(SANFLAGS) -I. \
               -DSHSIM_VERSION='"$(VERSION)"' -DSHSIM_PLOTDIR='"$(abspath plots)"' \
-              $(shell pkg-config --cflags gsl inih) $(CFLAGS)
-LIBS := $(shell pkg-config --libs gsl inih) -lcsv -lm -lpthread
+              $(shell pkg-config --cflags gsl inih) $(CSV_CFLAGS) $(CFLAGS)
+LIBS := $(shell pkg-config --libs gsl inih) $(CSV_LIBS) -lm -lpthread
 TESTLIBS := $(shell pkg-config --libs cmocka)
 LDFLAGS ?=
 ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
@@ -89,7 +105,8 @@ fit: $(BDIR)/shsim
 
 # The standard figures (README, "Standard figures"): the figures sweep
 # (shsim sweep --preset figures, data kept in $(BUILD)/figures-sweep), four
-# plots of it in PNG and SVG, and the two book figures, into $(FIGDIR); then
+# plots of it in PNG and SVG, the two book figures and the README's `shsim
+# compare` example ($(FIGDIR)/compare), into $(FIGDIR); then
 # the ASHA paper's straggler experiment (figures-asha-paper) into
 # $(FIGDIR)/asha-paper.
 FIGDIR ?= docs/figures
@@ -103,6 +120,8 @@ figures: $(BDIR)/shsim
 	    && mv $(FIGDIR)/$$p.$$f.tmp $(FIGDIR)/$$p.$$f || { rm -f $(FIGDIR)/$$p.$$f.tmp; exit 1; }; \
 	done; done
 	$(BDIR)/shsim figure all --quiet --out $(FIGDIR)
+	$(BDIR)/shsim compare --workload synthetic:constant:6 --workers 4 --eta 2 --r-max 4 \
+	    --horizon 72 --slow-workers 1:3 --target 0.174 --quiet --out $(FIGDIR)/compare
 	$(MAKE) figures-asha-paper
 
 # The ASHA paper's Figures 8 and 7 (sweep --preset asha-paper and
@@ -143,8 +162,11 @@ test: $(TEST_BIN) $(BDIR)/shsim
 	SHSIM=$(BDIR)/shsim sh tests/e2e_hostile.sh || fail=1; \
 	exit $$fail
 
+# the tests under ASan/UBSan (gcc or CC), again built with clang (its own
+# warnings; -Werror), then the cmocka tests under valgrind
 check:
 	$(MAKE) test SANITIZE=address,undefined
+	$(MAKE) test CC=clang BUILD=$(BUILD)/clang
 	$(MAKE) $(TEST_BIN)
 	$(Q)pass=0; fail=0; for t in $(TEST_BIN); do \
 	  echo "  VALGRIND $$t"; \
@@ -170,7 +192,7 @@ install: shsim
 FUZZ_TIME ?= 30
 FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. \
                -fsanitize=fuzzer,address,undefined -DSHSIM_VERSION='"$(VERSION)"' \
-               -DSHSIM_PLOTDIR='"$(abspath plots)"' $(shell pkg-config --cflags gsl inih)
+               -DSHSIM_PLOTDIR='"$(abspath plots)"' $(shell pkg-config --cflags gsl inih) $(CSV_CFLAGS)
 FUZZ_LIB_SRC = $(wildcard core/*.c) $(wildcard traces/*.c) $(wildcard sim/*.c) $(filter-out sim/cli/main.c,$(wildcard sim/cli/*.c)) $(wildcard sim/sweep/*.c) $(GEN_SRC)
 fuzz: $(GEN_SRC)
 	@mkdir -p $(BUILD)/fuzz tests/fuzz/crashes

@@ -57,7 +57,7 @@ static const char usage[] =
     "  -n, --trials N                   at most N configurations (default: all the workload has)\n"
     "  -T, --horizon T                  stop at simulated time T seconds; running jobs are cut\n"
     "      --seed S                     one seed (default 1)\n"
-    "      --seeds LIST                 several seeds (1..20, 1,5,9): the table shows means\n"
+    "      --seeds LIST                 several seeds ('1..20', 1,5,9): the table shows means\n"
     "                                   and 95% t intervals over them, the curves their mean\n"
     "                                   with a band (with --horizon); the Gantt charts are\n"
     "                                   the first seed's\n"

@@ -127,7 +127,8 @@ static const char usage[] =
     "sweep_curves.csv (best-so-far vs time per cell, with confidence band) and\n"
     "sweep_info.csv.  Seeds are shared by all cells: runs are paired.\n"
     "\n"
-    "Axes (comma lists; numbers also A..B, A..B+STEP, A..B*FACTOR):\n"
+    "Axes (comma lists; numbers also A..B, A..B+STEP, A..B*FACTOR; quote a range\n"
+    "on the command line, --workers '1..64*2': shells expand an unquoted *):\n"
     "  -s, --schedulers LIST    sh[:strict|fill], asha[:promotion|stopping[:RULE]],\n"
     "                           random; RULE topk|quantile|rank|ray (ray:\n"
     "                           stopping only)\n"
@@ -186,7 +187,7 @@ static const char usage[] =
 static const char usage_examples[] =
     "\n"
     "Examples:\n"
-    "  shsim sweep --schedulers sh:strict,asha:promotion --workers 1..64*2 --seeds 1..10\n"
+    "  shsim sweep --schedulers sh:strict,asha:promotion --workers '1..64*2' --seeds '1..10'\n"
     "  shsim sweep --preset figures --shard 2/8 --out part2\n"
     "  shsim sweep --preset figures --out big --resume   # after Ctrl-C\n";
 
