@@ -208,15 +208,31 @@ if (!(target != target)) {
 }
 # one seed: best.csv's steps carried on to the end of the run
 steps(i, c) = sprintf("< awk -F, 'NR > 1 && $%d != \"\" { print $1 \",\" $%d; b = $%d } END { if (b != \"\") print %.17g \",\" b }' '%s/best.csv'", c, c, c, awkmax(F(i).'/jobs.csv', 8), F(i))
+# (a clause with no data would make gnuplot warn: each is added only with data)
+has(f, c) = int(system(sprintf("awk -F, 'NR > 1 && $%d != \"\" { n++ } END { print n + 0 }' '%s'", c, f)))
+hasband(c) = int(system(sprintf("awk -F, -v c=%d 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next } $1 == c && $h[\"lo\"] != \"\" { n++ } END { print n + 0 }' '%s'", c, cpath)))
+PL = 'plot '
 if (cpath eq '') {
-    plot for [i = 1 : N] steps(i, 5) using 1:2 with steps lc rgb SC[i] lw 2.5 title word(labels, i), \
-         for [i = 1 : N] steps(i, 6) using 1:2 with steps lc rgb SC[i] lw 1.3 dt (6, 3) notitle, \
-         for [i = 1 : N] '+' using (wnum(ttt, i)):(target):(0) every ::0::0 with points pt 7 ps 1.3 lc rgb SC[i] notitle, \
-         NaN with lines lc rgb "#555555" lw 1.3 dt (6, 3) title "best among trials at r_max"
+    do for [i = 1 : N] {
+        PL = PL . sprintf("steps(%d, 5) using 1:2 with steps lc rgb SC[%d] lw 2.5 title word(labels, %d), ", i, i, i)
+        if (has(F(i).'/best.csv', 6) > 0) {
+            PL = PL . sprintf("steps(%d, 6) using 1:2 with steps lc rgb SC[%d] lw 1.3 dt (6, 3) notitle, ", i, i)
+        }
+        if (wnum(ttt, i) == wnum(ttt, i)) {
+            PL = PL . sprintf("'+' using (wnum(ttt, %d)):(target) every ::0::0 with points pt 7 ps 1.3 lc rgb SC[%d] notitle, ", i, i)
+        }
+    }
+    PL = PL . 'NaN with lines lc rgb "#555555" lw 1.3 dt (6, 3) title "best among trials at r_max"'
 } else {
-    plot for [i = 1 : N] curve(i - 1) using 1:3:4 with filledcurves fs transparent solid 0.18 noborder lc rgb SC[i] notitle, \
-         for [i = 1 : N] curve(i - 1) using 1:2 with lines lc rgb SC[i] lw 2.5 title word(labels, i)
+    do for [i = 1 : N] {
+        if (hasband(i - 1) > 0) {
+            PL = PL . sprintf("curve(%d) using 1:3:4 with filledcurves fs transparent solid 0.18 noborder lc rgb SC[%d] notitle, ", i - 1, i)
+        }
+        PL = PL . sprintf("curve(%d) using 1:2 with lines lc rgb SC[%d] lw 2.5 title word(labels, %d), ", i - 1, i, i)
+    }
+    PL = PL . 'NaN notitle'
 }
+eval PL
 unset label 4
 unset arrow 3
 

@@ -309,8 +309,8 @@ static void figure_title(char *buf, size_t n, const run_spec *rs, const compare_
         len += (size_t)snprintf(buf + len, n - len, ", drop %g (%s)", g->drop,
                                 straggler_on_drop_str(g));
     if (len < n && nseeds)
-        snprintf(buf + len, n - len, "; %zu seeds (%.40s), Gantt charts of seed %llu", nseeds,
-                 o->seeds, (unsigned long long)rs->seed);
+        snprintf(buf + len, n - len, "; %zu seed%s (%.40s), Gantt charts of seed %llu", nseeds,
+                 nseeds == 1 ? "" : "s", o->seeds, (unsigned long long)rs->seed);
     else if (len < n)
         snprintf(buf + len, n - len, "; seed %llu", (unsigned long long)rs->seed);
 }
@@ -444,7 +444,8 @@ int cli_compare(int argc, char **argv)
         printf("%s: %s, %u workers, eta %u, rungs %u..%u epochs", o.out, r0->workload,
                r0->ep.workers, r0->sp.eta, r0->sp.r_min, r0->sp.r_max);
         if (seeds)
-            printf(", %zu seeds (%s): means and 95%% t intervals", nseeds, o.seeds);
+            printf(", %zu seed%s (%s): means and 95%% t intervals", nseeds,
+                   nseeds == 1 ? "" : "s", o.seeds);
         else
             printf(", seed %llu", (unsigned long long)r0->seed);
         if (!isnan(r0->ep.target))
