@@ -137,6 +137,11 @@ grep -qx 'sh:strict,0.125,1,9,0.25,0.25,,32' "$tmp/cmp/compare.csv" && \
     grep -qx 'asha:promotion,0,1,10,0.25,0.25,,32' "$tmp/cmp/compare.csv" && ok \
     || bad "compare.csv of the figure workload"
 grep -q '^idle % of worker time  *12.5  *0.0  *0.0$' "$tmp/stdout" && ok || bad "compare table: idle"
+expect 0 $SHSIM compare --workload figure --workers 2 --r-max 4 --horizon 32 --gantt -q --no-plot \
+    --out "$tmp/cmpg"
+[ "$(grep -c '^== ' "$tmp/stdout") $(grep -c '^W[01] ' "$tmp/stdout")" = "3 6" ] && \
+    grep -qF 'W1  |T1r0---------|T3r0-----..............|T3r1-----|T4r0---------|~|' "$tmp/stdout" && ok \
+    || bad "compare --gantt: three text charts"
 # the README's slow-worker example: strict 60 s, fill 48 s, ASHA 30 s to error <= 0.174
 expect 0 $SHSIM compare -W synthetic:constant:6 -w 4 --eta 2 --r-max 4 -T 72 --slow-workers 1:3 \
     --target 0.174 --no-plot --out "$tmp/cmps"
@@ -188,6 +193,10 @@ if command -v gnuplot >/dev/null; then
         --target 0.174 -q --out "$tmp/cmpp"
     [ -s "$tmp/cmpp/compare.png" ] && grep -q '>asha:promotion<' "$tmp/cmpp/compare.svg" && \
         grep -q 'error &lt;= 0.174 at' "$tmp/cmpp/compare.svg" && ok || bad "compare: the figure"
+    [ -s "$tmp/stderr" ] && { bad "compare: gnuplot complained"; cat "$tmp/stderr"; } || ok
+    # one seed in a sweep (no interval) and no trial at r_max: still no warning
+    expect 0 $SHSIM compare -W lenet -w 4 -T 30 --seeds 5 -q --out "$tmp/cmpq"
+    [ -s "$tmp/stderr" ] && { bad "compare --seeds 5: gnuplot complained"; cat "$tmp/stderr"; } || ok
 else
     echo "SKIP: gnuplot not installed (compare's figure not drawn)"
 fi
