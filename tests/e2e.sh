@@ -160,6 +160,9 @@ for i in 1 2; do
         --out "$tmp/cmpseeds$i" || bad "compare --seeds"
 done
 diff -r "$tmp/cmpseeds1" "$tmp/cmpseeds2" >/dev/null && ok || bad "compare --seeds not deterministic"
+[ "$(cut -d, -f1 "$tmp/cmpseeds1/compare.csv" | tr '\n' ' ')" = "scheduler sh:strict asha:stopping:rank random " ] && \
+    [ -f "$tmp/cmpseeds1/asha-stopping-rank/jobs.csv" ] && [ -f "$tmp/cmpseeds1/random/jobs.csv" ] && ok \
+    || bad "compare: scheduler labels and folders"
 $SHSIM sweep --schedulers sh:strict,asha:stopping:rank,random --workloads synthetic:lognormal:1:0.5 \
     --workers 3 --eta 3 --r-max 9 --horizon 50 --target 0.1 --seeds 1..4 -q --out "$tmp/cmpsw" \
     || bad "sweep for compare"
