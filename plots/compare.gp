@@ -17,8 +17,9 @@
 #     names   the scheduler folders, blank separated (at most 8)
 #     labels  their names in the figure, blank separated, in the same order
 #     noteI   the line of numbers above panel I (default none)
-#     ttt     for each shown run, when it first reached error <= target
-#             ("nan": never, or no target), blank separated
+#     ttt     for each shown run, when a trial trained to r_max first had
+#             error <= target (time_to_target_rmax; "nan": never, or no
+#             target), blank separated
 #     frm     for each shown run, when its first trial reached r_max ("nan": never)
 #     target  the target error, NaN for none
 #     curves  '' for one seed: the curves are best.csv's steps; else the mean
@@ -30,9 +31,10 @@
 # its numbers above its lanes; bars coloured by rung as in gantt.gp (cut
 # jobs pale and dashed, dropped jobs pale and dotted), idle time pale red;
 # a vertical line in the scheduler's colour where its first trial reached
-# r_max, a dashed one where it first reached the target.  The curves panel
-# uses the schedulers' colours: solid the best error of any trial, dashed
-# the best among trials trained to r_max.
+# r_max, a dashed one where a trial trained to r_max first reached the
+# target (a configuration found).  The curves panel uses the schedulers'
+# colours: solid the best error of any trial, dashed the best among trials
+# trained to r_max, a dot where that one reaches the target.
 
 if (!exists("dir"))    dir    = '.'
 if (!exists("fmt"))    fmt    = 'png'
@@ -97,7 +99,7 @@ nleg = nleg + 1; LT[nleg] = "idle"; LK[nleg] = 8
 if (ncut > 0)  { nleg = nleg + 1; LT[nleg] = "cut by horizon"; LK[nleg] = 9 }
 if (ndrop > 0) { nleg = nleg + 1; LT[nleg] = "dropped"; LK[nleg] = 10 }
 nleg = nleg + 1; LT[nleg] = "first trial at r_max"; LK[nleg] = 11
-if (!(target != target)) { nleg = nleg + 1; LT[nleg] = "target reached"; LK[nleg] = 12 }
+if (!(target != target)) { nleg = nleg + 1; LT[nleg] = "target reached at r_max"; LK[nleg] = 12 }
 # ---- canvas ---------------------------------------------------------------
 lane = (W <= 4) ? 28 : ((W <= 8) ? 20 : ((W <= 16) ? 11 : max(3, int(200 / W))))
 headpx = 24                      # a panel's line of numbers

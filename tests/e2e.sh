@@ -133,8 +133,8 @@ diff -r "$tmp/cmp/sh-strict" "$tmp/cmpf/sync-sh" >/dev/null && diff -r "$tmp/cmp
     "$tmp/cmpf/asha" >/dev/null && ok || bad "compare: runs differ from the book figures'"
 $SHSIM run -s sh --barrier fill -W figure -w 2 --r-max 4 -T 32 -q --out "$tmp/cmpfill" || bad "run fill"
 diff -r "$tmp/cmp/sh-fill" "$tmp/cmpfill" >/dev/null && ok || bad "compare: sh:fill differs from run"
-grep -qx 'sh:strict,0.125,1,9,0.25,0.25,,32' "$tmp/cmp/compare.csv" && \
-    grep -qx 'asha:promotion,0,1,10,0.25,0.25,,32' "$tmp/cmp/compare.csv" && ok \
+grep -qx 'sh:strict,0.125,1,9,0.25,0.25,,,32' "$tmp/cmp/compare.csv" && \
+    grep -qx 'asha:promotion,0,1,10,0.25,0.25,,,32' "$tmp/cmp/compare.csv" && ok \
     || bad "compare.csv of the figure workload"
 grep -q '^idle % of worker time  *12.5  *0.0  *0.0$' "$tmp/stdout" && ok || bad "compare table: idle"
 expect 0 $SHSIM compare --workload figure --workers 2 --r-max 4 --horizon 32 --gantt -q --no-plot \
@@ -146,6 +146,7 @@ expect 0 $SHSIM compare --workload figure --workers 2 --r-max 4 --horizon 32 --g
 expect 0 $SHSIM compare -W synthetic:constant:6 -w 4 --eta 2 --r-max 4 -T 72 --slow-workers 1:3 \
     --target 0.174 --no-plot --out "$tmp/cmps"
 grep -q '^time to target (s)  *60.0  *48.0  *30.0$' "$tmp/stdout" && \
+    grep -q '^target at r_max (s)  *60.0  *48.0  *30.0$' "$tmp/stdout" && \
     grep -q '^idle % of worker time  *41.7  *0.0  *0.0$' "$tmp/stdout" && \
     grep -q '^trials at r_max  *2  *4  *4$' "$tmp/stdout" && ok || bad "compare: slow-worker table"
 # the README's --seeds example
@@ -153,6 +154,8 @@ expect 0 $SHSIM compare --workload lenet-model --workers 8 --horizon 1800 --targ
     --slow-workers 1:3 --seeds 1..20 -j 2 --no-plot --out "$tmp/cmp20"
 grep -q '^trials at r_max  *14.6 \[14.4, 14.8\]  *32.9 \[32.6, 33.2\]  *48.4 \[45.6, 51.1\]$' "$tmp/stdout" && \
     grep -q '^time to target (s)  *221.2 \[151.3, 291.0\]  *164.4 \[140.8, 188.1\]  *125.6 \[98.4, 152.7\]$' \
+    "$tmp/stdout" && \
+    grep -q '^target at r_max (s)  *301.0 \[208.1, 393.8\]  *225.8 \[191.6, 260.1\]  *173.8 \[128.3, 219.3\]$' \
     "$tmp/stdout" && ok || bad "compare --seeds: the README's table"
 for i in 1 2; do
     $SHSIM compare -W synthetic:lognormal:1:0.5 -w 3 --eta 3 --r-max 9 -T 50 --target 0.1 \
@@ -200,7 +203,7 @@ if command -v gnuplot >/dev/null; then
     expect 0 $SHSIM compare -W synthetic:constant:6 -w 4 --eta 2 --r-max 4 -T 72 --drop 0.15 \
         --target 0.174 -q --out "$tmp/cmpp"
     [ -s "$tmp/cmpp/compare.png" ] && grep -q '>asha:promotion<' "$tmp/cmpp/compare.svg" && \
-        grep -q 'error &lt;= 0.174 at' "$tmp/cmpp/compare.svg" && ok || bad "compare: the figure"
+        grep -q 'error &lt;= 0.174: 47.0 s, at r_max 47.0 s' "$tmp/cmpp/compare.svg" && ok || bad "compare: the figure"
     [ -s "$tmp/stderr" ] && { bad "compare: gnuplot complained"; cat "$tmp/stderr"; } || ok
     # one seed in a sweep (no interval) and no trial at r_max: still no warning
     expect 0 $SHSIM compare -W lenet -w 4 -T 30 --seeds 5 -q --out "$tmp/cmpq"

@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,8 @@ static const char usage[] =
     "Run strict SH, fill SH and ASHA (or the --schedulers list) on the same\n"
     "trials -- same workload, seed, workers and stragglers -- and show them side\n"
     "by side: a table on stdout (idle %, trials at r_max, epochs, best error,\n"
-    "best error at r_max, time to --target, time the first trial reached r_max)\n"
+    "best error at r_max, time to --target by any result and by a trial at r_max,\n"
+    "time the first trial reached r_max)\n"
     "and one figure, DIR/compare.png and .svg: the Gantt charts on one time axis\n"
     "and the best-so-far curves.  Each run's files (as `shsim run` writes them)\n"
     "go to DIR/SCHEDULER/ (sh-strict, sh-fill, asha-promotion, ...), the table\n"
@@ -65,7 +67,11 @@ static const char usage[] =
     "                                   and 95% t intervals over them, the curves their mean\n"
     "                                   with a band (with --horizon); the Gantt charts are\n"
     "                                   the first seed's\n"
-    "      --target M                   time to reach best error <= M (default none)\n";
+    "      --order file|seeded          recorded workloads: trial k is the table's k-th\n"
+    "                                   configuration, or one drawn from the seed (as run)\n"
+    "      --target M                   record the first time any result is <= M\n"
+    "                                   (time_to_target) and a trial at r_max is\n"
+    "                                   (time_to_target_rmax: a configuration found)\n";
 /* then cli_straggler_help, then: */
 static const char usage_out[] =
     "Output:\n"
@@ -108,6 +114,7 @@ static int parse(int argc, char **argv, compare_opts *o)
         { "explain", no_argument, 0, 'X' },          { "no-plot", no_argument, 0, OPT_NO_PLOT },
         { "jobs", required_argument, 0, 'j' },       { "quiet", no_argument, 0, 'q' },
         { "help", no_argument, 0, 'h' },             CLI_STRAGGLER_OPTIONS,
+        { "order", required_argument, 0, CLI_OPT_ORDER },
         { 0, 0, 0, 0 },
     };
     o->base = run_spec_default();
@@ -276,12 +283,13 @@ static int run_sweep(const compare_opts *o, const run_spec *specs, size_t nspecs
 
 /* vars += "; NAME='v1 v2 ..'": one number per shown run ("nan": none). */
 static void add_list(char *vars, size_t n, const char *name, const run_result *res, size_t nres,
-                     int first_rmax)
+                     size_t offset)
 {
     size_t len = strlen(vars);
     len += (size_t)snprintf(vars + len, len < n ? n - len : 0, "; %s='", name);
     for (size_t s = 0; s < nres && len < n; s++) {
-        double v = first_rmax ? res[s].sum.time_first_rmax : res[s].sum.time_to_target;
+        double v;
+        memcpy(&v, (const char *)&res[s].sum + offset, sizeof v);
         len += (size_t)snprintf(vars + len, n - len, "%s%.17g", s ? " " : "", v);
     }
     if (len < n)
@@ -323,10 +331,11 @@ static void figure_title(char *buf, size_t n, const run_spec *rs, const compare_
 static void panel_note(char *buf, size_t n, const compare_table *t, size_t s, double target,
                        size_t nseeds)
 {
-    char idle[128], frm[128], ttt[128];
+    char idle[128], frm[128], ttt[128], tttr[128];
     compare_table_cell(t, s, "idle_fraction", idle, sizeof idle);
     compare_table_cell(t, s, "time_first_rmax", frm, sizeof frm);
     compare_table_cell(t, s, "time_to_target", ttt, sizeof ttt);
+    compare_table_cell(t, s, "time_to_target_rmax", tttr, sizeof tttr);
     const char *bar = nseeds ? "  |  " : "   |   ";
     size_t len = (size_t)snprintf(buf, n, nseeds ? "means: idle %s %%%s" : "idle %s%% of worker time%s",
                                   idle, bar);
@@ -335,9 +344,8 @@ static void panel_note(char *buf, size_t n, const compare_table *t, size_t s, do
                             ? snprintf(buf + len, n - len, "no trial reached r_max")
                             : snprintf(buf + len, n - len, "first trial at r_max: %s s", frm));
     if (!isnan(target) && len < n)
-        snprintf(buf + len, n - len, strcmp(ttt, "-") == 0 ? "%serror <= %g never reached"
-                                                           : "%serror <= %g at %s s",
-                 bar, target, ttt);
+        snprintf(buf + len, n - len, "%serror <= %g: %s%s, at r_max %s%s", bar, target, ttt,
+                 strcmp(ttt, "-") ? " s" : "", tttr, strcmp(tttr, "-") ? " s" : "");
 }
 
 /* DIR/compare.png and .svg: 0 or -1 after printing why.  rs: the shown
@@ -365,8 +373,8 @@ static int draw(const compare_opts *o, const run_spec *rs, const run_result *res
         panel_note(note, sizeof note, t, s, rs[0].ep.target, nseeds);
         len += (size_t)snprintf(vars + len, sizeof vars - len, "; note%zu='%s'", s + 1, note);
     }
-    add_list(vars, sizeof vars, "frm", res, cs->n, 1);
-    add_list(vars, sizeof vars, "ttt", res, cs->n, 0);
+    add_list(vars, sizeof vars, "frm", res, cs->n, offsetof(run_summary, time_first_rmax));
+    add_list(vars, sizeof vars, "ttt", res, cs->n, offsetof(run_summary, time_to_target_rmax));
     static const char *const fmts[] = { "png", "svg" };
     for (int i = 0; i < 2; i++) {
         char v2[12100], out[4200];

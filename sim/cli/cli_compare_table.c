@@ -25,6 +25,7 @@ const compare_metric compare_metrics[] = {
     { "best", "best error", 1, 4 },
     { "best_rmax", "best error at r_max", 1, 4 },
     { "time_to_target", "time to target (s)", 1, 1 },
+    { "time_to_target_rmax", "target at r_max (s)", 1, 1 },
     { "time_first_rmax", "first at r_max (s)", 1, 1 },
 };
 const size_t compare_nmetrics = sizeof compare_metrics / sizeof *compare_metrics;
