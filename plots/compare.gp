@@ -212,6 +212,10 @@ if (!(target != target)) {
 steps(i, c) = sprintf("< awk -F, 'NR > 1 && $%d != \"\" { print $1 \",\" $%d; b = $%d } END { if (b != \"\") print %.17g \",\" b }' '%s/best.csv'", c, c, c, awkmax(F(i).'/jobs.csv', 8), F(i))
 # (a clause with no data would make gnuplot warn: each is added only with data)
 has(f, c) = int(system(sprintf("awk -F, 'NR > 1 && $%d != \"\" { n++ } END { print n + 0 }' '%s'", c, f)))
+# the mean best among trials at r_max (sweep_curves.csv's mean_rmax), from the
+# time every run has one (before, a mean over the few early runs would mislead)
+curvr(c) = sprintf("< awk -F, -v c=%d 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next } $1 == c && h[\"mean_rmax\"] && $h[\"mean_rmax\"] != \"\" && $h[\"n_rmax\"] == $h[\"n\"] { print $h[\"time\"] \",\" $h[\"mean_rmax\"] }' '%s'", c, cpath)
+hasr(c) = int(system(sprintf("awk -F, -v c=%d 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next } $1 == c && h[\"mean_rmax\"] && $h[\"mean_rmax\"] != \"\" && $h[\"n_rmax\"] == $h[\"n\"] { n++ } END { print n + 0 }' '%s'", c, cpath)))
 hasband(c) = int(system(sprintf("awk -F, -v c=%d 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next } $1 == c && $h[\"lo\"] != \"\" { n++ } END { print n + 0 }' '%s'", c, cpath)))
 PL = 'plot '
 if (cpath eq '') {
@@ -231,8 +235,12 @@ if (cpath eq '') {
             PL = PL . sprintf("curve(%d) using 1:3:4 with filledcurves fs transparent solid 0.18 noborder lc rgb SC[%d] notitle, ", i - 1, i)
         }
         PL = PL . sprintf("curve(%d) using 1:2 with lines lc rgb SC[%d] lw 2.5 title word(labels, %d), ", i - 1, i, i)
+        if (hasr(i - 1) > 0) {
+            PL = PL . sprintf("curvr(%d) using 1:2 with lines lc rgb SC[%d] lw 1.3 dt (6, 3) notitle, ", i - 1, i)
+            rm = 1
+        }
     }
-    PL = PL . 'NaN notitle'
+    PL = PL . (exists("rm") ? 'NaN with lines lc rgb "#555555" lw 1.3 dt (6, 3) title "mean best among trials at r_max"' : 'NaN notitle')
 }
 eval PL
 unset label 4
