@@ -152,10 +152,10 @@ grep -q '^time to target (s)  *60.0  *48.0  *30.0$' "$tmp/stdout" && \
 # the README's --seeds example
 expect 0 $SHSIM compare --workload lenet-model --workers 8 --horizon 1800 --target 0.15 \
     --slow-workers 1:3 --seeds 1..20 -j 2 --no-plot --out "$tmp/cmp20"
-grep -q '^trials at r_max  *14.6 \[14.4, 14.8\]  *32.9 \[32.6, 33.2\]  *48.4 \[45.6, 51.1\]$' "$tmp/stdout" && \
-    grep -q '^time to target (s)  *221.2 \[151.3, 291.0\]  *164.4 \[140.8, 188.1\]  *125.6 \[98.4, 152.7\]$' \
+grep -q '^trials at r_max  *14.2 \[13.9, 14.4\]  *32.1 \[31.8, 32.5\]  *45.5 \[43.5, 47.6\]$' "$tmp/stdout" && \
+    grep -q '^time to target (s)  *407.6 \[289.1, 526.1\]  *248.9 \[197.3, 300.5\]  *202.9 \[152.7, 253.1\]$' \
     "$tmp/stdout" && \
-    grep -q '^target at r_max (s)  *301.0 \[208.1, 393.8\]  *225.8 \[191.6, 260.1\]  *173.8 \[128.3, 219.3\]$' \
+    grep -q '^target at r_max (s)  *448.4 \[328.7, 568.0\]  *292.9 \[238.2, 347.7\]  *227.0 \[176.1, 278.0\]$' \
     "$tmp/stdout" && ok || bad "compare --seeds: the README's table"
 for i in 1 2; do
     $SHSIM compare -W synthetic:lognormal:1:0.5 -w 3 --eta 3 --r-max 9 -T 50 --target 0.1 \
