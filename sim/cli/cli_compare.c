@@ -47,7 +47,7 @@ static const char usage[] =
     "Schedulers:\n"
     "  -s, --schedulers LIST            up to 8 of sh[:strict|fill],\n"
     "                                   asha[:promotion|stopping[:RULE]], random;\n"
-    "                                   RULE topk|quantile|rank (as sweep's axis)\n"
+    "                                   RULE topk|quantile|rank|ray (as sweep's axis)\n"
     "                                   (default " COMPARE_SCHEDULERS ")\n"
     "  -e, --eta E                      reduction factor, >= 2 (default 2)\n"
     "      --r-min R                    first rung, epochs (default 1)\n"
