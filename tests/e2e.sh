@@ -189,7 +189,7 @@ awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
 # bad input: exit 2, the option named, nothing written
 for bad_opt in "--barrier fill" "--type stopping" "--rule rank" "--explain" "--schedulers sh:nope" \
                "--schedulers sh,sh:strict" "--schedulers sh,asha,random,sh:fill,asha:stopping,asha:stopping:rank,asha:promotion:quantile,asha:stopping:topk,asha:promotion:rank" \
-               "--seeds 1..x" "--workers 0" "--jobs 0" "--noise gamma:1"; do
+               "--seeds 1..x" "--seeds 1,2,1" "--workers 0" "--jobs 0" "--noise gamma:1" "--max-events 0"; do
     # shellcheck disable=SC2086
     expect 2 $SHSIM compare $bad_opt --no-plot --out "$tmp/cmpx"
     grep -q -- "${bad_opt%% *}" "$tmp/stderr" && ok || bad "compare: message does not name ${bad_opt%% *}"
@@ -199,6 +199,12 @@ grep -q -- "--seeds" "$tmp/stderr" && ok || bad "compare: --seed with --seeds"
 expect 2 $SHSIM compare -W figure -w 2 --r-max 64 --no-plot --out "$tmp/cmpx"
 expect 2 $SHSIM compare stray --no-plot --out "$tmp/cmpx"
 if [ -e "$tmp/cmpx" ]; then bad "a failed compare wrote output"; else ok; fi
+# run failures exit 1, still before anything is written: the event cap, no gnuplot
+expect 1 $SHSIM compare --max-events 50 --no-plot --out "$tmp/cmpy"
+grep -q -- "--max-events" "$tmp/stderr" && ok || bad "compare: message does not name --max-events"
+expect 1 env PATH=/nonexistent $SHSIM compare -W figure -w 2 --r-max 4 -T 32 --out "$tmp/cmpy"
+grep -q "gnuplot" "$tmp/stderr" && ok || bad "compare: no gnuplot not named"
+if [ -e "$tmp/cmpy" ]; then bad "a failed compare run wrote output"; else ok; fi
 if command -v gnuplot >/dev/null; then
     expect 0 $SHSIM compare -W synthetic:constant:6 -w 4 --eta 2 --r-max 4 -T 72 --drop 0.15 \
         --target 0.174 -q --out "$tmp/cmpp"

@@ -71,6 +71,9 @@ extern const char cli_straggler_help[];
  * same syntax (the rule only when it was given). */
 int cli_scheduler_variant(const char *v, run_spec *rs, int *rule_given);
 void cli_scheduler_label(const run_spec *rs, int rule_given, char *buf, size_t n);
+/* Is a seed among the n given twice?  1 and which, or 0 (also when out of
+ * memory: the runs then show it).  Sweep's and compare's --seeds. */
+int cli_seed_twice(const uint64_t *seeds, size_t n, uint64_t *which);
 /* Finish a spec after parsing: the rule default depends on the ASHA type. */
 void cli_spec_finish(run_spec *rs, int rule_given);
 /* Run a spec and write its files into dir; prints errors; returns an exit

@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,7 +73,9 @@ static const char usage[] =
     "                                   configuration, or one drawn from the seed (as run)\n"
     "      --target M                   record the first time any result is <= M\n"
     "                                   (time_to_target) and a trial at r_max is\n"
-    "                                   (time_to_target_rmax: a configuration found)\n";
+    "                                   (time_to_target_rmax: a configuration found)\n"
+    "      --max-events N               stop with an error after N events, each run\n"
+    "                                   (default 10000000)\n";
 /* then cli_straggler_help, then: */
 static const char usage_out[] =
     "Output:\n"
@@ -116,6 +119,7 @@ static int parse(int argc, char **argv, compare_opts *o)
         { "jobs", required_argument, 0, 'j' },       { "quiet", no_argument, 0, 'q' },
         { "help", no_argument, 0, 'h' },             CLI_STRAGGLER_OPTIONS,
         { "order", required_argument, 0, CLI_OPT_ORDER },
+        { "max-events", required_argument, 0, CLI_OPT_MAX_EVENTS },
         { 0, 0, 0, 0 },
     };
     o->base = run_spec_default();
@@ -141,6 +145,10 @@ static int parse(int argc, char **argv, compare_opts *o)
         case 'h': return 1;
         case 'j':
             if (cli_u32("--jobs", optarg, 1, 1024, &o->threads) < 0)
+                return -1;
+            continue;
+        case CLI_OPT_MAX_EVENTS:
+            if (cli_max_events(optarg, &o->base.ep.max_events) < 0)
                 return -1;
             continue;
         case 'b':
@@ -240,6 +248,11 @@ static int parse_seeds(const char *text, uint64_t **seeds, size_t *n)
         cli_error("out of memory");
     for (size_t i = 0; i < sv.n && rc == 0; i++)
         rc = cli_u64("--seeds", sv.v[i], &(*seeds)[i]);
+    uint64_t twice;
+    if (rc == 0 && cli_seed_twice(*seeds, sv.n, &twice)) {
+        cli_error("--seeds: seed %llu is given twice", (unsigned long long)twice);
+        rc = -1;
+    }
     *n = sv.n;
     sweep_strv_free(&sv);
     return rc;
@@ -419,6 +432,11 @@ int cli_compare(int argc, char **argv)
         goto out;
     if (o.seeds && parse_seeds(o.seeds, &seeds, &nseeds) < 0)
         goto out;
+    /* the figure's tools before any run: a missing gnuplot writes nothing */
+    if (o.plot && cli_gnuplot_ready("compare.gp") < 0) {
+        status = EXIT_FAIL;
+        goto out;
+    }
     /* every run first (the first seed's, with traces), nothing written yet */
     for (; ran < cs.n; ran++) {
         ran_specs[ran] = specs[ran];
@@ -432,16 +450,31 @@ int cli_compare(int argc, char **argv)
         }
     }
     status = EXIT_FAIL;
+    /* standard output first: when it fails, nothing is written (main()
+     * reports it) */
+    for (size_t s = 0; s < cs.n && o.gantt; s++) {
+        printf("== %s ==\n", cs.label[s]);
+        gantt_text(stdout, &res[s], 72);
+    }
+    if (fflush(stdout) != 0 || ferror(stdout))
+        goto out;
+    /* a signal while a run's files are written takes effect once its set
+     * is all in place or all removed (as shsim run) */
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    sigaddset(&block, SIGQUIT);
     for (size_t s = 0; s < cs.n; s++) {
         char dir[4200];
         snprintf(dir, sizeof dir, "%s/%s", o.out, cs.folder[s]);
-        if (record_write(dir, &ran_specs[s], &res[s], wl[s], err, sizeof err) < 0) {
+        sigprocmask(SIG_BLOCK, &block, &old);
+        rc = record_write(dir, &ran_specs[s], &res[s], wl[s], err, sizeof err);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        if (rc < 0) {
             cli_error("%s", err);
             goto out;
-        }
-        if (o.gantt) {
-            printf("== %s ==\n", cs.label[s]);
-            gantt_text(stdout, &res[s], 72);
         }
     }
     if (seeds && (status = run_sweep(&o, specs, cs.n, seeds, nseeds)) != 0)

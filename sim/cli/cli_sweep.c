@@ -422,9 +422,8 @@ static int cmp_u64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Is a seed among the n given twice?  1 and which, or 0 (also when out of
- * memory: the runs then show it). */
-static int seed_twice(const uint64_t *seeds, size_t n, uint64_t *which)
+/* cli.h (shared with compare's --seeds) */
+int cli_seed_twice(const uint64_t *seeds, size_t n, uint64_t *which)
 {
     uint64_t *s = malloc((n + 1) * sizeof *s);
     int found = 0;
@@ -502,7 +501,7 @@ static int build_grid(const layers *L, grid *g, uint64_t **seeds, size_t *nseeds
             cli_error("sweep: %s", sv.n ? "too many runs" : "no seeds");
             rc = -1;
         }
-        if (rc == 0 && seed_twice(*seeds, sv.n, &twice)) {
+        if (rc == 0 && cli_seed_twice(*seeds, sv.n, &twice)) {
             /* a cell's runs are (cell, seed) pairs: merge and the journal
              * count on each once */
             cli_error("--seeds: seed %llu is given twice", (unsigned long long)twice);
