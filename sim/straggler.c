@@ -2,21 +2,17 @@
  * sim/straggler.c -- the straggler models of straggler.h: counter-based
  * draws, worker slowdowns, parsing and printing the command-line forms.
  *
- * The generator is SplitMix64 (Steele, Lea and Flood; the construction of
- * traces/crn.h) wrapped as a gsl_rng_type so GSL's distributions draw from
- * it.  It is a separate copy because crn.h is internal to traces/, and its
- * keys are salted differently, so no straggler stream can coincide with a
- * workload stream of the same (seed, trial): the noise of a job is
- * independent of its trial's epoch times and curve.  Positioning the
- * generator at a key is one store; a draw costs a few multiplies.
- * The laws of the ASHA paper (halfnormal noise, the per-time drop rate)
- * draw from the same keys with crn.h's inline functions instead -- its
- * SplitMix64 step is this one -- so that new code in the run path calls no
- * GSL function (the browser build has no GSL).
+ * The draws are traces/crn.h's counter-based SplitMix64 and its inline
+ * copies of GSL's distributions (GSL's values bit for bit, without GSL, so
+ * the run path builds for the browser page), on keys of their own: salted
+ * differently from the workloads' crn_key(), so no straggler stream can
+ * coincide with a workload stream of the same (seed, trial), and the noise
+ * of a job is independent of its trial's epoch times and curve.
+ * Positioning the generator at a key is one store; a draw costs a few
+ * multiplies.
  */
 #include "sim/straggler.h"
 #include "sim/output.h"
-#include "traces/crn.h" /* the inline, GSL-free draws of the new laws */
 
 #include <errno.h>
 #include <math.h>
@@ -24,49 +20,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_cdf.h>
-#include <gsl/gsl_randist.h>
-#include <gsl/gsl_rng.h>
+#include "traces/crn.h"
 
-#define GAMMA UINT64_C(0x9e3779b97f4a7c15)
 /* Streams: never renumber, or every seeded straggler result changes. */
 enum { STREAM_NOISE = 1, STREAM_DROP = 2, STREAM_DROP_RATE = 3 };
 #define SALT UINT64_C(0x5354524147474c52) /* "STRAGGLR" */
 
-static uint64_t mix(uint64_t z)
-{
-    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return z ^ (z >> 31);
-}
-
 static uint64_t key(uint64_t seed, uint32_t trial, uint32_t j, uint64_t stream)
 {
-    uint64_t h = mix((seed ^ SALT) + GAMMA);
-    h = mix(h ^ ((uint64_t)trial + UINT64_C(0x632be59bd9b4e019)));
-    h = mix(h ^ ((uint64_t)j + UINT64_C(0x85157af5ae3d1b3d)));
-    return mix(h ^ (stream + UINT64_C(0xd6e8feb86659fd93)));
+    uint64_t h = crn_mix((seed ^ SALT) + CRN_GAMMA);
+    h = crn_mix(h ^ ((uint64_t)trial + UINT64_C(0x632be59bd9b4e019)));
+    h = crn_mix(h ^ ((uint64_t)j + UINT64_C(0x85157af5ae3d1b3d)));
+    return crn_mix(h ^ (stream + UINT64_C(0xd6e8feb86659fd93)));
 }
-
-static uint64_t next64(void *state)
-{
-    uint64_t *x = state;
-    *x += GAMMA;
-    return mix(*x);
-}
-
-static void sm_set(void *state, unsigned long int seed) { *(uint64_t *)state = (uint64_t)seed; }
-static unsigned long int sm_get(void *state) { return (unsigned long int)(next64(state) >> 32); }
-static double sm_get_double(void *state) { return (double)(next64(state) >> 11) * 0x1.0p-53; }
-
-static const gsl_rng_type sm_type = {
-    "shsim_straggler_splitmix64", UINT32_MAX, 0, sizeof(uint64_t), sm_set, sm_get, sm_get_double,
-};
-
-/* A generator on the caller's stack, positioned at key k. */
-#define RNG_AT(r, st, k)        \
-    uint64_t st = (k);          \
-    gsl_rng r = { &sm_type, &st }
 
 straggler_params straggler_default_params(void)
 {
@@ -112,16 +78,16 @@ double straggler_noise(const straggler_params *p, uint32_t trial, uint32_t j)
         return 1.0;
     if (p->noise == STRAG_NOISE_HALFNORMAL)
         return halfnormal_factor(p, trial, j);
-    RNG_AT(r, st, key(p->seed, trial, j, STREAM_NOISE));
+    crn_state r = {key(p->seed, trial, j, STREAM_NOISE)};
     double s = p->noise_param, f;
     /* Each family can return 0 only when its uniform is exactly 0 or after
      * an underflow; redrawing keeps F > 0 and stays a function of the key. */
     do {
         switch (p->noise) {
-        case STRAG_NOISE_LOGNORMAL: f = gsl_ran_lognormal(&r, -s * s / 2, s); break;
-        case STRAG_NOISE_NORMAL: f = s == 0 ? 1.0 : 1.0 + gsl_ran_gaussian_tail(&r, -1.0, s); break;
-        case STRAG_NOISE_PARETO: f = gsl_ran_pareto(&r, s, (s - 1) / s); break;
-        case STRAG_NOISE_EXPONENTIAL: f = gsl_ran_exponential(&r, 1.0); break;
+        case STRAG_NOISE_LOGNORMAL: f = crn_lognormal(&r, -s * s / 2, s); break;
+        case STRAG_NOISE_NORMAL: f = s == 0 ? 1.0 : 1.0 + crn_gaussian_tail(&r, -1.0, s); break;
+        case STRAG_NOISE_PARETO: f = crn_pareto(&r, s, (s - 1) / s); break;
+        case STRAG_NOISE_EXPONENTIAL: f = crn_exponential(&r, 1.0); break;
         case STRAG_NOISE_NONE:
         default: f = 1.0; break;
         }
@@ -133,10 +99,10 @@ int straggler_drop(const straggler_params *p, uint32_t trial, uint32_t j, double
 {
     if (!(p->drop > 0))
         return 0;
-    RNG_AT(r, st, key(p->seed, trial, j, STREAM_DROP));
-    if (!(gsl_rng_uniform(&r) < p->drop))
+    crn_state r = {key(p->seed, trial, j, STREAM_DROP)};
+    if (!(crn_uniform(&r) < p->drop))
         return 0;
-    *u = gsl_rng_uniform_pos(&r);
+    *u = crn_uniform_pos(&r);
     return 1;
 }
 
@@ -341,15 +307,4 @@ void straggler_slow_str(const straggler_params *p, char *buf, size_t n)
 const char *straggler_on_drop_str(const straggler_params *p)
 {
     return p->drop_retry ? "retry" : "lose";
-}
-
-double straggler_noise_mean(strag_noise kind, double param)
-{
-    if (kind == STRAG_NOISE_HALFNORMAL) /* E|z| = SIGMA sqrt(2/pi) */
-        return 1.0 + param * 0.79788456080286535588; /* sqrt(2/pi) */
-    if (kind != STRAG_NOISE_NORMAL || param == 0)
-        return 1.0;
-    /* E[X | X > 0] for X ~ N(1, s^2): 1 + s phi(1/s) / Phi(1/s) */
-    double a = 1.0 / param;
-    return 1.0 + param * gsl_ran_ugaussian_pdf(a) / gsl_cdf_ugaussian_P(a);
 }

@@ -110,7 +110,8 @@ void straggler_slow_str(const straggler_params *p, char *buf, size_t n);
 const char *straggler_on_drop_str(const straggler_params *p);
 
 /* Mean of the noise factor (1 but for normal, which is truncated, and
- * halfnormal, 1 + SIGMA sqrt(2/pi)). */
+ * halfnormal, 1 + SIGMA sqrt(2/pi)); sim/straggler_mean.c, with GSL,
+ * outside the browser build. */
 double straggler_noise_mean(strag_noise kind, double param);
 
 #endif

@@ -18,7 +18,7 @@
  * Runtime: about a second (5000 + ~6000 generated trials).
  */
 #include "tests/testutil.h"
-#include "traces/crn.h"
+#include "traces/crn_gsl.h" /* crn_rng_init: GSL on a CRN key */
 #include "traces/model.h"
 
 #include <errno.h>

@@ -24,7 +24,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-#include "traces/crn.h"
+#include "traces/crn_gsl.h"
 #include "traces/workload.h"
 
 static char tmpdir[64];
@@ -725,6 +725,29 @@ static void test_crn_draws_match_gsl(void **state)
         assert_true(same_bits(crn_gaussian(&c, sigma[j]), gsl_ran_gaussian(&r, sigma[j])));
         assert_true(same_bits(crn_gaussian(&c, 1.0), gsl_ran_ugaussian(&r)));
         assert_true(same_bits(crn_lognormal(&c, zeta[j], sigma[j]), gsl_ran_lognormal(&r, zeta[j], sigma[j])));
+        assert_true(c.x == g.x);
+    }
+    /* The draws the straggler noise, the synthetic and the model workloads
+     * make (sim/straggler.c, traces/wl_synthetic.c, traces/wl_model.c):
+     * tails below and above GSL's switch at a / sigma = 1, Pareto shapes,
+     * integer ranges up to the 32-bit limit. */
+    static const double tail_a[] = {-1.0, -3.0, 0.0, 0.5, 1.0, 2.5, 7.0};
+    static const double tail_s[] = {0.5, 1.0, 1.3, 0.01, 2.0, 1.0, 3.5};
+    static const double pareto_a[] = {1.01, 2.5, 3.0, 1e6};
+    static const unsigned long int_n[] = {1, 2, 7, 125, 4096, 1000003, 4294967295ul};
+    for (uint64_t i = 0; i < 200000; i++) {
+        uint64_t key = crn_key(i % 5, i, i % 13, 17);
+        size_t j = i % 7, q = i % 4;
+        gsl_rng r;
+        crn_state g, c = {key};
+
+        crn_rng_init(&r, &g, key);
+        assert_true(same_bits(crn_gaussian_tail(&c, tail_a[j], tail_s[j]),
+                              gsl_ran_gaussian_tail(&r, tail_a[j], tail_s[j])));
+        assert_true(same_bits(crn_exponential(&c, sigma[q]), gsl_ran_exponential(&r, sigma[q])));
+        assert_true(same_bits(crn_pareto(&c, pareto_a[q], (pareto_a[q] - 1) / pareto_a[q]),
+                              gsl_ran_pareto(&r, pareto_a[q], (pareto_a[q] - 1) / pareto_a[q])));
+        assert_true(crn_uniform_int(&c, (uint32_t)int_n[j]) == gsl_rng_uniform_int(&r, int_n[j]));
         assert_true(c.x == g.x);
     }
     /* uniform_pos skips an exact 0: the key whose first output is 0 */

@@ -1,6 +1,6 @@
 /*
  * traces/crn.c -- the counter-based generator of crn.h as a gsl_rng_type
- * (the key hash and the inline draws are in crn.h).
+ * (traces/crn_gsl.h; the key hash and the inline draws are in crn.h).
  *
  * Invariant: a crn_state is one 64-bit counter and nothing else, so
  * positioning a generator is a store, and a gsl_rng built on the stack by
@@ -8,7 +8,7 @@
  */
 #include <stdint.h>
 
-#include "traces/crn.h"
+#include "traces/crn_gsl.h"
 
 static void crn_set(void *state, unsigned long int seed)
 {

@@ -37,14 +37,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_math.h>
-#include <gsl/gsl_randist.h>
-#include <gsl/gsl_rng.h>
-
 #include "traces/crn.h"
 #include "traces/wl_impl.h"
 
 #define SYN_EPOCHS 1000
+/* ln 2, the digits of GSL's M_LN2 (math.h need not define M_LN2 in C11) */
+#define SYN_LN2 0.69314718055994530941723212145817656
 /* Bounds that keep every draw finite and > 0 (exp neither overflows nor
  * underflows for sigma <= 10 and MEAN <= 1e9). */
 #define SYN_MAX_MEAN 1e9
@@ -182,23 +180,20 @@ static void syn_free(void *state)
 /* Seconds per epoch of the trial whose time stream starts at key. */
 static double syn_seconds(const syn_state *st, uint64_t key)
 {
-    gsl_rng r;
-    crn_state s;
+    crn_state s = {key};
     double t;
 
     switch (st->dist) {
     case SYN_NORMAL:
         if (st->spread == 0)
             return st->mean;
-        crn_rng_init(&r, &s, key);
         /* The tail draw is >= -MEAN, so t >= 0 up to rounding; redrawing the
          * rare t == 0 keeps "> 0" exact and stays a function of the key. */
         do
-            t = st->mean + gsl_ran_gaussian_tail(&r, -st->mean, st->spread);
+            t = st->mean + crn_gaussian_tail(&s, -st->mean, st->spread);
         while (!(t > 0));
         return t;
     case SYN_LOGNORMAL:
-        s.x = key;
         return crn_lognormal(&s, st->zeta, st->spread);
     case SYN_CONSTANT:
     default:
@@ -213,7 +208,7 @@ static void syn_curve(uint64_t key, double *a, double *tau)
     crn_state s = {key};
 
     *a = 0.1 + 0.3 * crn_uniform(&s);
-    *tau = crn_lognormal(&s, M_LN2, 0.5);
+    *tau = crn_lognormal(&s, SYN_LN2, 0.5);
 }
 
 /* The error after epoch e of the curve (a, tau), with the noise drawn from
