@@ -6,6 +6,8 @@
 #   make bench           speed benchmark (never part of the tests)
 #   make figures         the standard figures (plots/)
 #   make install PREFIX=/usr/local DESTDIR=
+#   make web             the browser page, build/web/shsim.html (emscripten)
+#   make web-test        the page in headless Chromium against ./shsim
 # Knobs: CC, CFLAGS (kept), SANITIZE, V=1, PREFIX, DESTDIR, BUILD.
 
 CC      ?= cc
@@ -67,7 +69,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BDIR)/tests/%)
 TEST_HELPERS := $(filter-out $(TEST_SRC),$(wildcard tests/*.c))
 TEST_HELPER_OBJ := $(TEST_HELPERS:%.c=$(BDIR)/%.o)
 
-.PHONY: all test check bench figures figures-asha-paper fuzz clean install data fit
+.PHONY: all test check bench figures figures-asha-paper fuzz clean install data fit web web-test web-figure
 .SECONDARY:
 all: shsim
 
@@ -205,3 +207,59 @@ fuzz: $(GEN_SRC)
 	    || { tail -40 $(BUILD)/fuzz/$$h.log; exit 1; }; \
 	  grep -E "stat::number_of_executed_units|stat::peak_rss" $(BUILD)/fuzz/$$h.log; \
 	done
+
+# The browser page (README, "In the browser"): the run path -- core/, the
+# engine, the workloads with their embedded tables, `run`'s option parser --
+# compiled to WebAssembly by Debian's emscripten into one self-contained
+# HTML file (the wasm and the page's JS inlined: it opens from file://).
+# The run path needs no GSL (traces/crn.h); libcsv and inih, which Debian
+# ships only as native libraries, are compiled from the copies in
+# web/third_party/.  Debian's emcc 3.1.6 runs its JS tools with node and
+# finds node-acorn through NODE_PATH; its HTML minifier step fails, so it
+# is off (MINIFY_HTML=0).
+EMCC ?= emcc
+WEB_DIR := $(BUILD)/web
+WEB_SRC := $(wildcard core/*.c) \
+           $(filter-out traces/crn.c traces/model_fit.c traces/model_data.c traces/synetune.c,$(wildcard traces/*.c)) \
+           sim/engine.c sim/evq.c sim/straggler.c sim/record.c sim/output.c sim/invariants.c \
+           sim/gantt_text.c sim/cli/cli_run.c sim/cli/cli_common.c web/shsim_web.c
+WEB_LIB_SRC := web/third_party/libcsv/libcsv.c web/third_party/inih/ini.c
+WEB_PAGE := web/shell.html web/charts.js web/page.js
+WEB_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -I. -Iweb/third_party/libcsv -Iweb/third_party/inih \
+              -DSHSIM_VERSION='"$(VERSION)"' -DSHSIM_PLOTDIR='"plots"' -O2
+WEB_LDFLAGS := -O2 -sSINGLE_FILE=1 -sALLOW_MEMORY_GROWTH=1 -sENVIRONMENT=web -sMINIFY_HTML=0 \
+               -sEXPORTED_FUNCTIONS=_shsim_web_run,_shsim_web_summary_csv,_shsim_web_table,_shsim_web_narration,_malloc,_free \
+               -sEXPORTED_RUNTIME_METHODS=UTF8ToString,stringToUTF8,lengthBytesUTF8 \
+               --shell-file web/shell.html --post-js web/charts.js --post-js web/page.js
+web: $(WEB_DIR)/shsim.html
+
+$(WEB_DIR)/gen/embedded_data.c: $(EMBED_CSV) tools/embed.sh
+	@mkdir -p $(dir $@)
+	$(Q)sh tools/embed.sh $(EMBED_CSV) > $@.tmp && mv $@.tmp $@
+
+# Third-party C is compiled as its authors wrote it, without our -Werror set.
+$(WEB_DIR)/shsim.html: $(WEB_SRC) $(WEB_LIB_SRC) $(WEB_PAGE) $(WEB_DIR)/gen/embedded_data.c $(wildcard */*.h */*/*.h)
+	@mkdir -p $(WEB_DIR)/obj
+	@echo "  EMCC    $@"
+	$(Q)export NODE_PATH=$${NODE_PATH:-/usr/share/nodejs}; \
+	for f in $(WEB_LIB_SRC); do \
+	  $(EMCC) -O2 -Iweb/third_party/libcsv -Iweb/third_party/inih -c $$f -o $(WEB_DIR)/obj/$$(basename $$f .c).o || exit 1; \
+	done; \
+	$(EMCC) $(WEB_CFLAGS) $(WEB_SRC) $(WEB_DIR)/gen/embedded_data.c \
+	  $(addprefix $(WEB_DIR)/obj/,$(notdir $(WEB_LIB_SRC:.c=.o))) $(WEB_LDFLAGS) -o $@.tmp.html \
+	  && mv $@.tmp.html $@
+
+# The page in a real browser (web/test/web_test.mjs): Debian's chromium
+# driven by playwright-core (web/package-lock.json; npm ci installs it into
+# web/node_modules, never a browser of its own).
+CHROMIUM ?= /usr/bin/chromium
+web-test: $(WEB_DIR)/shsim.html $(BDIR)/shsim
+	$(Q)[ -d web/node_modules/playwright-core ] || (cd web && npm ci --no-audit --no-fund)
+	SHSIM=$(BDIR)/shsim PAGE=$(WEB_DIR)/shsim.html CHROMIUM=$(CHROMIUM) OUTDIR=$(WEB_DIR)/test \
+	  node web/test/web_test.mjs
+
+# The README's screenshot of the page (docs/figures/web/shsim.png).
+web-figure: $(WEB_DIR)/shsim.html
+	$(Q)[ -d web/node_modules/playwright-core ] || (cd web && npm ci --no-audit --no-fund)
+	@mkdir -p docs/figures/web
+	PAGE=$(WEB_DIR)/shsim.html CHROMIUM=$(CHROMIUM) OUT=docs/figures/web/shsim.png node web/test/screenshot.mjs

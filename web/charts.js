@@ -1,0 +1,270 @@
+/*
+ * web/charts.js -- the page's drawings on <canvas>: Gantt charts, the
+ * best-so-far curves and the sweep plots.  Plain functions of the data the
+ * C code returned (web/shsim_web.c); web/page.js calls them.
+ *
+ * A Gantt chart is drawn once into an offscreen canvas (tens of thousands
+ * of bars for 64 workers) and copied back when only the time cursor moves,
+ * so scrubbing costs a copy and a veil, not a redraw.
+ */
+'use strict';
+
+var Charts = (function () {
+  // job_outcome of sim/engine.h
+  var OUT = { PROMOTED: 0, PAUSED: 1, STOPPED: 2, COMPLETED: 3, CUT: 4, DROPPED: 5, RUNNING: 6 };
+  var RUNG = ['#aed6f1', '#7fb3d5', '#5499c7', '#2e86c1', '#21618c', '#1b4f72', '#154360', '#0e2f44'];
+  var DONE = '#52be80', IDLE = '#f5b7b1', DROP = '#cb4335', AXIS = '#555', GRID = '#e5e5e5';
+
+  function rungColor(r) { return RUNG[Math.min(r, RUNG.length - 1)]; }
+
+  /* Size the canvas for its CSS width and the device's pixel ratio; returns
+   * a context in CSS pixels. */
+  function setup(canvas, cssHeight) {
+    var dpr = window.devicePixelRatio || 1;
+    var w = canvas.clientWidth || canvas.parentNode.clientWidth || 800;
+    canvas.style.height = cssHeight + 'px';
+    canvas.width = Math.round(w * dpr);
+    canvas.height = Math.round(cssHeight * dpr);
+    var ctx = canvas.getContext('2d');
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    return { ctx: ctx, w: w, h: cssHeight };
+  }
+
+  /* Round tick steps (1, 2, 5 x 10^k) covering [0, max]. */
+  function ticks(max, n) {
+    if (!(max > 0)) return [0];
+    var raw = max / (n || 6), mag = Math.pow(10, Math.floor(Math.log10(raw)));
+    var step = [1, 2, 5, 10].map(function (m) { return m * mag; }).find(function (s) { return s >= raw; });
+    var out = [];
+    for (var v = 0; v <= max * (1 + 1e-9); v += step) out.push(+v.toPrecision(12));
+    return out;
+  }
+
+  function fmtTick(v) { return Math.abs(v) >= 1e4 ? v.toExponential(0) : String(+v.toPrecision(6)); }
+
+  function timeAxis(ctx, x0, x1, y, tmax) {
+    ctx.strokeStyle = AXIS; ctx.fillStyle = AXIS; ctx.font = '11px system-ui, sans-serif';
+    ctx.textAlign = 'center'; ctx.textBaseline = 'top';
+    ctx.beginPath(); ctx.moveTo(x0, y + 0.5); ctx.lineTo(x1, y + 0.5); ctx.stroke();
+    ticks(tmax, Math.max(2, Math.floor((x1 - x0) / 90))).forEach(function (t) {
+      var x = x0 + (x1 - x0) * t / tmax;
+      ctx.beginPath(); ctx.moveTo(x + 0.5, y); ctx.lineTo(x + 0.5, y + 4); ctx.stroke();
+      ctx.fillText(fmtTick(t), x, y + 5);
+    });
+  }
+
+  var hatch = null;
+  function hatchPattern(ctx) {
+    if (hatch) return hatch;
+    var c = document.createElement('canvas'); c.width = c.height = 6;
+    var g = c.getContext('2d');
+    g.strokeStyle = 'rgba(0,0,0,0.55)'; g.lineWidth = 1.2;
+    g.beginPath(); g.moveTo(0, 6); g.lineTo(6, 0); g.stroke();
+    hatch = ctx.createPattern(c, 'repeat');
+    return hatch;
+  }
+
+  /* A Gantt chart of one run: rows are workers, bars are jobs coloured by
+   * rung (green: the job that took its trial to r_max), pale red: idle
+   * time, hatched with '~': cut at the horizon, dark red with 'x': dropped.
+   * g = {workers, tmax, jobs (Float64Array, 8 columns), idle (3 columns)}. */
+  function gantt(canvas, g) {
+    var rowH = g.workers <= 8 ? 24 : Math.max(2, Math.min(24, Math.floor(200 / g.workers)));
+    var top = 2, left = 34, right = 8, axisH = 18;
+    var s = setup(canvas, top + rowH * g.workers + axisH);
+    var ctx = s.ctx, x1 = s.w - right, span = x1 - left;
+    var X = function (t) { return left + span * t / g.tmax; };
+    ctx.clearRect(0, 0, s.w, s.h);
+    ctx.font = '11px system-ui, sans-serif'; ctx.textBaseline = 'middle';
+    // worker labels
+    ctx.fillStyle = AXIS; ctx.textAlign = 'right';
+    var every = Math.ceil(12 / rowH);
+    for (var w = 0; w < g.workers; w += every) ctx.fillText('w' + w, left - 4, top + rowH * (w + 0.5));
+    // idle gaps, then the bars: one path per colour (a fill per bar costs
+    // several times more with tens of thousands of bars)
+    var paths = {}, order = [];
+    var add = function (color, x, y, w, h) {
+      if (!paths[color]) { paths[color] = new Path2D(); order.push(color); }
+      paths[color].rect(x, y, w, h);
+    };
+    for (var i = 0; i < g.idle.length; i += 3) {
+      var ix = X(g.idle[i + 1]);
+      add(IDLE, ix, top + rowH * g.idle[i], Math.max(X(g.idle[i + 2]) - ix, 0.5), rowH);
+    }
+    var gap = rowH >= 6 ? 1 : 0, cut = new Path2D(), labels = [];
+    for (var j = 0; j < g.jobs.length; j += 8) {
+      var rung = g.jobs[j + 2], out = g.jobs[j + 7];
+      var bx = X(g.jobs[j + 5]), bw = Math.max(X(g.jobs[j + 6]) - bx, 0.6);
+      var by = top + rowH * g.jobs[j] + gap, bh = rowH - 2 * gap;
+      add(out === OUT.DROPPED ? DROP : out === OUT.COMPLETED ? DONE : rungColor(rung), bx, by, bw, bh);
+      if (out === OUT.CUT) cut.rect(bx, by, bw, bh);
+      if (rowH >= 14) labels.push(j, bx, by, bw, bh);
+    }
+    order.forEach(function (c) { ctx.fillStyle = c; ctx.fill(paths[c]); });
+    ctx.fillStyle = hatchPattern(ctx);
+    ctx.fill(cut);
+    // white borders and labels only where rows are tall enough to read
+    ctx.textAlign = 'center';
+    ctx.strokeStyle = '#fff';
+    for (var k = 0; k < labels.length; k += 5) {
+      var jj = labels[k], lx = labels[k + 1], ly = labels[k + 2], lw = labels[k + 3], lh = labels[k + 4];
+      var o = g.jobs[jj + 7], r = g.jobs[jj + 2];
+      if (lw > 3) ctx.strokeRect(lx + 0.5, ly + 0.5, lw - 1, lh - 1);
+      var mark = o === OUT.CUT ? '~' : o === OUT.DROPPED ? 'x' : '';
+      var label = 'T' + g.jobs[jj + 1] + 'r' + r + mark;
+      if (ctx.measureText(label).width + 4 > lw) label = 'T' + g.jobs[jj + 1] + mark;
+      if (ctx.measureText(label).width + 4 > lw) label = mark;
+      if (label) {
+        ctx.fillStyle = r >= 3 || o === OUT.DROPPED ? '#fff' : '#000';
+        ctx.fillText(label, lx + lw / 2, ly + lh / 2 + 0.5);
+      }
+    }
+    timeAxis(ctx, left, x1, top + rowH * g.workers + 1, g.tmax);
+    // keep the drawing for cursor moves
+    var base = document.createElement('canvas');
+    base.width = canvas.width; base.height = canvas.height;
+    base.getContext('2d').drawImage(canvas, 0, 0);
+    canvas._base = base;
+    canvas._geom = { left: left, span: span, top: top, bottom: top + rowH * g.workers, tmax: g.tmax };
+  }
+
+  /* Redraw a chart's saved drawing with a veil over the future and the
+   * cursor at time t. */
+  function cursor(canvas, t) {
+    if (!canvas._base) return;
+    var dpr = window.devicePixelRatio || 1, gm = canvas._geom, ctx = canvas.getContext('2d');
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    ctx.drawImage(canvas._base, 0, 0);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    var x = gm.left + gm.span * Math.min(t, gm.tmax) / gm.tmax;
+    ctx.fillStyle = 'rgba(255,255,255,0.6)';
+    ctx.fillRect(x, gm.top, gm.left + gm.span - x, gm.bottom - gm.top);
+    ctx.strokeStyle = '#000'; ctx.lineWidth = 1.5;
+    ctx.beginPath(); ctx.moveTo(x, gm.top); ctx.lineTo(x, gm.bottom); ctx.stroke();
+    ctx.lineWidth = 1;
+  }
+
+  /* The time under a mouse event, or NaN outside the plot. */
+  function timeAt(canvas, ev) {
+    var gm = canvas._geom;
+    if (!gm) return NaN;
+    var r = canvas.getBoundingClientRect(), x = ev.clientX - r.left;
+    if (x < gm.left || x > gm.left + gm.span) return NaN;
+    return gm.tmax * (x - gm.left) / gm.span;
+  }
+
+  function yAxis(ctx, left, top, bottom, lo, hi, label) {
+    ctx.fillStyle = AXIS; ctx.strokeStyle = GRID; ctx.font = '11px system-ui, sans-serif';
+    ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
+    var step = ticks(hi - lo, 4), d = step.length > 1 ? step[1] : 1, t = [];
+    for (var v0 = Math.ceil(lo / d - 1e-9) * d; v0 <= hi + 1e-12; v0 += d) t.push(+v0.toPrecision(12));
+    t.forEach(function (v) {
+      var y = bottom - (bottom - top) * (v - lo) / (hi - lo);
+      ctx.beginPath(); ctx.moveTo(left, y + 0.5); ctx.lineTo(ctx.canvas.clientWidth - 8, y + 0.5); ctx.stroke();
+      ctx.fillText(fmtTick(+v.toPrecision(6)), left - 4, y);
+    });
+    if (label) {
+      ctx.save(); ctx.translate(10, (top + bottom) / 2); ctx.rotate(-Math.PI / 2);
+      ctx.textAlign = 'center'; ctx.fillText(label, 0, 0); ctx.restore();
+    }
+  }
+
+  /* Best error so far against time for each run: runs = [{color, best
+   * (Float64Array, 6 columns)}]; target drawn when finite. */
+  function best(canvas, runs, tmax, target, t) {
+    var s = setup(canvas, 170), ctx = s.ctx, left = 52, right = 8, top = 6, bottom = s.h - 20;
+    ctx.clearRect(0, 0, s.w, s.h);
+    // the y range: from the lowest best to the best at 3% of the time (the
+    // first minutes' near-chance errors would squash the part that differs)
+    var lo = Infinity, hi = -Infinity;
+    runs.forEach(function (r) {
+      var early = NaN;
+      for (var i = 0; i < r.best.length; i += 6) {
+        lo = Math.min(lo, r.best[i + 4]);
+        if (isNaN(early) || r.best[i] <= 0.03 * tmax) early = r.best[i + 4];
+      }
+      if (!isNaN(early)) hi = Math.max(hi, early);
+    });
+    if (!(hi >= lo)) { ctx.fillStyle = AXIS; ctx.fillText('no results yet', left + 10, top + 20); return; }
+    if (isFinite(target)) { lo = Math.min(lo, target); hi = Math.max(hi, target); }
+    var pad = (hi - lo) * 0.08 || 0.05; lo = Math.max(0, lo - pad); hi = hi + pad;
+    yAxis(ctx, left, top, bottom, lo, hi, 'error');
+    timeAxis(ctx, left, s.w - right, bottom, tmax);
+    var X = function (v) { return left + (s.w - right - left) * v / tmax; };
+    var Y = function (v) { return bottom - (bottom - top) * (v - lo) / (hi - lo); };
+    if (isFinite(target)) {
+      ctx.strokeStyle = '#888'; ctx.setLineDash([2, 3]);
+      ctx.beginPath(); ctx.moveTo(left, Y(target)); ctx.lineTo(s.w - right, Y(target)); ctx.stroke();
+      ctx.setLineDash([]);
+    }
+    ctx.save();
+    ctx.beginPath(); ctx.rect(left, top, s.w - right - left, bottom - top); ctx.clip();
+    runs.forEach(function (r, k) {
+      [4, 5].forEach(function (col) {
+        // wider lines first, so curves that coincide stay visible
+        ctx.strokeStyle = r.color; ctx.lineWidth = 1.5 + 1.25 * (runs.length - 1 - k); ctx.setLineDash(col === 5 ? [6, 4] : []);
+        ctx.beginPath();
+        var on = false, last = NaN;
+        for (var i = 0; i < r.best.length; i += 6) {
+          var v = r.best[i + col];
+          if (isNaN(v)) continue;
+          var x = X(r.best[i]);
+          if (!on) { ctx.moveTo(x, Y(v)); on = true; } else { ctx.lineTo(x, Y(last)); ctx.lineTo(x, Y(v)); }
+          last = v;
+        }
+        if (on) ctx.lineTo(X(tmax), Y(last));
+        ctx.stroke();
+      });
+    });
+    ctx.restore();
+    ctx.setLineDash([]); ctx.lineWidth = 1;
+    canvas._geom = { left: left, span: s.w - right - left, top: top, bottom: bottom, tmax: tmax };
+    var base = document.createElement('canvas');
+    base.width = canvas.width; base.height = canvas.height;
+    base.getContext('2d').drawImage(canvas, 0, 0);
+    canvas._base = base;
+    if (t !== undefined) cursor(canvas, t);
+  }
+
+  /* A sweep plot: x = the worker counts (evenly spaced), one line per
+   * series with 95% interval bars.  series = [{name, color, points:
+   * [{x, mean, lo, hi, n, of}]}]. */
+  function sweep(canvas, xs, series, ylabel) {
+    var s = setup(canvas, 220), ctx = s.ctx, left = 56, right = 90, top = 18, bottom = s.h - 34;
+    ctx.clearRect(0, 0, s.w, s.h);
+    var hi = 0;
+    series.forEach(function (sr) { sr.points.forEach(function (p) { if (isFinite(p.hi)) hi = Math.max(hi, p.hi); }); });
+    if (!(hi > 0)) hi = 1;
+    yAxis(ctx, left, top, bottom, 0, hi * 1.05, ylabel);
+    var X = function (i) { return left + (s.w - right - left) * (xs.length > 1 ? i / (xs.length - 1) : 0.5); };
+    var Y = function (v) { return bottom - (bottom - top) * v / (hi * 1.05); };
+    ctx.fillStyle = AXIS; ctx.textAlign = 'center'; ctx.textBaseline = 'top';
+    xs.forEach(function (x, i) { ctx.fillText(String(x), X(i), bottom + 4); });
+    ctx.fillText('workers', (left + s.w - right) / 2, bottom + 18);
+    series.forEach(function (sr, k) {
+      ctx.strokeStyle = sr.color; ctx.fillStyle = sr.color; ctx.lineWidth = 2;
+      ctx.beginPath();
+      var on = false;
+      sr.points.forEach(function (p, i) {
+        if (!isFinite(p.mean)) { on = false; return; }
+        var x = X(i) + (k - 1) * 4;
+        if (on) ctx.lineTo(x, Y(p.mean)); else ctx.moveTo(x, Y(p.mean));
+        on = true;
+      });
+      ctx.stroke();
+      ctx.lineWidth = 1;
+      sr.points.forEach(function (p, i) {
+        if (!isFinite(p.mean)) return;
+        var x = X(i) + (k - 1) * 4;
+        ctx.beginPath(); ctx.moveTo(x, Y(p.lo)); ctx.lineTo(x, Y(p.hi)); ctx.stroke();
+        ctx.fillRect(x - 2.5, Y(p.mean) - 2.5, 5, 5);
+      });
+      ctx.textAlign = 'left'; ctx.textBaseline = 'middle';
+      ctx.fillText(sr.name, s.w - right + 8, top + 14 * k + 6);
+    });
+  }
+
+  return { OUT: OUT, rungColor: rungColor, DONE: DONE, IDLE: IDLE, DROP: DROP,
+           gantt: gantt, cursor: cursor, timeAt: timeAt, best: best, sweep: sweep, hatchPattern: hatchPattern };
+})();
