@@ -155,6 +155,11 @@ $(BDIR)/tests/%: $(BDIR)/tests/%.o $(TEST_HELPER_OBJ) $(BDIR)/libshsim.a
 	@echo "  LD      $@"
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TESTLIBS) $(LIBS)
 
+# The page's C face, tested natively (tests/test_web.c) like the rest.
+$(BDIR)/tests/test_web: $(BDIR)/tests/test_web.o $(BDIR)/web/shsim_web.o $(TEST_HELPER_OBJ) $(BDIR)/libshsim.a
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TESTLIBS) $(LIBS)
+
 # Tests run from the repository root; each binary prints cmocka's summary.
 test: $(TEST_BIN) $(BDIR)/shsim
 	$(Q)fail=0; for t in $(TEST_BIN); do \
@@ -185,7 +190,7 @@ install: shsim
 	install -m 755 shsim $(DESTDIR)$(PREFIX)/bin/shsim
 	install -m 644 plots/*.gp $(DESTDIR)$(PREFIX)/share/shsim/plots/
 
--include $(LIB_OBJ:.o=.d) $(GEN_OBJ:.o=.d) $(BDIR)/sim/cli/main.d $(TEST_SRC:%.c=$(BDIR)/%.d)
+-include $(LIB_OBJ:.o=.d) $(GEN_OBJ:.o=.d) $(BDIR)/sim/cli/main.d $(TEST_SRC:%.c=$(BDIR)/%.d) $(BDIR)/web/shsim_web.d
 
 # Fuzzing (clang's libFuzzer): `make fuzz FUZZ_TIME=60` runs each harness for
 # FUZZ_TIME seconds on a copy of its corpus (tests/fuzz/corpus/NAME); crashes

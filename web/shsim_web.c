@@ -21,7 +21,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __EMSCRIPTEN__
 #include <emscripten.h>
+#else
+/* native: tests/test_web.c calls the same functions */
+#define EMSCRIPTEN_KEEPALIVE
+#endif
 
 #include "sim/cli/cli.h"
 #include "web/shsim_web.h"
