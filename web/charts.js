@@ -3,9 +3,9 @@
  * best-so-far curves and the sweep plots.  Plain functions of the data the
  * C code returned (web/shsim_web.c); web/page.js calls them.
  *
- * A Gantt chart is drawn once into an offscreen canvas (tens of thousands
- * of bars for 64 workers) and copied back when only the time cursor moves,
- * so scrubbing costs a copy and a veil, not a redraw.
+ * Each chart sits in a .cwrap box with an overlay canvas on top that holds
+ * the time cursor: moving the cursor redraws the overlay only, never the
+ * tens of thousands of bars of a 64-worker chart.
  */
 'use strict';
 
@@ -53,96 +53,93 @@ var Charts = (function () {
     });
   }
 
-  var hatch = null;
-  function hatchPattern(ctx) {
-    if (hatch) return hatch;
-    var c = document.createElement('canvas'); c.width = c.height = 6;
-    var g = c.getContext('2d');
-    g.strokeStyle = 'rgba(0,0,0,0.55)'; g.lineWidth = 1.2;
-    g.beginPath(); g.moveTo(0, 6); g.lineTo(6, 0); g.stroke();
-    hatch = ctx.createPattern(c, 'repeat');
-    return hatch;
+  /* '#rrggbb' as the 32-bit pixel of an ImageData (little-endian RGBA). */
+  function pixel(hex) {
+    var v = parseInt(hex.slice(1), 16);
+    return ((255 << 24) | ((v & 255) << 16) | (v & 0xff00) | (v >> 16)) >>> 0;
   }
 
   /* A Gantt chart of one run: rows are workers, bars are jobs coloured by
    * rung (green: the job that took its trial to r_max), pale red: idle
    * time, hatched with '~': cut at the horizon, dark red with 'x': dropped.
-   * g = {workers, tmax, jobs (Float64Array, 8 columns), idle (3 columns)}. */
+   * g = {workers, tmax, jobs (Float64Array, 8 columns), idle (3 columns)}.
+   * The bars are written as pixels into one ImageData: a 64-worker hour has
+   * tens of thousands of bars, and canvas calls per bar cost several times
+   * more than filling their few pixels. */
   function gantt(canvas, g) {
     var rowH = g.workers <= 8 ? 24 : Math.max(2, Math.min(24, Math.floor(200 / g.workers)));
     var top = 2, left = 34, right = 8, axisH = 18;
     var s = setup(canvas, top + rowH * g.workers + axisH);
-    var ctx = s.ctx, x1 = s.w - right, span = x1 - left;
-    var X = function (t) { return left + span * t / g.tmax; };
+    var ctx = s.ctx, x1 = s.w - right, span = x1 - left, dpr = window.devicePixelRatio || 1;
     ctx.clearRect(0, 0, s.w, s.h);
     ctx.font = '11px system-ui, sans-serif'; ctx.textBaseline = 'middle';
-    // worker labels
     ctx.fillStyle = AXIS; ctx.textAlign = 'right';
     var every = Math.ceil(12 / rowH);
     for (var w = 0; w < g.workers; w += every) ctx.fillText('w' + w, left - 4, top + rowH * (w + 0.5));
-    // idle gaps, then the bars: one path per colour (a fill per bar costs
-    // several times more with tens of thousands of bars)
-    var paths = {}, order = [];
-    var add = function (color, x, y, w, h) {
-      if (!paths[color]) { paths[color] = new Path2D(); order.push(color); }
-      paths[color].rect(x, y, w, h);
+
+    var pw = Math.max(1, Math.round(span * dpr)), ph = Math.max(1, Math.round(rowH * g.workers * dpr));
+    var img = ctx.createImageData(pw, ph), buf = new Uint32Array(img.data.buffer), sx = pw / g.tmax;
+    var gap = rowH >= 6 ? 1 : 0, ink = pixel('#333333');
+    var box = function (t0, t1, row, color, hatched) {
+      var a = Math.max(0, Math.round(t0 * sx)), b = Math.min(pw, Math.round(t1 * sx));
+      if (b <= a) b = Math.min(pw, a + 1);
+      if (gap && b - a > 3) b -= 1; // a white line between neighbours
+      var y0 = Math.round((rowH * row + gap) * dpr), y1 = Math.round((rowH * (row + 1) - gap) * dpr);
+      for (var y = y0; y < y1; y++) {
+        buf.fill(color, y * pw + a, y * pw + b);
+        if (hatched) for (var x = a; x < b; x++) if ((x + y) % 5 === 0) buf[y * pw + x] = ink;
+      }
     };
-    for (var i = 0; i < g.idle.length; i += 3) {
-      var ix = X(g.idle[i + 1]);
-      add(IDLE, ix, top + rowH * g.idle[i], Math.max(X(g.idle[i + 2]) - ix, 0.5), rowH);
-    }
-    var gap = rowH >= 6 ? 1 : 0, cut = new Path2D(), labels = [];
+    var cIdle = pixel(IDLE), cDone = pixel(DONE), cDrop = pixel(DROP), cRung = RUNG.map(pixel);
+    for (var i = 0; i < g.idle.length; i += 3) box(g.idle[i + 1], g.idle[i + 2], g.idle[i], cIdle, false);
     for (var j = 0; j < g.jobs.length; j += 8) {
-      var rung = g.jobs[j + 2], out = g.jobs[j + 7];
-      var bx = X(g.jobs[j + 5]), bw = Math.max(X(g.jobs[j + 6]) - bx, 0.6);
-      var by = top + rowH * g.jobs[j] + gap, bh = rowH - 2 * gap;
-      add(out === OUT.DROPPED ? DROP : out === OUT.COMPLETED ? DONE : rungColor(rung), bx, by, bw, bh);
-      if (out === OUT.CUT) cut.rect(bx, by, bw, bh);
-      if (rowH >= 14) labels.push(j, bx, by, bw, bh);
+      var out = g.jobs[j + 7];
+      box(g.jobs[j + 5], g.jobs[j + 6], g.jobs[j],
+          out === OUT.DROPPED ? cDrop : out === OUT.COMPLETED ? cDone : cRung[Math.min(g.jobs[j + 2], RUNG.length - 1)],
+          out === OUT.CUT);
     }
-    order.forEach(function (c) { ctx.fillStyle = c; ctx.fill(paths[c]); });
-    ctx.fillStyle = hatchPattern(ctx);
-    ctx.fill(cut);
-    // white borders and labels only where rows are tall enough to read
-    ctx.textAlign = 'center';
-    ctx.strokeStyle = '#fff';
-    for (var k = 0; k < labels.length; k += 5) {
-      var jj = labels[k], lx = labels[k + 1], ly = labels[k + 2], lw = labels[k + 3], lh = labels[k + 4];
-      var o = g.jobs[jj + 7], r = g.jobs[jj + 2];
-      if (lw > 3) ctx.strokeRect(lx + 0.5, ly + 0.5, lw - 1, lh - 1);
-      var mark = o === OUT.CUT ? '~' : o === OUT.DROPPED ? 'x' : '';
-      var label = 'T' + g.jobs[jj + 1] + 'r' + r + mark;
-      if (ctx.measureText(label).width + 4 > lw) label = 'T' + g.jobs[jj + 1] + mark;
-      if (ctx.measureText(label).width + 4 > lw) label = mark;
-      if (label) {
-        ctx.fillStyle = r >= 3 || o === OUT.DROPPED ? '#fff' : '#000';
-        ctx.fillText(label, lx + lw / 2, ly + lh / 2 + 0.5);
+    ctx.putImageData(img, Math.round(left * dpr), Math.round(top * dpr));
+
+    // labels where rows are tall enough to read: T<trial>r<rung>, ~ cut, x dropped
+    if (rowH >= 14) {
+      ctx.textAlign = 'center';
+      for (var k = 0; k < g.jobs.length; k += 8) {
+        var o = g.jobs[k + 7], r = g.jobs[k + 2];
+        var lx = left + span * g.jobs[k + 5] / g.tmax, lw = span * (g.jobs[k + 6] - g.jobs[k + 5]) / g.tmax;
+        var mark = o === OUT.CUT ? '~' : o === OUT.DROPPED ? 'x' : '';
+        var label = 'T' + g.jobs[k + 1] + 'r' + r + mark;
+        if (ctx.measureText(label).width + 4 > lw) label = 'T' + g.jobs[k + 1] + mark;
+        if (ctx.measureText(label).width + 4 > lw) label = mark;
+        if (label) {
+          ctx.fillStyle = r >= 3 || o === OUT.DROPPED ? '#fff' : '#000';
+          ctx.fillText(label, lx + lw / 2, top + rowH * (g.jobs[k] + 0.5) + 0.5);
+        }
       }
     }
     timeAxis(ctx, left, x1, top + rowH * g.workers + 1, g.tmax);
-    // keep the drawing for cursor moves
-    var base = document.createElement('canvas');
-    base.width = canvas.width; base.height = canvas.height;
-    base.getContext('2d').drawImage(canvas, 0, 0);
-    canvas._base = base;
     canvas._geom = { left: left, span: span, top: top, bottom: top + rowH * g.workers, tmax: g.tmax };
   }
 
-  /* Redraw a chart's saved drawing with a veil over the future and the
-   * cursor at time t. */
+  /* The cursor at time t on a chart's overlay (the canvas after it in its
+   * .cwrap box): a veil over the future and a line.  The chart itself is
+   * not redrawn. */
   function cursor(canvas, t) {
-    if (!canvas._base) return;
-    var dpr = window.devicePixelRatio || 1, gm = canvas._geom, ctx = canvas.getContext('2d');
+    var gm = canvas._geom, ov = canvas.nextElementSibling;
+    if (!gm || !ov) return;
+    var dpr = window.devicePixelRatio || 1;
+    if (ov.width !== canvas.width || ov.height !== canvas.height) {
+      ov.width = canvas.width; ov.height = canvas.height;
+      ov.style.width = canvas.clientWidth + 'px'; ov.style.height = canvas.style.height;
+    }
+    var ctx = ov.getContext('2d');
     ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, canvas.width, canvas.height);
-    ctx.drawImage(canvas._base, 0, 0);
+    ctx.clearRect(0, 0, ov.width, ov.height);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     var x = gm.left + gm.span * Math.min(t, gm.tmax) / gm.tmax;
     ctx.fillStyle = 'rgba(255,255,255,0.6)';
     ctx.fillRect(x, gm.top, gm.left + gm.span - x, gm.bottom - gm.top);
     ctx.strokeStyle = '#000'; ctx.lineWidth = 1.5;
     ctx.beginPath(); ctx.moveTo(x, gm.top); ctx.lineTo(x, gm.bottom); ctx.stroke();
-    ctx.lineWidth = 1;
   }
 
   /* The time under a mouse event, or NaN outside the plot. */
@@ -220,10 +217,6 @@ var Charts = (function () {
     ctx.restore();
     ctx.setLineDash([]); ctx.lineWidth = 1;
     canvas._geom = { left: left, span: s.w - right - left, top: top, bottom: bottom, tmax: tmax };
-    var base = document.createElement('canvas');
-    base.width = canvas.width; base.height = canvas.height;
-    base.getContext('2d').drawImage(canvas, 0, 0);
-    canvas._base = base;
     if (t !== undefined) cursor(canvas, t);
   }
 
@@ -266,5 +259,5 @@ var Charts = (function () {
   }
 
   return { OUT: OUT, rungColor: rungColor, DONE: DONE, IDLE: IDLE, DROP: DROP,
-           gantt: gantt, cursor: cursor, timeAt: timeAt, best: best, sweep: sweep, hatchPattern: hatchPattern };
+           gantt: gantt, cursor: cursor, timeAt: timeAt, best: best, sweep: sweep };
 })();

@@ -200,10 +200,14 @@ function drawAll() {
     title.innerHTML = r.sched.name + ' <span class="k">— idle ' + pct(num(sm.idle_fraction)) + ', ' + sm.trials_rmax +
       (sm.trials_rmax === '1' ? ' trial' : ' trials') + ' at r_max ' + sm.r_max + ', best error ' + g(num(sm.best)) +
       ', ' + sm.jobs_cut + ' cut, ' + sm.jobs_dropped + ' dropped</span>';
-    var c = document.createElement('canvas');
+    var wrap = document.createElement('div'), c = document.createElement('canvas'), ov = document.createElement('canvas');
+    wrap.className = 'cwrap';
+    ov.className = 'ov';
     c.id = 'gantt-' + r.sched.key;
+    wrap.appendChild(c);
+    wrap.appendChild(ov);
     box.appendChild(title);
-    box.appendChild(c);
+    box.appendChild(wrap);
     Charts.gantt(c, { workers: num(sm.workers), tmax: state.tmax, jobs: r.jobs, idle: r.idle });
     c.addEventListener('mousemove', function (ev) { var t = Charts.timeAt(c, ev); if (!isNaN(t)) setCursor(t); });
   });
@@ -400,6 +404,17 @@ function init() {
   $('play').onclick = play;
   $('cursor').addEventListener('input', function () { setCursor(state.tmax * Number($('cursor').value) / 1000); });
   window.addEventListener('resize', function () { if (state.runs.length) drawAll(); });
+  ['sw_idle', 'sw_ttt'].forEach(function (id) {
+    var c = $(id), g = c.getContext('2d');
+    g.font = '13px system-ui, sans-serif'; g.fillStyle = '#888';
+    g.fillText('Run sweep: ' + (id === 'sw_idle' ? 'idle %' : 'time to target') + ' against workers', 20, 30);
+  });
+  // a short run of every scheduler first, so the page's first real run
+  // finds its code compiled (the browser compiles wasm lazily)
+  SCHEDS.forEach(function (sc) {
+    runOnce(sc.args.concat(['--workload', 'lenet-model', '--workers', '8', '--horizon', '900',
+                            '--noise', 'lognormal:0.5', '--slow-workers', '1:2', '--drop', '0.05']), true);
+  });
   runAll();
   state.ready = true;
 }
