@@ -21,7 +21,7 @@ var Charts = (function () {
    * a context in CSS pixels. */
   function setup(canvas, cssHeight) {
     var dpr = window.devicePixelRatio || 1;
-    var w = canvas.clientWidth || canvas.parentNode.clientWidth || 800;
+    var w = canvas.clientWidth || (canvas.parentNode && canvas.parentNode.clientWidth) || 800;
     canvas.style.height = cssHeight + 'px';
     canvas.width = Math.round(w * dpr);
     canvas.height = Math.round(cssHeight * dpr);

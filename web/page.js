@@ -409,12 +409,6 @@ function init() {
     g.font = '13px system-ui, sans-serif'; g.fillStyle = '#888';
     g.fillText('Run sweep: ' + (id === 'sw_idle' ? 'idle %' : 'time to target') + ' against workers', 20, 30);
   });
-  // a short run of every scheduler first, so the page's first real run
-  // finds its code compiled (the browser compiles wasm lazily)
-  SCHEDS.forEach(function (sc) {
-    runOnce(sc.args.concat(['--workload', 'lenet-model', '--workers', '8', '--horizon', '900',
-                            '--noise', 'lognormal:0.5', '--slow-workers', '1:2', '--drop', '0.05']), true);
-  });
   runAll();
   state.ready = true;
 }
