@@ -258,6 +258,13 @@ var Charts = (function () {
     });
   }
 
-  return { OUT: OUT, rungColor: rungColor, DONE: DONE, IDLE: IDLE, DROP: DROP,
+  /* A line of grey text where a plot will be. */
+  function note(canvas, height, text) {
+    var s = setup(canvas, height);
+    s.ctx.font = '13px system-ui, sans-serif'; s.ctx.fillStyle = '#888';
+    s.ctx.fillText(text, 20, 30);
+  }
+
+  return { note: note, OUT: OUT, rungColor: rungColor, DONE: DONE, IDLE: IDLE, DROP: DROP,
            gantt: gantt, cursor: cursor, timeAt: timeAt, best: best, sweep: sweep };
 })();

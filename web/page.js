@@ -21,10 +21,10 @@ var SCHEDS = [
 ];
 
 var FIELDS = ['workload', 'syn', 'workers', 'eta', 'r_min', 'r_max', 'trials', 'horizon', 'seed', 'target',
-              'noise', 'sigma', 'slow_k', 'slow_f', 'drop', 'on_drop'];
+              'noise', 'sigma', 'slow_k', 'slow_f', 'drop', 'drop_rate', 'on_drop'];
 var DEFAULTS = { workload: 'figure', syn: 'constant:6', workers: '2', eta: '2', r_min: '1', r_max: '',
                  trials: '', horizon: '', seed: '1', target: '', noise: 'none', sigma: '0.5', slow_k: '0',
-                 slow_f: '3', drop: '0', on_drop: 'retry' };
+                 slow_f: '3', drop: '0', drop_rate: '0', on_drop: 'retry' };
 
 function preset(label, s, sweep) { return { label: label, s: Object.assign({}, DEFAULTS, s), sweep: sweep }; }
 /* The book's figures (d2l 19.5: run_spec_figure in sim/record.c) and the
@@ -127,10 +127,9 @@ function runArgs(s) {
   if (s.target) a.push('--target', s.target);
   if (s.noise !== 'none') a.push('--noise', s.noise === 'exponential' ? s.noise : s.noise + ':' + s.sigma);
   if (num(s.slow_k) > 0) a.push('--slow-workers', s.slow_k + ':' + s.slow_f);
-  if (num(s.drop) > 0) {
-    a.push('--drop', s.drop);
-    if (s.on_drop !== 'retry') a.push('--on-drop', s.on_drop);
-  }
+  if (num(s.drop) > 0) a.push('--drop', s.drop);
+  if (num(s.drop_rate) > 0) a.push('--drop-rate', s.drop_rate);
+  if ((num(s.drop) > 0 || num(s.drop_rate) > 0) && s.on_drop !== 'retry') a.push('--on-drop', s.on_drop);
   return a;
 }
 
@@ -220,8 +219,8 @@ function drawAll() {
 var SUMCOLS = [
   ['idle', 'idle_fraction', pct], ['trials started', 'trials_started'], ['at r_max', 'trials_rmax'],
   ['epochs', 'epochs_trained'], ['cut', 'jobs_cut'], ['dropped', 'jobs_dropped'], ['end s', 'end_time', g],
-  ['best', 'best', g], ['best at r_max', 'best_rmax', g], ['time to target', 'time_to_target', g],
-  ['first r_max', 'time_first_rmax', g],
+  ['best', 'best', g], ['best at r_max', 'best_rmax', g], ['target seen', 'time_to_target', g],
+  ['target found at r_max', 'time_to_target_rmax', g], ['first r_max', 'time_first_rmax', g],
 ];
 
 function drawSummary() {
@@ -343,7 +342,7 @@ function runSweep() {
       for (var k = 0; k < SCHEDS.length; k++) {
         var r = runOnce(SCHEDS[k].args.concat(a), false);
         if (r.status !== 0) { $('sweep-status').textContent = r.error || 'shsim: run failed'; return; }
-        var cell = acc[k][c.i], tt = num(r.summary[useTarget ? 'time_to_target' : 'time_first_rmax']);
+        var cell = acc[k][c.i], tt = num(r.summary[useTarget ? 'time_to_target_rmax' : 'time_first_rmax']);
         cell.idle.push(100 * num(r.summary.idle_fraction));
         cell.runs++;
         if (!isNaN(tt)) cell.ttt.push(tt);
@@ -359,7 +358,7 @@ function runSweep() {
     };
     Charts.sweep($('sw_idle'), ws, series('idle'), 'idle % of worker time');
     Charts.sweep($('sw_ttt'), ws, series('ttt'),
-                 useTarget ? 'time to error ≤ ' + s.target + ' (s)' : 'time to the first trial at r_max (s)');
+                 useTarget ? 'a trial at r_max with error ≤ ' + s.target + ' (s)' : 'time to the first trial at r_max (s)');
     state.sweep = { workers: ws, seeds: seeds, acc: acc, done: at === cells.length };
     if (at < cells.length) setTimeout(step, 0);
   }
@@ -404,11 +403,8 @@ function init() {
   $('play').onclick = play;
   $('cursor').addEventListener('input', function () { setCursor(state.tmax * Number($('cursor').value) / 1000); });
   window.addEventListener('resize', function () { if (state.runs.length) drawAll(); });
-  ['sw_idle', 'sw_ttt'].forEach(function (id) {
-    var c = $(id), g = c.getContext('2d');
-    g.font = '13px system-ui, sans-serif'; g.fillStyle = '#888';
-    g.fillText('Run sweep: ' + (id === 'sw_idle' ? 'idle %' : 'time to target') + ' against workers', 20, 30);
-  });
+  Charts.note($('sw_idle'), 220, '"Run sweep" draws idle % against workers here');
+  Charts.note($('sw_ttt'), 220, '... and the time to target (or to the first trial at r_max) here');
   runAll();
   state.ready = true;
 }

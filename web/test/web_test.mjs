@@ -175,18 +175,21 @@ await ready();
   check('narration follows the cursor', now.length > 0 && now.every((l) => +/^t=([^ ]+)/.exec(l)[1] <= 10), JSON.stringify(now));
 }
 
-// 2. lenet-model settings typed into the controls.
+// 2. lenet-model settings (and lenet with the ASHA paper's laws) typed into
+//    the controls.
 const settings = [
   { workload: 'lenet-model', workers: '16', horizon: '1800', seed: '2', noise: 'lognormal', sigma: '0.5' },
   { workload: 'lenet-model', workers: '8', eta: '3', horizon: '3600', seed: '7', noise: 'pareto', sigma: '2.5',
     slow_k: '2', slow_f: '3', drop: '0.1', on_drop: 'lose', target: '0.15' },
-  { workload: 'lenet-model', workers: '64', eta: '2', horizon: '3600', seed: '1', noise: 'none', slow_k: '0', drop: '0', target: '0.15' },
+  { workload: 'lenet', workers: '4', eta: '2', horizon: '', seed: '3', noise: 'halfnormal', sigma: '0.5', slow_k: '0',
+    drop: '0', drop_rate: '0.002', on_drop: 'retry', target: '0.15' },
+  { workload: 'lenet-model', workers: '64', eta: '2', horizon: '3600', seed: '1', noise: 'none', drop_rate: '0' },
 ];
 let before = null;
 for (const [i, s] of settings.entries()) {
   await setControls(s);
-  const runs = await compareWithCli(`lenet-model #${i + 1}`, false);
-  if (before) check(`lenet-model #${i + 1}: new settings changed the numbers`, runs[0].summaryCsv !== before);
+  const runs = await compareWithCli(`${s.workload} #${i + 1}`, false);
+  if (before) check(`${s.workload} #${i + 1}: new settings changed the numbers`, runs[0].summaryCsv !== before);
   before = runs[0].summaryCsv;
 }
 
