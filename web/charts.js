@@ -75,7 +75,7 @@ var Charts = (function () {
     ctx.font = '11px system-ui, sans-serif'; ctx.textBaseline = 'middle';
     ctx.fillStyle = AXIS; ctx.textAlign = 'right';
     var every = Math.ceil(12 / rowH);
-    for (var w = 0; w < g.workers; w += every) ctx.fillText('w' + w, left - 4, top + rowH * (w + 0.5));
+    for (var w = 0; w < g.workers; w += every) ctx.fillText('w' + w, left - 4, Math.max(7, top + rowH * (w + 0.5)));
 
     var pw = Math.max(1, Math.round(span * dpr)), ph = Math.max(1, Math.round(rowH * g.workers * dpr));
     var img = ctx.createImageData(pw, ph), buf = new Uint32Array(img.data.buffer), sx = pw / g.tmax;
