@@ -10,10 +10,9 @@
  *   CURVE  (e = 0)  three standard normals -> the curve parameters;
  *   TIME   (e = 0)  the per-trial time factor; (e >= 1) the epoch's factor;
  *   NOISE  (e >= 1) the epoch's error noise.
- * (The uniforms, normals and lognormals are crn.h's inline copies of GSL's,
- * and the batch size restates gsl_rng_uniform_int on them: GSL's values
- * without a call into GSL, so the browser build compiles this file without
- * GSL.)
+ * (The uniforms, the batch size's integer, the normals and lognormals are
+ * crn.h's inline copies of GSL's: GSL's values without a call into GSL, so
+ * the browser build compiles this file without GSL.)
  * So trial k is the same whatever asked for it and in whatever order, and
  * trial k of seed s does not change when the parameters of another stream
  * do (a refit moves values, never which draw feeds them).  Trial 0 has the
@@ -76,19 +75,6 @@ double model_noise_up(const model_params *m, double lr)
     return m->noise_up * pow(lr / m->lr_first, m->noise_lr);
 }
 
-/* gsl_rng_uniform_int(r, n) on crn_splitmix64 (get() = the top 32 bits,
- * min 0, max 2^32 - 1), restated: GSL's rejection of the top remainder, so
- * the same value GSL gives for the same key.  1 <= n <= 2^32 - 1. */
-static uint32_t crn_uniform_below(crn_state *s, uint32_t n)
-{
-    uint32_t scale = UINT32_MAX / n, k;
-
-    do
-        k = (uint32_t)(crn_next(s) >> 32) / scale;
-    while (k >= n);
-    return k;
-}
-
 /* What every trial's draw computes from the parameters alone: worked out
  * once per workload (the same operations, so the same bits). */
 typedef struct {
@@ -124,7 +110,7 @@ static void model_trial_draw_at(const model_params *m, const model_consts *c, ui
         s.x = crn_key_at(key, 0, MODEL_STREAM_CONFIG);
         t->lr = exp(c->log_lr_min + crn_uniform(&s) * c->log_lr_span);
         /* batch_max - batch_min + 1 <= 2^32 - 1: model_params_check() */
-        t->batch = m->batch_min + crn_uniform_below(&s, m->batch_max - m->batch_min + 1);
+        t->batch = m->batch_min + crn_uniform_int(&s, m->batch_max - m->batch_min + 1);
     }
     model_trial_curve_at(m, c, key, t);
 }
