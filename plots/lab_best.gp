@@ -1,7 +1,7 @@
-# lab_best.gp -- the course lab (docs/teaching.md), step 6: the best
-# configuration found so far (its validation error) against simulated time
-# for several `shsim run` folders, one step line each, labelled with the
-# run's scheduler.
+# lab_best.gp -- the course lab (docs/lab/): the best configuration found
+# so far (its validation error) against simulated time for several
+# `shsim run` folders, one step line each, labelled with the run's
+# scheduler.
 #
 # Reads (CSV with a header):
 #   D/best.csv     time, trial, epoch, metric, best, best_rmax
@@ -9,7 +9,8 @@
 # Call:
 #   gnuplot -e "dirs='D1 D2 ...'; out='OUT.png'; title='TITLE'" plots/lab_best.gp
 #     dirs   the run folders, separated by blanks (required)
-#     out    default best.png;  title  default: says which best it shows
+#     out    default best.FMT;  fmt  png (default) or svg
+#     title  default: says which best it shows
 #     target optional: a horizontal line at this error
 #     xmax   optional: the right end of the time axis (default: the last run's end)
 #     best   'rmax' (default): the best_rmax column, the best trial trained to
@@ -21,7 +22,8 @@
 # Each curve runs to the end of its run (summary.csv's end_time).
 
 if (!exists("dirs"))  { exit error "lab_best.gp: give dirs='DIR1 DIR2 ...'" }
-if (!exists("out"))   out = 'best.png'
+if (!exists("fmt"))   fmt = 'png'
+if (!exists("out"))   out = 'best.'.fmt
 if (!exists("best"))  best = 'rmax'
 if (best ne 'rmax' && best ne 'any') { exit error sprintf("lab_best.gp: best='%s': choose rmax or any", best) }
 if (!exists("title")) title = (best eq 'rmax') ? "Best configuration found so far (trained to r_max)" : \
@@ -34,7 +36,11 @@ do for [i = 1 : n] {
 }
 label(d) = system(sprintf("awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next } NR == 2 { s = $h[\"scheduler\"]; v = $h[\"variant\"]; printf \"%%s\", s == \"sh\" ? (v == \"strict\" ? \"strict SH\" : \"SH, fill\") : s == \"asha\" ? (v == \"promotion\" ? \"ASHA\" : \"ASHA, stopping\") : s == \"random\" ? \"random search\" : s; printf \", %%s workers\", $h[\"workers\"] }' '%s/summary.csv' 2>/dev/null", d))
 
-set terminal pngcairo size 900, 560 noenhanced font "Sans,12" background "white"
+if (fmt eq 'svg') {
+    set terminal svg size 900, 560 noenhanced font "Sans,12" background "white"
+} else {
+    set terminal pngcairo size 900, 560 noenhanced font "Sans,12" background "white"
+}
 set output out
 set datafile separator whitespace
 # time and best of every best.csv row, then (end_time, last best)

@@ -1,4 +1,4 @@
-# lab_idle.gp -- the course lab (docs/teaching.md), step 4: the idle fraction
+# lab_idle.gp -- the course lab (docs/lab/), step 3: the idle fraction
 # of worker time against the number of workers, one line per scheduler and
 # noise, from a sweep; optionally the idle fraction of one synchronous wave
 # of W jobs, 1 - mu/E[max of W], from `shsim check --emax DIST`.
@@ -10,12 +10,14 @@
 #                      idle_per_wave idle_fraction, '#' comment lines
 # Call:
 #   gnuplot -e "dir='DIR'; emax='FILE'; out='OUT.png'" plots/lab_idle.gp
-#     dir   the sweep folder (default '.');  out  default DIR/idle.png
+#     dir   the sweep folder (default '.');  out  default DIR/idle.FMT
+#     fmt   png (default) or svg
 #     emax  the E[max] table, or '' for none (default '')
 #     title the plot title
 
 if (!exists("dir"))  dir  = '.'
-if (!exists("out"))  out  = dir.'/idle.png'
+if (!exists("fmt"))  fmt  = 'png'
+if (!exists("out"))  out  = dir.'/idle.'.fmt
 if (!exists("emax")) emax = ''
 agg = dir.'/sweep_agg.csv'
 if (system(sprintf("test -r '%s' && echo y", agg)) ne "y") {
@@ -29,7 +31,11 @@ part(k, i) = word(system(sprintf("echo '%s' | tr '|' ' '", k)), i)
 nice(s) = (s eq "sh:strict") ? "strict SH" : ((s eq "sh:fill") ? "SH, fill" : \
           ((s eq "asha:promotion") ? "ASHA" : ((s eq "asha:stopping") ? "ASHA, stopping" : s)))
 
-set terminal pngcairo size 900, 560 noenhanced font "Sans,12" background "white"
+if (fmt eq 'svg') {
+    set terminal svg size 900, 560 noenhanced font "Sans,12" background "white"
+} else {
+    set terminal pngcairo size 900, 560 noenhanced font "Sans,12" background "white"
+}
 set output out
 set datafile separator whitespace
 if (!exists("title")) title = "Idle worker time against the number of workers"
