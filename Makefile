@@ -2,9 +2,11 @@
 #   make                 build ./shsim
 #   make test            build and run the cmocka tests
 #   make SANITIZE=address,undefined test
-#   make check           tests under ASan/UBSan, with clang, then under valgrind
+#   make check           tests under ASan/UBSan, with clang, the lab, then under valgrind
 #   make bench           speed benchmark (never part of the tests)
 #   make figures         the standard figures (plots/)
+#   make lab             run the course lab (docs/lab/) and check its numbers
+#   make lab-figures     redraw the lab's figures (docs/lab/figures/)
 #   make install PREFIX=/usr/local DESTDIR=
 #   make web             the browser page, build/web/shsim.html (emscripten)
 #   make web-test        the page in headless Chromium against ./shsim
@@ -69,7 +71,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BDIR)/tests/%)
 TEST_HELPERS := $(filter-out $(TEST_SRC),$(wildcard tests/*.c))
 TEST_HELPER_OBJ := $(TEST_HELPERS:%.c=$(BDIR)/%.o)
 
-.PHONY: all test check bench figures figures-asha-paper fuzz clean install data fit web web-test web-figure
+.PHONY: all test check bench figures figures-asha-paper fuzz clean install data fit web web-test web-figure lab lab-figures
 .SECONDARY:
 all: shsim
 
@@ -141,6 +143,22 @@ figures-asha-paper: $(BDIR)/shsim
 	    && mv $$o.tmp $$o || { rm -f $$o.tmp; exit 1; }; \
 	done
 
+# The course lab (docs/lab/): run every command of the handout and check
+# every number and output the handout and key quote (tools/lab_check.sh),
+# after checking that the checker catches doctored copies of a miniature lab.
+# Needs gnuplot; about a second.
+LAB_MD := docs/lab/handout.md docs/lab/key.md
+lab: $(BDIR)/shsim
+	$(Q)SHSIM=$(BDIR)/shsim sh tests/lab_check_test.sh
+	$(Q)SHSIM=$(BDIR)/shsim sh tools/lab_check.sh $(LAB_MD)
+
+# The lab's projectable figures, PNG and SVG, from a checked run of the lab.
+LABFIGDIR ?= docs/lab/figures
+lab-figures: $(BDIR)/shsim
+	$(Q)rm -rf $(BUILD)/lab
+	$(Q)SHSIM=$(BDIR)/shsim sh tools/lab_check.sh --keep $(BUILD)/lab $(LAB_MD)
+	$(Q)sh tools/lab_figures.sh $(BUILD)/lab $(LABFIGDIR)
+
 # Speed (README, "Speed"): a benchmark, never part of the tests.
 bench: $(BDIR)/shsim
 	$(BDIR)/shsim bench
@@ -170,10 +188,12 @@ test: $(TEST_BIN) $(BDIR)/shsim
 	exit $$fail
 
 # the tests under ASan/UBSan (gcc or CC), again built with clang (its own
-# warnings; -Werror), then the cmocka tests under valgrind
+# warnings; -Werror), the course lab (make lab, under ASan/UBSan), then the
+# cmocka tests under valgrind
 check:
 	$(MAKE) test SANITIZE=address,undefined
 	$(MAKE) test CC=clang BUILD=$(BUILD)/clang
+	$(MAKE) lab SANITIZE=address,undefined
 	$(MAKE) $(TEST_BIN)
 	$(Q)pass=0; fail=0; for t in $(TEST_BIN); do \
 	  echo "  VALGRIND $$t"; \
