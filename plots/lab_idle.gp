@@ -6,6 +6,7 @@
 # Reads (columns found by name in the header):
 #   DIR/sweep_agg.csv  scheduler, variant, noise, workers,
 #                      idle_fraction_mean, idle_fraction_lo, idle_fraction_hi
+#                      (the interval is empty with one seed: no band then)
 #   EMAX (optional)    the table `shsim check --emax DIST` prints: W E_max
 #                      idle_per_wave idle_fraction, '#' comment lines
 # Call:
@@ -26,7 +27,7 @@ if (system(sprintf("test -r '%s' && echo y", agg)) ne "y") {
 # the distinct (scheduler:variant, noise) pairs, in file order
 hdr = "NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }"
 lines = system(sprintf("awk -F, '%s { k = $h[\"scheduler\"] \":\" $h[\"variant\"] \"|\" $h[\"noise\"]; if (!(k in s)) { s[k] = 1; print k } }' '%s' | tr '\\n' ' '", hdr, agg))
-sel(k) = sprintf("< awk -F, -v K='%s' '%s $h[\"scheduler\"] \":\" $h[\"variant\"] \"|\" $h[\"noise\"] == K { print $h[\"workers\"], $h[\"idle_fraction_mean\"], $h[\"idle_fraction_lo\"], $h[\"idle_fraction_hi\"] }' '%s' | sort -g", k, hdr, agg)
+sel(k) = sprintf("< awk -F, -v K='%s' '%s $h[\"scheduler\"] \":\" $h[\"variant\"] \"|\" $h[\"noise\"] == K { m = $h[\"idle_fraction_mean\"]; lo = $h[\"idle_fraction_lo\"]; hi = $h[\"idle_fraction_hi\"]; print $h[\"workers\"], m, lo == \"\" ? m : lo, hi == \"\" ? m : hi }' '%s' | sort -g", k, hdr, agg)
 part(k, i) = word(system(sprintf("echo '%s' | tr '|' ' '", k)), i)
 nice(s) = (s eq "sh:strict") ? "strict SH" : ((s eq "sh:fill") ? "SH, fill" : \
           ((s eq "asha:promotion") ? "ASHA" : ((s eq "asha:stopping") ? "ASHA, stopping" : s)))

@@ -3,7 +3,7 @@
 # tests/data/lab_fixture.md and fail every doctored copy of it: a wrong
 # number, a wrong output line, a marker without a value, a value never
 # quoted, a failing command, a link to a missing file, an unknown
-# directive, an open fence.
+# directive, an open fence; and --update must restore a doctored copy.
 # Usage: SHSIM=path/to/shsim sh tests/lab_check_test.sh
 SHSIM=${SHSIM:-./shsim}
 export SHSIM
@@ -33,5 +33,11 @@ check 1 "a link to a missing file" 's|^# A lab in miniature.*|&  ![x](nothere.pn
 check 2 "an unknown directive" 's/lab: skip/lab: skipp/'
 check 2 "an open fence" '$a\
 ```sh'
+# --update rewrites a doctored copy back into the fixture
+sed 's/19<!--=to-->/20<!--=to-->/; s/12.5<!--=pct-->%/13.0<!--=pct-->%/; s/T4r0---------|~|/T4r0----------~|/' "$fix" >"$tmp/lab.md"
+sh tools/lab_check.sh --update "$tmp/lab.md" >"$tmp/log" 2>&1
+if cmp -s "$tmp/lab.md" "$fix"; then pass=$((pass + 1))
+else fail=$((fail + 1)); echo "FAIL: --update did not restore the fixture"; diff "$fix" "$tmp/lab.md"; fi
+
 echo "lab_check_test: $pass passed, $fail failed"
 [ $fail = 0 ]

@@ -3,9 +3,12 @@
 # number its handout and key quote against what the commands print, so the
 # lab cannot drift from the tool (`make lab`).
 #
-# Usage: SHSIM=path/to/shsim sh tools/lab_check.sh [--keep DIR] FILE.md...
+# Usage: SHSIM=path/to/shsim sh tools/lab_check.sh [--keep DIR] [--update] FILE.md...
 #   --keep DIR  run in DIR (created, must not exist) and keep it: the lab's
 #               outputs, for drawing the projectable figures (make lab-figures)
+#   --update    rewrite the files: every expect block with its command's
+#               output and every marked number with its value (then read the
+#               diff: the prose around a number may need to change too)
 #
 # What it reads in the markdown files, in the order given (handout first):
 #   ```sh ... ```              a block of commands: run with sh -e in a fresh
@@ -30,9 +33,15 @@
 # rendered, and the definitions read as a list of where the numbers come from.
 
 SHSIM=${SHSIM:-./shsim}
-keep=
-if [ "$1" = --keep ]; then keep=$2; shift 2; fi
-[ $# -ge 1 ] || { echo "usage: SHSIM=shsim sh tools/lab_check.sh [--keep DIR] FILE.md..." >&2; exit 2; }
+keep= update=
+while :; do
+    case $1 in
+    --keep) keep=$2; shift 2 ;;
+    --update) update=1; shift ;;
+    *) break ;;
+    esac
+done
+[ $# -ge 1 ] || { echo "usage: SHSIM=shsim sh tools/lab_check.sh [--keep DIR] [--update] FILE.md..." >&2; exit 2; }
 for f in "$@"; do [ -r "$f" ] || { echo "lab_check: cannot read $f" >&2; exit 2; }; done
 case $SHSIM in /*) ;; *) SHSIM=$(pwd)/$SHSIM ;; esac
 [ -x "$SHSIM" ] || { echo "lab_check: $SHSIM: not an executable (build it: make)" >&2; exit 2; }
@@ -230,6 +239,52 @@ for f in "$@"; do
     done
 done
 [ -s "$work/badlinks" ] && fail=$((fail + $(wc -l <"$work/badlinks")))
+
+if [ -n "$update" ] && [ $fail != 0 ]; then
+    # the same walk as the split above: expect blocks counted across files
+    ne=0
+    for f in "$@"; do
+        awk -v work="$work" -v ne0="$ne" '
+        BEGIN { ne = ne0; while ((getline l < (work "/valtab")) > 0) { split(l, p, "\t"); val[p[1]] = p[2] } }
+        {
+            line = $0
+            if (skip) {
+                if (line ~ /^[ \t]*```[ \t]*$/) { skip = 0; print line }
+                next
+            }
+            if (infence) { if (line ~ /^[ \t]*```[ \t]*$/) infence = 0; print line; next }
+            if (line ~ /^[ \t]*```/) {
+                print line
+                if (pending) {
+                    pending = 0; skip = 1
+                    g = work "/expect-" ne ".got"
+                    while ((getline l < g) > 0) print l
+                    close(g)
+                } else infence = 1
+                next
+            }
+            if (line ~ /^[ \t]*<!-- lab: expect /) { ne++; pending = 1; print line; next }
+            out = ""
+            while (match(line, /<!--=[A-Za-z0-9_]+-->/)) {
+                name = substr(line, RSTART + 5, RLENGTH - 8)
+                before = substr(line, 1, RSTART - 1); mark = substr(line, RSTART, RLENGTH)
+                line = substr(line, RSTART + RLENGTH)
+                if ((name in val) && match(before, /-?[0-9][0-9.]*[^0-9.]*$/)) {
+                    tail = substr(before, RSTART); head = substr(before, 1, RSTART - 1)
+                    match(tail, /-?[0-9][0-9.]*/)
+                    num = substr(tail, RSTART, RLENGTH); rest = substr(tail, RSTART + RLENGTH)
+                    if (num ~ /\.$/) { num = substr(num, 1, length(num) - 1); rest = "." rest }
+                    before = head substr(tail, 1, RSTART - 1) val[name] rest
+                }
+                out = out before mark
+            }
+            print out line
+        }
+        END { print ne > (work "/ne") }' "$f" >"$work/updated" || exit 1
+        ne=$(cat "$work/ne")
+        cmp -s "$work/updated" "$f" || { cp "$work/updated" "$f" && say "updated $f"; }
+    done
+fi
 
 nb=$(ls "$work"/run-*.sh | wc -l)
 ne=$(ls "$work"/expect-*.cmd 2>/dev/null | wc -l)
