@@ -21,13 +21,17 @@ draw() {
     done
 }
 
-draw slow-strict gantt.gp "dir='$lab/slow-strict'; title='Strict SH, worker 3 three times slower'"
-draw slow-fill gantt.gp "dir='$lab/slow-fill'; title='SH with fill, worker 3 three times slower'"
-draw slow-asha gantt.gp "dir='$lab/slow-asha'; title='ASHA, worker 3 three times slower'"
-draw slow-delay lab_best.gp "dirs='$lab/slow-strict $lab/slow-fill $lab/slow-asha'; title='Best error so far, worker 3 three times slower'; target=0.1735; xmax=72; ymax=0.6"
+# copy NAME DIR: the figure `shsim compare` drew in DIR (compare.png, .svg)
+copy() {
+    for f in png svg; do
+        echo "  COPY    $out/$1.$f"
+        cp "$2/compare.$f" "$out/$1.$f.tmp" && mv "$out/$1.$f.tmp" "$out/$1.$f" || { rm -f "$out/$1.$f.tmp"; exit 1; }
+    done
+}
+
+copy slow "$lab/slow"
 draw spread lab_idle.gp "dir='$lab/spread'; title='Strict SH, one bracket of 16 equal trials (eta 2, r_max 16)'"
 draw tail lab_tail.gp "dirs='$lab/wave-2 $lab/wave-4 $lab/wave-8 $lab/wave-16 $lab/wave-32 $lab/wave-64'; emax='$lab/emax.txt'"
-draw drop-retry gantt.gp "dir='$lab/drop-retry'; title='Strict SH, 15% of jobs dropped and retried'"
-draw drop-asha gantt.gp "dir='$lab/drop-asha'; title='ASHA, 15% of jobs dropped and retried'"
-draw lenet-best lab_best.gp "dirs='$lab/lenet-sh $lab/lenet-asha $lab/lenet-random'; title='Recorded LeNet runs, 4 workers'; target=0.15; xmax=900; ymax=0.4"
-draw seeds lab_seeds.gp "dir='$lab/seeds'; title='Time to error 0.15, lenet-model, 4 workers, 20 seeds'"
+copy drop "$lab/drop"
+copy lenet "$lab/lenet"
+draw seeds lab_seeds.gp "dir='$lab/seeds/sweep'; title='Time to error 0.15, lenet-model, 4 workers, 20 seeds'"
