@@ -59,9 +59,12 @@ set border 3
 set tics nomirror out
 set key top left box opaque font ",11"
 array C[2] = ["#1f5fa8", "#d9661f"]
+# legend names of the usual metrics; any other column is named as it is
+lname(m) = m eq 'time_to_target' ? 'error <= target seen (any epoch)' : \
+           (m eq 'time_to_target_rmax' ? 'a trial trained to r_max that good' : m)
 plot for [j = 1 : nm] for [i = 1 : ncell] dots(i, word(metrics, j), off(j)) using 1:2 with points pt 7 ps 0.7 lc rgb C[j] \
          notitle, \
      for [j = 1 : nm] for [i = 1 : ncell] mean(i, word(metrics, j), off(j)) using 1:2:3:4 with yerrorbars lw 2.5 pt 5 ps 1.6 lc rgb "#222222" \
-         title (i == 1 ? sprintf("%s: mean and 95%% interval", word(metrics, j)) : ""), \
-     for [j = 1 : nm] NaN with points pt 7 ps 0.7 lc rgb C[j] title sprintf("%s of one run (one dot per seed)", word(metrics, j))
+         title (i == 1 && j == 1 ? "mean over the runs and its 95% interval" : ""), \
+     for [j = 1 : nm] NaN with points pt 7 ps 0.7 lc rgb C[j] title sprintf("%s: one dot per run", lname(word(metrics, j)))
 unset output

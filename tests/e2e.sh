@@ -290,14 +290,14 @@ expect 0 $SHSIM sweep --preset figures --schedulers sh:strict --workers 32 --eta
     [ "$(agg_at "$tmp/stdfig2/sweep_agg.csv" sh strict 32 4 time_to_target_rmax_mean)" = 559 ] && ok \
     || bad "README standard figures: strict SH's plateau"
 # the summary lines of README "Real LeNet data" (lenet-cpu31 keeps file
-# order) and of the lab's answer 3
+# order) and of the lab's step 2 (docs/lab/key.md)
 expect 0 $SHSIM run --workload lenet-cpu31 --scheduler sh --r-min 2 --workers 2 --out "$tmp/out/sh31"
 grep -q "out/sh31: 31 trials started, 4 reached r_max 10, 128 epochs, end 572.434 s, idle 12.7% of worker time, best error 0.1325 (any epoch), 0.1325 at r_max$" "$tmp/stdout" && ok || bad "README: the sh31 line"
 expect 0 $SHSIM run --workload lenet-cpu31 --scheduler asha --type stopping --r-min 2 --workers 2 --horizon 720 --out "$tmp/out/asha31"
 grep -q "out/asha31: 28 trials started, 11 reached r_max 10, 189 epochs, end 720 s, idle 0.0% of worker time, best error 0.1325 (any epoch), 0.1325 at r_max$" "$tmp/stdout" && ok || bad "README: the asha31 line"
 expect 0 $SHSIM run -s sh -W synthetic:constant:6 -w 4 --eta 2 --r-max 4 -T 72 --slow-workers 1:3 --out "$tmp/lab/slow-sh"
-grep -q "slow-sh: 12 trials started, 2 reached r_max 4, 22 epochs, end 72 s, idle 41.7% of worker time, best error 0.173426 (any epoch), 0.173426 at r_max$" "$tmp/stdout" && ok || bad "docs/teaching.md: the slow-sh line"
-# the numbers of the course lab's step 6 (docs/teaching.md): lenet, seed 1
+grep -q "slow-sh: 12 trials started, 2 reached r_max 4, 22 epochs, end 72 s, idle 41.7% of worker time, best error 0.173426 (any epoch), 0.173426 at r_max$" "$tmp/stdout" && ok || bad "docs/lab (step 2): the slow strict SH line"
+# the numbers of the course lab's step 6 (docs/lab/key.md; make lab checks them all): lenet, seed 1
 for sc in sh asha random; do
     expect 0 $SHSIM run -s $sc -W lenet -w 4 --target 0.15 --out "$tmp/lab/lenet-$sc"
     cat "$tmp/stdout" >>"$tmp/lab6.txt"
@@ -307,7 +307,7 @@ grep -q "lenet-asha: 99 trials started, 12 reached r_max 10, 317 epochs, end 764
 grep -q "lenet-random: 99 trials started, 99 reached r_max 10, 990 epochs, end 2050.81 s, idle 2.3% .*best error 0.137771 (any epoch), 0.141632 at r_max, error <= 0.15 first at 509.026 s (any epoch), by a trial at r_max at 782.692 s$" "$tmp/lab6.txt" && \
 [ "$(awk -F, '$3 == 25 && $4 == 7 { print $5 } $3 == 25 && $4 == 8 { print $5, $6 }' "$tmp/lab/lenet-asha/results.csv" | tr '\n' ' ')" = "0.1430707 0.19165713 PAUSE " ] && \
 [ "$(awk -F, '$3 == 25 { o = $9 } END { print o }' "$tmp/lab/lenet-asha/jobs.csv")" = paused ] && ok \
-    || bad "docs/teaching.md step 6 numbers"
+    || bad "docs/lab step 6 numbers"
 expect 0 $SHSIM import --help
 expect 0 $SHSIM replay --help
 expect 0 $SHSIM import synetune tests/data/synetune_small.csv --metric validation_error -o "$tmp/imp/t.csv"

@@ -34,4 +34,4 @@ draw spread lab_idle.gp "dir='$lab/spread'; title='Strict SH, one bracket of 16 
 draw tail lab_tail.gp "dirs='$lab/wave-2 $lab/wave-4 $lab/wave-8 $lab/wave-16 $lab/wave-32 $lab/wave-64'; emax='$lab/emax.txt'"
 copy drop "$lab/drop"
 copy lenet "$lab/lenet"
-draw seeds lab_seeds.gp "dir='$lab/seeds/sweep'; title='Time to error 0.15, lenet-model, 4 workers, 20 seeds'"
+draw seeds lab_seeds.gp "dir='$lab/seeds/sweep'; metrics='time_to_target time_to_target_rmax'; title='Time to error 0.15 on lenet, 4 workers, 20 seeds'"
