@@ -28,14 +28,15 @@ var DEFAULTS = { workload: 'figure', syn: 'constant:6', workers: '2', eta: '2', 
 
 function preset(label, s, sweep) { return { label: label, s: Object.assign({}, DEFAULTS, s), sweep: sweep }; }
 /* The book's figures (d2l 19.5: run_spec_figure in sim/record.c) and the
- * steps of docs/teaching.md. */
+ * steps of the course lab, docs/lab/handout.md (the keys stay as they were,
+ * so that old links still work). */
 var PRESETS = {
   book: preset("Book figures 19.5.1 / 19.5.2 (figure workload)", { workers: '2', r_max: '4', horizon: '32' }),
-  step3even: preset('Lab step 3: 4 equal workers', { workload: 'synthetic', syn: 'constant:6', workers: '4', r_max: '4', horizon: '72' }),
-  step3slow: preset('Lab step 3: one of 4 workers 3x slower',
+  step3even: preset('Lab step 2: 4 equal workers', { workload: 'synthetic', syn: 'constant:6', workers: '4', r_max: '4', horizon: '72' }),
+  step3slow: preset('Lab step 2: one of 4 workers 3x slower',
                     { workload: 'synthetic', syn: 'constant:6', workers: '4', r_max: '4', horizon: '72', slow_k: '1' }),
-  step3three: preset('Lab step 3: 3 equal workers', { workload: 'synthetic', syn: 'constant:6', workers: '3', r_max: '4', horizon: '72' }),
-  step4: preset('Lab step 4: one bracket of 16, lognormal noise',
+  step3three: preset('Lab step 2: 3 equal workers', { workload: 'synthetic', syn: 'constant:6', workers: '3', r_max: '4', horizon: '72' }),
+  step4: preset('Lab step 3, with noise: one bracket of 16, lognormal noise',
                 { workload: 'synthetic', syn: 'constant:1', workers: '16', r_max: '16', trials: '16', horizon: '1000000',
                   noise: 'lognormal', sigma: '0.5' }, { workers: '1,2,4,8,16,32,64', seeds: '20' }),
   step5: preset('Lab step 5: dropped jobs (P = 0.15)',
