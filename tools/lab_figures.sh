@@ -30,7 +30,7 @@ copy() {
 }
 
 copy slow "$lab/slow"
-draw spread lab_idle.gp "dir='$lab/spread'; title='Strict SH, one bracket of 16 equal trials (eta 2, r_max 16)'"
+draw spread lab_idle.gp "dir='$lab/spread'; title='One bracket of 16 equal trials (eta 2, r_max 16)'"
 draw tail lab_tail.gp "dirs='$lab/wave-2 $lab/wave-4 $lab/wave-8 $lab/wave-16 $lab/wave-32 $lab/wave-64'; emax='$lab/emax.txt'"
 copy drop "$lab/drop"
 copy lenet "$lab/lenet"
