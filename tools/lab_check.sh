@@ -33,7 +33,7 @@
 # rendered, and the definitions read as a list of where the numbers come from.
 
 SHSIM=${SHSIM:-./shsim}
-keep= update=
+keep='' update=''
 while :; do
     case $1 in
     --keep) keep=$2; shift 2 ;;
@@ -203,8 +203,8 @@ done
 tab=$(printf '\t')
 : >"$work/valtab"
 while IFS="$tab" read -r name where cmd; do
-    v=$(cd "$dir" && . "$work/helpers.sh" && eval "$cmd" 2>"$work/stderr")
-    if [ $? != 0 ] || [ -z "$v" ] || [ "$(printf '%s\n' "$v" | wc -l)" != 1 ]; then
+    if ! v=$(cd "$dir" && . "$work/helpers.sh" && eval "$cmd" 2>"$work/stderr") ||
+        [ -z "$v" ] || [ "$(printf '%s\n' "$v" | wc -l)" != 1 ]; then
         say "$where: value $name: '$cmd' gave '$v' (want one line)"; sed 's/^/  ! /' "$work/stderr" | tail -5
         fail=$((fail + 1)); continue
     fi
