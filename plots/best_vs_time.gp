@@ -50,11 +50,11 @@ set tmargin 5
 set xrange [0 : hz]
 set yrange [ybot - pad : ytop + pad]
 set xlabel "simulated time (s)"
-set ylabel (best eq 'rmax' ? "best error of a trial at r_max" : "best error of any epoch so far") noenhanced
+set ylabel (best eq 'rmax' ? "best error at r_max" : "best error of any epoch so far") noenhanced
 set key off
 
 eval legend(0.05)
-set multiplot layout 1, 2 margins 0.08, 0.98, 0.24, 0.83 spacing 0.07, 0
+set multiplot layout 1, 2 margins 0.09, 0.98, 0.24, 0.83 spacing 0.07, 0
 do for [p = 1:2] {
     W = (p == 1) ? w1 : w2
     set title sprintf("%d workers", W) font ",12"
