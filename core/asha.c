@@ -20,6 +20,15 @@
  * looks at each level once, O(L).
  * The core counts running jobs only to tell WAIT (something may still
  * report) from DONE.
+ *
+ * The same machinery runs asynchronous Hyperband (core/async_hyperband.c):
+ * B brackets, bracket s with its own rungs at levels s..K-1 (its own rung
+ * books).  Trial t belongs to bracket draw(t), a pure function of t (below);
+ * a free worker asks the bracket of the next new trial: it promotes from that
+ * bracket's rungs (highest first) or, if none yields, starts that trial at
+ * level s (promotion type; the stopping type starts every trial for r_max
+ * and judges it at its bracket's rungs).  Once no trial is left, the
+ * brackets are scanned 0..B-1 for a promotion.  ASHA is the case B = 1.
  */
 #include "core/rungsplit.h"
 #include "core/sched_impl.h"
@@ -31,28 +40,79 @@
 
 typedef struct {
     sched_common c;
-    rungsplit rung[SCHED_MAX_LEVELS]; /* rungs below r_max */
+    uint32_t nb;     /* brackets (1 for ASHA) */
+    rungsplit *rung; /* [nb * levels]: bracket b's rung at level k is rung[b * levels + k], b <= k < K */
+    double cum[SCHED_MAX_LEVELS]; /* cum[b]: P(bracket <= b) */
     uint32_t next_trial;
     uint64_t running;
 } asha_state;
 
-static int asha_init(void *st, const sched_common *c)
+int asha_init_brackets(void *st, const sched_common *c, int nbrackets)
 {
     asha_state *s = st;
     if (c->p.type == SCHED_ASHA_PROMOTION && c->p.rule == SCHED_RULE_RAY)
         return -EINVAL;
+    if (nbrackets < 1 || nbrackets > c->nlevels)
+        return -EINVAL;
     s->c = *c;
-    for (int k = 0; k + 1 < c->nlevels; k++)
-        rungsplit_init(&s->rung[k], c->p.rule, c->p.eta,
-                       (double)c->levels[k] / (double)c->levels[k + 1]);
+    s->nb = (uint32_t)nbrackets;
+    int L = c->nlevels;
+    s->rung = calloc((size_t)nbrackets * (size_t)L, sizeof *s->rung);
+    if (!s->rung)
+        return -ENOMEM;
+    for (int b = 0; b < nbrackets; b++)
+        for (int k = b; k + 1 < L; k++)
+            rungsplit_init(&s->rung[b * L + k], c->p.rule, c->p.eta,
+                           (double)c->levels[k] / (double)c->levels[k + 1]);
+    /* Syne Tune's _sample_bracket: "Brackets are sampled in proportion to
+     * the number of configs started in synchronous Hyperband in each
+     * bracket", weight (K+1)/(K+1-s) * eta^(K-s), unrounded */
+    double w[SCHED_MAX_LEVELS], total = 0;
+    for (int b = 0; b < nbrackets; b++) {
+        w[b] = (double)L / (double)(L - b) * pow((double)c->p.eta, (double)(L - 1 - b));
+        total += w[b];
+    }
+    double acc = 0;
+    for (int b = 0; b < nbrackets; b++)
+        s->cum[b] = (acc += w[b]) / total;
     return 0;
 }
+
+static int asha_init(void *st, const sched_common *c) { return asha_init_brackets(st, c, 1); }
 
 static void asha_destroy(void *st)
 {
     asha_state *s = st;
-    for (int k = 0; k + 1 < s->c.nlevels; k++)
-        rungsplit_destroy(&s->rung[k]);
+    int L = s->c.nlevels;
+    if (s->rung)
+        for (int b = 0; b < (int)s->nb; b++)
+            for (int k = b; k + 1 < L; k++)
+                rungsplit_destroy(&s->rung[b * L + k]);
+    free(s->rung);
+}
+
+/* The bracket of trial t: SplitMix64 (Steele et al. 2014) of t mapped to
+ * [0, 1) with 53 bits, then the first bracket whose cumulative weight
+ * exceeds it.  A pure function of t: the core draws no random numbers, and
+ * the assignment is the same on every run and for every seed. */
+static uint32_t bracket_of(const asha_state *s, uint32_t t)
+{
+    if (s->nb == 1)
+        return 0;
+    uint64_t z = (uint64_t)t + UINT64_C(0x9e3779b97f4a7c15);
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    z ^= z >> 31;
+    double u = (double)(z >> 11) * 0x1.0p-53;
+    uint32_t b = 0;
+    while (b + 1 < s->nb && u >= s->cum[b])
+        b++;
+    return b;
+}
+
+static rungsplit *rung_of(asha_state *s, uint32_t bracket, int k)
+{
+    return &s->rung[(size_t)bracket * (size_t)s->c.nlevels + (size_t)k];
 }
 
 static int trials_left(const asha_state *s)
@@ -63,34 +123,48 @@ static int trials_left(const asha_state *s)
 /* Promotion type: may the best not-yet-promoted entry (m, seq) of rung k
  * go on?  The quantile rule needs n >= 2 here (see the top of the file); in
  * the stopping type n < 2 continues. */
-static int promotable(const asha_state *s, int k, double m, uint32_t seq)
+static int promotable(const rungsplit *r, sched_rule rule, double m, uint32_t seq)
 {
-    if (s->c.p.rule == SCHED_RULE_QUANTILE && rungsplit_size(&s->rung[k]) < 2)
+    if (rule == SCHED_RULE_QUANTILE && rungsplit_size(r) < 2)
         return 0;
-    return rungsplit_judge(&s->rung[k], m, seq) == RULE_ADMIT;
+    return rungsplit_judge(r, m, seq) == RULE_ADMIT;
+}
+
+/* Promotion type: the first rung of bracket b, from the highest down, whose
+ * best not-yet-promoted trial the rule admits gives the job. */
+static int promote(asha_state *s, uint32_t b, sched_job *job)
+{
+    for (int k = s->c.nlevels - 2; k >= (int)b; k--) {
+        rungsplit *r = rung_of(s, b, k);
+        uint32_t t, seq;
+        double m;
+        if (!rungsplit_best_pending(r, &t, &m, &seq) || !promotable(r, s->c.p.rule, m, seq))
+            continue;
+        rungsplit_pop_pending(r);
+        *job = (sched_job){ .trial = t, .from = s->c.levels[k], .to = s->c.levels[k + 1],
+                            .rung = (uint32_t)k + 1, .bracket = b };
+        s->running++;
+        return 1;
+    }
+    return 0;
 }
 
 static sched_answer asha_next(void *st, sched_job *job)
 {
     asha_state *s = st;
-    int last = s->c.nlevels - 1;
+    int last = s->c.nlevels - 1, left = trials_left(s);
+    uint32_t b = left ? bracket_of(s, s->next_trial) : 0;
     if (s->c.p.type == SCHED_ASHA_PROMOTION) {
-        for (int k = last - 1; k >= 0; k--) {
-            uint32_t t, seq;
-            double m;
-            if (!rungsplit_best_pending(&s->rung[k], &t, &m, &seq) || !promotable(s, k, m, seq))
-                continue;
-            rungsplit_pop_pending(&s->rung[k]);
-            *job = (sched_job){ .trial = t, .from = s->c.levels[k], .to = s->c.levels[k + 1],
-                                .rung = (uint32_t)k + 1 };
-            s->running++;
+        if (left && promote(s, b, job))
             return SCHED_RUN;
-        }
+        for (uint32_t i = 0; !left && i < s->nb; i++)
+            if (promote(s, i, job))
+                return SCHED_RUN;
     }
-    if (trials_left(s)) {
-        int aim = s->c.p.type == SCHED_ASHA_PROMOTION ? 0 : last;
+    if (left) {
+        int aim = s->c.p.type == SCHED_ASHA_PROMOTION ? (int)b : last;
         *job = (sched_job){ .trial = s->next_trial++, .from = 0, .to = s->c.levels[aim],
-                            .rung = (uint32_t)aim };
+                            .rung = (uint32_t)aim, .bracket = b };
         s->running++;
         return SCHED_RUN;
     }
@@ -101,7 +175,8 @@ static sched_decision asha_report(void *st, uint32_t trial, uint32_t epoch, doub
 {
     asha_state *s = st;
     int j = sched_level_index(&s->c, epoch), last = s->c.nlevels - 1;
-    if (j < 0)
+    uint32_t b = bracket_of(s, trial);
+    if (j < (int)b) /* not a level, or a level below the bracket's rungs */
         return SCHED_CONTINUE;
     if (j == last) {
         s->running--;
@@ -109,22 +184,22 @@ static sched_decision asha_report(void *st, uint32_t trial, uint32_t epoch, doub
     }
     int promo = s->c.p.type == SCHED_ASHA_PROMOTION;
     if (s->c.p.rule == SCHED_RULE_RAY) { /* stopping type only (asha_init) */
-        rule_verdict v = rungsplit_judge(&s->rung[j], metric, 0);
-        (void)rungsplit_insert(&s->rung[j], trial, metric, 0); /* out of memory: judged all the same */
+        rule_verdict v = rungsplit_judge(rung_of(s, b, j), metric, 0);
+        (void)rungsplit_insert(rung_of(s, b, j), trial, metric, 0); /* out of memory: judged all the same */
         if (v == RULE_REJECT) {
             s->running--;
             return SCHED_STOP;
         }
         return SCHED_CONTINUE;
     }
-    int64_t seq = rungsplit_insert(&s->rung[j], trial, metric, promo);
+    int64_t seq = rungsplit_insert(rung_of(s, b, j), trial, metric, promo);
     if (promo) {
         s->running--;
         return SCHED_PAUSE;
     }
     if (seq < 0) /* out of memory: judge nothing, let the trial go on */
         return SCHED_CONTINUE;
-    if (rungsplit_judge(&s->rung[j], metric, (uint32_t)seq) == RULE_REJECT) {
+    if (rungsplit_judge(rung_of(s, b, j), metric, (uint32_t)seq) == RULE_REJECT) {
         s->running--;
         return SCHED_STOP;
     }
@@ -138,7 +213,8 @@ static void asha_fail(void *st, const sched_job *job)
     /* promotion type: the failed trial is worst at the rung it aimed at and
      * is never promoted; it still counts in n, as a finished job would */
     if (s->c.p.type == SCHED_ASHA_PROMOTION && (int)job->rung < s->c.nlevels - 1)
-        (void)rungsplit_insert(&s->rung[job->rung], job->trial, (double)INFINITY, 0);
+        (void)rungsplit_insert(rung_of(s, job->bracket, (int)job->rung), job->trial,
+                               (double)INFINITY, 0);
 }
 
 static void asha_explain(const void *st, char *buf, size_t n)
@@ -153,8 +229,13 @@ static void asha_explain(const void *st, char *buf, size_t n)
         snprintf(buf, n, "no configuration left and nothing promotable");
 }
 
-static const sched_type asha_type = {
-    .name = "asha", .size = sizeof(asha_state), .init = asha_init, .destroy = asha_destroy,
+static const char *const asha_variants[] = { "promotion", "stopping", NULL };
+
+const sched_type asha_type_object = {
+    .name = "asha", .variants = asha_variants, .variant_of = SCHED_VARIANT_ASHA_TYPE,
+    .takes_rule = 1,
+    .help = "asynchronous successive halving; variants promotion|stopping (--type), a rule (--rule)",
+    .size = sizeof(asha_state), .init = asha_init, .destroy = asha_destroy,
     .next = asha_next, .report = asha_report, .fail = asha_fail, .explain = asha_explain,
 };
-const sched_type *const sched_asha = &asha_type;
+const sched_type *const sched_asha = &asha_type_object;

@@ -56,7 +56,8 @@ static void rs_explain(const void *st, char *buf, size_t n)
 }
 
 static const sched_type rs_type = {
-    .name = "random", .size = sizeof(rs_state), .init = rs_init, .destroy = rs_destroy,
+    .name = "random", .help = "random search: every trial trained to r_max",
+    .size = sizeof(rs_state), .init = rs_init, .destroy = rs_destroy,
     .next = rs_next, .report = rs_report, .fail = rs_fail, .explain = rs_explain,
 };
 const sched_type *const sched_random = &rs_type;

@@ -14,7 +14,7 @@ sched_params sched_default_params(void)
 {
     return (sched_params){ .eta = 2, .r_min = 1, .r_max = 1, .max_trials = SCHED_UNBOUNDED,
                            .barrier = SCHED_BARRIER_STRICT, .type = SCHED_ASHA_PROMOTION,
-                           .rule = SCHED_RULE_TOPK };
+                           .rule = SCHED_RULE_TOPK, .brackets = 0 };
 }
 
 int sched_levels(uint32_t r_min, uint32_t eta, uint32_t r_max, uint32_t *out, int cap)
@@ -47,6 +47,27 @@ int sched_level_index(const sched_common *c, uint32_t epoch)
     return -1;
 }
 
+int sched_brackets(const sched_common *c)
+{
+    if (c->p.brackets == 0)
+        return c->nlevels;
+    return c->p.brackets > (uint32_t)c->nlevels ? -EINVAL : (int)c->p.brackets;
+}
+
+uint32_t sched_bracket_size(const sched_common *c, int s)
+{
+    uint64_t K = (uint64_t)c->nlevels - 1, m = K - (uint64_t)s, pw = 1;
+    for (uint64_t k = 0; k < m; k++)
+        if ((pw *= c->p.eta) > (1u << 30))
+            return 0;
+    /* ceil((K+1) eta^m / (m+1)) in integers: exact, no rounding of logs */
+    uint64_t n = ((K + 1) * pw + m) / (m + 1);
+    return n > (1u << 30) ? 0 : (uint32_t)n;
+}
+
+/* The type whose operations and state run a sched of type t. */
+static const sched_type *impl_of(const sched_type *t) { return t->base ? t->base : t; }
+
 int sched_alloc(sched **out, const sched_type *type, const sched_params *p)
 {
     *out = NULL;
@@ -63,7 +84,7 @@ int sched_alloc(sched **out, const sched_type *type, const sched_params *p)
         goto err;
     s->c.nlevels = n;
     rc = -ENOMEM;
-    s->state = calloc(1, type->size);
+    s->state = calloc(1, impl_of(type)->size);
     if (!s->state)
         goto err;
     rc = type->init(s->state, &s->c);
@@ -84,7 +105,7 @@ void sched_free(sched *s)
     if (!s)
         return;
     if (s->state)
-        s->type->destroy(s->state);
+        impl_of(s->type)->destroy(s->state);
     free(s->state);
     free(s->retry);
     free(s);
@@ -93,14 +114,66 @@ void sched_free(sched *s)
 const char *sched_name(const sched *s) { return s->type->name; }
 const char *sched_type_name(const sched_type *t) { return t->name; }
 
+/* The table of scheduler types, in the order the command line lists them:
+ * adding a scheduler is one file in core/ and one line here (docs/design.md,
+ * "Adding a scheduler").  A function, not an array: the types' pointers are
+ * objects of other files, not constant expressions. */
+const sched_type *sched_type_at(size_t i)
+{
+    const sched_type *const all[] = {
+        sched_sh,
+        sched_asha,
+        sched_random,
+        sched_hyperband,
+        sched_async_hyperband,
+    };
+    return i < sizeof all / sizeof *all ? all[i] : NULL;
+}
+
+size_t sched_ntypes(void)
+{
+    size_t n = 0;
+    while (sched_type_at(n))
+        n++;
+    return n;
+}
+
 const sched_type *sched_type_by_name(const char *name)
 {
-    const sched_type *const all[] = { sched_sh, sched_asha, sched_random };
-    for (size_t i = 0; i < sizeof all / sizeof *all; i++)
-        if (strcmp(all[i]->name, name) == 0)
-            return all[i];
+    for (size_t i = 0; sched_type_at(i); i++)
+        if (strcmp(sched_type_at(i)->name, name) == 0)
+            return sched_type_at(i);
     return NULL;
 }
+
+const char *const *sched_type_variants(const sched_type *t)
+{
+    static const char *const none[] = { NULL };
+    return t->variants ? t->variants : none;
+}
+
+int sched_type_variant(const sched_type *t, const sched_params *p)
+{
+    switch (t->variant_of) {
+    case SCHED_VARIANT_BARRIER: return (int)p->barrier;
+    case SCHED_VARIANT_ASHA_TYPE: return (int)p->type;
+    case SCHED_VARIANT_NONE: break;
+    }
+    return 0;
+}
+
+void sched_type_set_variant(const sched_type *t, sched_params *p, int v)
+{
+    if (t->variant_of == SCHED_VARIANT_BARRIER)
+        p->barrier = (sched_barrier)v;
+    else if (t->variant_of == SCHED_VARIANT_ASHA_TYPE)
+        p->type = (sched_asha_type)v;
+}
+
+int sched_type_takes_rule(const sched_type *t) { return t->takes_rule; }
+int sched_type_takes_brackets(const sched_type *t) { return t->takes_brackets; }
+const char *sched_type_help(const sched_type *t) { return t->help ? t->help : ""; }
+
 const sched_params *sched_get_params(const sched *s) { return &s->c.p; }
 
 const uint32_t *sched_get_levels(const sched *s, int *n)
@@ -117,12 +190,12 @@ sched_answer sched_next(sched *s, sched_job *job)
         s->retry_len--;
         return SCHED_RUN;
     }
-    return s->type->next(s->state, job);
+    return impl_of(s->type)->next(s->state, job);
 }
 
 sched_decision sched_report(sched *s, uint32_t trial, uint32_t epoch, double metric)
 {
-    return s->type->report(s->state, trial, epoch, metric);
+    return impl_of(s->type)->report(s->state, trial, epoch, metric);
 }
 
 static int retry_push(sched *s, const sched_job *job)
@@ -149,15 +222,15 @@ void sched_lost(sched *s, const sched_job *job, int retry)
      * which keeps every rung able to complete. */
     if (retry && retry_push(s, job) == 0)
         return;
-    s->type->fail(s->state, job);
+    impl_of(s->type)->fail(s->state, job);
 }
 
 void sched_explain(const sched *s, char *buf, size_t n)
 {
     if (n)
         buf[0] = '\0';
-    if (s->type->explain)
-        s->type->explain(s->state, buf, n);
+    if (impl_of(s->type)->explain)
+        impl_of(s->type)->explain(s->state, buf, n);
 }
 
 const char *sched_decision_name(sched_decision d)

@@ -44,14 +44,19 @@ typedef struct {
     sched_barrier barrier;   /* SH only */
     sched_asha_type type;    /* ASHA only */
     sched_rule rule;         /* ASHA only */
+    /* Hyperband types (hyperband, async-hyperband): the number of brackets,
+     * 1..levels; 0 = all of them.  SH and ASHA are Hyperband with one. */
+    uint32_t brackets;
 } sched_params;
 
 typedef enum { SCHED_RUN, SCHED_WAIT, SCHED_DONE } sched_answer;
 
 /* A job trains trial `trial` through epochs from+1..to; `rung` is the index of
- * the level the job aims at (levels[rung] == to), for the outputs. */
+ * the level the job aims at (levels[rung] == to), for the outputs; `bracket`
+ * is the Hyperband bracket s of the trial (it starts at level s; 0 for SH,
+ * ASHA and random). */
 typedef struct {
-    uint32_t trial, from, to, rung;
+    uint32_t trial, from, to, rung, bracket;
 } sched_job;
 
 typedef enum { SCHED_CONTINUE, SCHED_PAUSE, SCHED_STOP, SCHED_FINISH } sched_decision;
@@ -62,9 +67,29 @@ typedef struct sched sched;
 extern const sched_type *const sched_sh;
 extern const sched_type *const sched_asha;
 extern const sched_type *const sched_random;
+extern const sched_type *const sched_hyperband;       /* synchronous (Li et al. 2018) */
+extern const sched_type *const sched_async_hyperband; /* asynchronous (Li et al. 2020) */
+
+/* The table of scheduler types, in the order the command line lists them:
+ * sched_type_at(i) for i < sched_ntypes().  Each type describes itself
+ * (name, variants, whether it takes a rule, help text), so the command line,
+ * sweeps, bench and the run spec are generated from this table. */
+size_t sched_ntypes(void);
+const sched_type *sched_type_at(size_t i);
+/* The variant names of a type ("strict", "fill" / "promotion", "stopping"),
+ * NULL-terminated; an empty list for a type without variants. */
+const char *const *sched_type_variants(const sched_type *t);
+/* The type's variant index in p, and p set to variant v. */
+int sched_type_variant(const sched_type *t, const sched_params *p);
+void sched_type_set_variant(const sched_type *t, sched_params *p, int v);
+/* Whether the type takes a rung rule, and the number of brackets (Hyperband). */
+int sched_type_takes_rule(const sched_type *t);
+int sched_type_takes_brackets(const sched_type *t);
+/* One line for --help. */
+const char *sched_type_help(const sched_type *t);
 
 /* The defaults: eta 2, r_min 1, r_max 1 (callers set the levels), unbounded
- * trials, strict barrier, promotion type, topk rule. */
+ * trials, strict barrier, promotion type, topk rule, all brackets. */
 sched_params sched_default_params(void);
 
 /* Rung levels r_k = r_min*eta^k for every k with r_min*eta^k < r_max, then
@@ -78,7 +103,7 @@ int sched_alloc(sched **out, const sched_type *type, const sched_params *p);
 void sched_free(sched *s);
 const char *sched_name(const sched *s);
 const char *sched_type_name(const sched_type *t);
-/* The type named "sh", "asha" or "random"; NULL for another name. */
+/* The type of the table with this name; NULL for another name. */
 const sched_type *sched_type_by_name(const char *name);
 const sched_params *sched_get_params(const sched *s);
 /* The rung levels of this core and their number. */

@@ -14,8 +14,20 @@ typedef struct {
     int nlevels;
 } sched_common;
 
+/* Which field of sched_params a type's variants set. */
+typedef enum { SCHED_VARIANT_NONE, SCHED_VARIANT_BARRIER, SCHED_VARIANT_ASHA_TYPE } sched_variant_of;
+
+/* A type object.  A type may borrow its machinery from another (`base`):
+ * then only `init` is its own and every other operation, and the state's
+ * size, are the base's (Hyperband borrows SH's, asynchronous Hyperband
+ * ASHA's, each with its own number of brackets). */
 struct sched_type {
     const char *name;
+    const char *const *variants; /* NULL-terminated; NULL: none */
+    sched_variant_of variant_of;
+    int takes_rule, takes_brackets;
+    const char *help;            /* one line for --help */
+    const sched_type *base;
     size_t size; /* bytes of state */
     int (*init)(void *st, const sched_common *c);
     void (*destroy)(void *st);
@@ -36,5 +48,20 @@ struct sched {
 
 /* Index of `epoch` among the levels, or -1 when it is not a level. */
 int sched_level_index(const sched_common *c, uint32_t epoch);
+
+/* The number of brackets a Hyperband type runs: p.brackets, 0 meaning all
+ * (one per level); -EINVAL beyond the number of levels. */
+int sched_brackets(const sched_common *c);
+
+/* Hyperband's bracket sizes (Li et al., JMLR 2018, Alg. 1): bracket s starts
+ * at level s with n_s = ceil((K+1) eta^(K-s) / (K-s+1)) configurations,
+ * K = levels - 1.  n_0 = eta^K: SH's bracket.  0 when n_s > 2^30. */
+uint32_t sched_bracket_size(const sched_common *c, int s);
+
+/* The machinery the Hyperband types borrow (core/sh.c, core/asha.c): init
+ * with a given number of brackets; SH and ASHA are the one-bracket case. */
+extern const sched_type sh_type_object, asha_type_object;
+int sh_init_brackets(void *st, const sched_common *c, int nbrackets);
+int asha_init_brackets(void *st, const sched_common *c, int nbrackets);
 
 #endif

@@ -10,10 +10,17 @@
  * worker the next job of the oldest bracket that has one and opens a bracket
  * only when none has (BOHB, the ASHA paper's synchronous SHA, Syne Tune).
  *
- * Trials of one bracket have consecutive ids (a bracket's rung 0 is handed
- * out completely before another bracket opens, in both modes), and every
- * bracket but the last has eta^K of them, so trial t lives in bracket
- * t / eta^K: O(1) lookup.  Rung completion sorts the rung once,
+ * The same machinery runs synchronous Hyperband (core/hyperband.c): with B
+ * brackets, the i-th bracket opened is Hyperband's bracket s = i mod B
+ * (Li et al., JMLR 2018, Alg. 1's outer loop, repeated), which starts at
+ * level s with n_s configurations (sched_bracket_size); its rungs are levels
+ * s..K.  SH is the case B = 1: n_0 = eta^K at level 0.
+ *
+ * Trials of one bracket have consecutive ids (a bracket's first rung is
+ * handed out completely before another bracket opens, in both modes), and
+ * every bracket but the last has n_s of them, so trial t lives in bracket
+ * (t / C) B + j, C = n_0 + ... + n_{B-1}, j the bracket whose prefix sums
+ * hold t mod C: O(1) for SH, O(B) for Hyperband.  Rung completion sorts the rung once,
  * O(n log n) per rung, O(log n) amortised per job.  `fill` finds the oldest
  * bracket with a job in a heap of bracket indices, O(log B) per decision
  * (a scan from the oldest unfinished bracket grew with the run: one
@@ -36,6 +43,7 @@ struct rank_item {
 
 typedef struct {
     uint32_t first, n0;     /* trial ids first..first+n0-1 */
+    uint32_t start;         /* Hyperband bracket s: its first rung index */
     int in_ready;           /* fill: in sh_state.ready */
     uint32_t rung;          /* current rung index */
     uint32_t n, next, done; /* slots at this rung, handed out, reported */
@@ -47,7 +55,9 @@ typedef struct {
 
 typedef struct {
     sched_common c;
-    uint32_t full;        /* eta^K: configurations of a whole bracket */
+    uint32_t nkinds;      /* Hyperband brackets B (1 for SH) */
+    uint32_t size[SCHED_MAX_LEVELS]; /* n_s: configurations of bracket s */
+    uint64_t cycle;       /* n_0 + ... + n_{B-1} */
     uint32_t next_trial;
     bracket **br;         /* every bracket opened; NULL once finished */
     uint32_t nbr, capbr, oldest;
@@ -59,20 +69,24 @@ typedef struct {
     int wait_bracket;     /* for sched_explain: bracket that made us wait */
 } sh_state;
 
-static int sh_init(void *st, const sched_common *c)
+int sh_init_brackets(void *st, const sched_common *c, int nbrackets)
 {
     sh_state *s = st;
     s->c = *c;
-    uint64_t full = 1;
-    for (int k = 1; k < c->nlevels; k++) {
-        full *= c->p.eta;
-        if (full > (1u << 30))
+    if (nbrackets < 1 || nbrackets > c->nlevels)
+        return -EINVAL;
+    s->nkinds = (uint32_t)nbrackets;
+    for (int k = 0; k < nbrackets; k++) {
+        s->size[k] = sched_bracket_size(c, k);
+        if (s->size[k] == 0)
             return -EINVAL; /* a bracket this large cannot be held */
+        s->cycle += s->size[k];
     }
-    s->full = (uint32_t)full;
     s->wait_bracket = -1;
     return 0;
 }
+
+static int sh_init(void *st, const sched_common *c) { return sh_init_brackets(st, c, 1); }
 
 static void bracket_free(bracket *b)
 {
@@ -134,7 +148,7 @@ static int trials_left(const sh_state *s)
 
 static bracket *bracket_open(sh_state *s)
 {
-    uint32_t n0 = s->full;
+    uint32_t kind = s->nbr % s->nkinds, n0 = s->size[kind];
     if (s->c.p.max_trials != SCHED_UNBOUNDED && s->c.p.max_trials - s->next_trial < n0)
         n0 = s->c.p.max_trials - s->next_trial;
     if (s->nbr == s->capbr) {
@@ -163,6 +177,7 @@ static bracket *bracket_open(sh_state *s)
     }
     b->first = s->next_trial;
     b->n0 = b->n = n0;
+    b->start = b->rung = kind;
     for (uint32_t i = 0; i < n0; i++) {
         b->slot_trial[i] = b->first + i;
         b->slot_metric[i] = (double)NAN;
@@ -177,9 +192,10 @@ static bracket *bracket_open(sh_state *s)
 static void hand_out(const sh_state *s, bracket *b, sched_job *job)
 {
     job->trial = b->slot_trial[b->next++];
-    job->from = b->rung ? s->c.levels[b->rung - 1] : 0;
+    job->from = b->rung > b->start ? s->c.levels[b->rung - 1] : 0;
     job->to = s->c.levels[b->rung];
     job->rung = b->rung;
+    job->bracket = b->start;
 }
 
 /* Has bracket i handed out its last job (or finished)? */
@@ -240,7 +256,7 @@ static int cmp_items(const void *x, const void *y)
 }
 
 /* Every job of the rung has reported: promote or finish the bracket. */
-static void rung_complete(sh_state *s, uint32_t bi)
+static void rung_complete(sh_state *s, uint64_t bi)
 {
     bracket *b = s->br[bi];
     if ((int)b->rung == s->c.nlevels - 1) {
@@ -281,13 +297,24 @@ static void rung_complete(sh_state *s, uint32_t bi)
         while (s->oldest < s->nbr && !s->br[s->oldest])
             s->oldest++;
     } else {
-        ready_push(s, bi);
+        ready_push(s, (uint32_t)bi);
     }
+}
+
+/* The index among the brackets opened of the bracket holding `trial`. */
+static uint64_t bracket_of(const sh_state *s, uint32_t trial)
+{
+    if (s->nkinds == 1)
+        return trial / s->size[0];
+    uint64_t off = trial % s->cycle, j = 0;
+    while (off >= s->size[j])
+        off -= s->size[j++];
+    return trial / s->cycle * s->nkinds + j;
 }
 
 static sched_decision record(sh_state *s, uint32_t trial, uint32_t epoch, double metric)
 {
-    uint32_t bi = trial / s->full;
+    uint64_t bi = bracket_of(s, trial);
     bracket *b = bi < s->nbr ? s->br[bi] : NULL;
     if (!b)
         return SCHED_STOP;
@@ -331,8 +358,12 @@ static void sh_explain(const void *st, char *buf, size_t n)
                  b->rung, s->wait_bracket, running, b->done, b->n);
 }
 
-static const sched_type sh_type = {
-    .name = "sh", .size = sizeof(sh_state), .init = sh_init, .destroy = sh_destroy,
+static const char *const sh_variants[] = { "strict", "fill", NULL };
+
+const sched_type sh_type_object = {
+    .name = "sh", .variants = sh_variants, .variant_of = SCHED_VARIANT_BARRIER,
+    .help = "synchronous successive halving; variants strict|fill (--barrier)",
+    .size = sizeof(sh_state), .init = sh_init, .destroy = sh_destroy,
     .next = sh_next, .report = sh_report, .fail = sh_fail, .explain = sh_explain,
 };
-const sched_type *const sched_sh = &sh_type;
+const sched_type *const sched_sh = &sh_type_object;

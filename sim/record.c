@@ -57,6 +57,13 @@ int run_spec_prepare(run_spec *rs, const workload *wl, char *err, size_t n)
         snprintf(err, n, "--r-min %u is larger than --r-max %u", rs->sp.r_min, rs->sp.r_max);
         return -EINVAL;
     }
+    uint32_t lv[SCHED_MAX_LEVELS];
+    int nl = sched_levels(rs->sp.r_min, rs->sp.eta, rs->sp.r_max, lv, SCHED_MAX_LEVELS);
+    if (nl > 0 && rs->sp.brackets > (uint32_t)nl) {
+        snprintf(err, n, "--brackets %u: at most %d, one per rung level (r_min %u, eta %u, r_max %u)",
+                 rs->sp.brackets, nl, rs->sp.r_min, rs->sp.eta, rs->sp.r_max);
+        return -EINVAL;
+    }
     rs->ep.strag.seed = rs->seed; /* straggler draws follow the run's seed */
     if (straggler_check(&rs->ep.strag, rs->ep.workers, err, n) < 0)
         return -EINVAL;
@@ -130,11 +137,8 @@ int run_spec_execute(run_spec *rs, run_result *res, workload **wl_out, char *err
 
 static const char *variant_name(const run_spec *rs)
 {
-    if (rs->type == sched_sh)
-        return rs->sp.barrier == SCHED_BARRIER_STRICT ? "strict" : "fill";
-    if (rs->type == sched_asha)
-        return rs->sp.type == SCHED_ASHA_PROMOTION ? "promotion" : "stopping";
-    return "-";
+    const char *const *v = sched_type_variants(rs->type);
+    return v[0] ? v[sched_type_variant(rs->type, &rs->sp)] : "-";
 }
 
 void summary_spec_header(FILE *f)
@@ -154,7 +158,7 @@ void summary_header(FILE *f)
 void summary_spec_row(FILE *f, const run_spec *rs)
 {
     fprintf(f, "%s,%s,%s,%s,%u,%u,%u,%u,", sched_type_name(rs->type), variant_name(rs),
-            rs->type == sched_asha ? sched_rule_name(rs->sp.rule) : "-",
+            sched_type_takes_rule(rs->type) ? sched_rule_name(rs->sp.rule) : "-",
             rs->ep.restart ? "restart" : "checkpoint", rs->ep.workers, rs->sp.eta, rs->sp.r_min,
             rs->sp.r_max);
     put_csv_field(f, rs->workload);

@@ -56,6 +56,8 @@ enum { CLI_OPT_NOISE = 600, CLI_OPT_WORKER_SPEED, CLI_OPT_SLOW_WORKERS, CLI_OPT_
 enum { CLI_OPT_ORDER = 620 };
 /* --max-events N (run, sweep): N >= 1; 0 or -1 after printing why. */
 enum { CLI_OPT_MAX_EVENTS = 630 };
+/* --brackets N (the Hyperband types) */
+enum { CLI_OPT_BRACKETS = 640 };
 int cli_max_events(const char *s, uint64_t *out);
 #define CLI_STRAGGLER_OPTIONS                                                                  \
     { "noise", required_argument, 0, CLI_OPT_NOISE },                                          \
@@ -71,6 +73,12 @@ extern const char cli_straggler_help[];
  * same syntax (the rule only when it was given). */
 int cli_scheduler_variant(const char *v, run_spec *rs, int *rule_given);
 void cli_scheduler_label(const run_spec *rs, int rule_given, char *buf, size_t n);
+/* After parsing: rs's type with the ray rule in its promotion type (which
+ * no core has: the message is the caller's), and --brackets given to a type
+ * without brackets (reported here: -1; the levels are checked by
+ * run_spec_prepare, once r_max is known). */
+int cli_ray_promotion(const run_spec *rs);
+int cli_brackets_check(const run_spec *rs);
 /* Is a seed among the n given twice?  1 and which, or 0 (also when out of
  * memory: the runs then show it).  Sweep's and compare's --seeds. */
 int cli_seed_twice(const uint64_t *seeds, size_t n, uint64_t *which);

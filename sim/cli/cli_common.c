@@ -96,18 +96,26 @@ int cli_choice(const char *opt, const char *s, const char *const *choices)
 
 int cli_spec_option(int opt, const char *arg, run_spec *rs, int *rule_given)
 {
-    static const char *const scheds[] = { "sh", "asha", "random", NULL };
     static const char *const barriers[] = { "strict", "fill", NULL };
     static const char *const types[] = { "promotion", "stopping", NULL };
     static const char *const rules[] = { "topk", "quantile", "rank", "ray", NULL };
     static const char *const resumes[] = { "checkpoint", "restart", NULL };
     int i;
     switch (opt) {
-    case 's':
+    case 's': {
+        /* the choices are core/'s table of scheduler types */
+        const char *scheds[32];
+        size_t k = 0;
+        for (; k < sched_ntypes() && k < 31; k++)
+            scheds[k] = sched_type_name(sched_type_at(k));
+        scheds[k] = NULL;
         if ((i = cli_choice("--scheduler", arg, scheds)) < 0)
             return -1;
-        rs->type = sched_type_by_name(scheds[i]);
+        rs->type = sched_type_at((size_t)i);
         return 1;
+    }
+    case CLI_OPT_BRACKETS:
+        return cli_u32("--brackets", arg, 1, SCHED_MAX_LEVELS, &rs->sp.brackets) < 0 ? -1 : 1;
     case 'w':
         return cli_u32("--workers", arg, 1, 1u << 24, &rs->ep.workers) < 0 ? -1 : 1;
     case 'e':

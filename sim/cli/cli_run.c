@@ -13,7 +13,12 @@ static const char usage[] =
     "jobs.csv, results.csv, idle.csv, best.csv, trials.csv and summary.csv.\n"
     "\n"
     "Scheduler:\n"
-    "  -s, --scheduler sh|asha|random   scheduler (default asha)\n"
+    "  -s, --scheduler sh|asha|random|hyperband|async-hyperband\n"
+    "                                   scheduler (default asha); hyperband: synchronous\n"
+    "                                   Hyperband (--barrier as sh), async-hyperband:\n"
+    "                                   asynchronous Hyperband (--type, --rule as asha)\n"
+    "      --brackets B                 hyperband, async-hyperband: brackets s = 0..B-1,\n"
+    "                                   bracket s starting at rung s (default: one per rung)\n"
     "      --barrier strict|fill        sh: strict waits for the bracket (d2l Fig. 19.5.1),\n"
     "                                   fill opens new brackets for idle workers (default strict)\n"
     "      --type promotion|stopping    asha: pause-and-promote (Li et al. Alg. 2) or\n"
@@ -81,6 +86,7 @@ int cli_run_parse(int argc, char **argv, run_spec *rs, run_cli *o)
         { "help", no_argument, 0, 'h' },            CLI_STRAGGLER_OPTIONS,
         { "order", required_argument, 0, CLI_OPT_ORDER },
         { "max-events", required_argument, 0, CLI_OPT_MAX_EVENTS },
+        { "brackets", required_argument, 0, CLI_OPT_BRACKETS },
         { 0, 0, 0, 0 },
     };
     *rs = run_spec_default();
@@ -120,11 +126,11 @@ int cli_run_parse(int argc, char **argv, run_spec *rs, run_cli *o)
         return -1;
     }
     cli_spec_finish(rs, rule_given);
-    if (rs->type == sched_asha && rs->sp.type == SCHED_ASHA_PROMOTION && rs->sp.rule == SCHED_RULE_RAY) {
+    if (cli_ray_promotion(rs)) {
         cli_error("--rule ray is a stopping rule (Ray Tune's ASHA has no promotion type); add --type stopping");
         return -1;
     }
-    return 0;
+    return cli_brackets_check(rs);
 }
 
 int cli_run(int argc, char **argv)

@@ -9,6 +9,34 @@
 #include <stdio.h>
 #include <string.h>
 
+/* "a, b or c" from a NULL-terminated list of n names. */
+static void join_or(char *buf, size_t n, const char *const *names, size_t count)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < count && len < n; i++)
+        len += (size_t)snprintf(buf + len, n - len, "%s%s", i == 0 ? "" : i + 1 == count ? " or " : ", ",
+                                names[i]);
+}
+
+static size_t count_of(const char *const *names)
+{
+    size_t k = 0;
+    while (names[k])
+        k++;
+    return k;
+}
+
+/* Whether type t refuses variant vi with rule ri (the ray rule is a
+ * stopping rule: no promotion counterpart, core/asha.c). */
+static int ray_promotion(const sched_type *t, int vi, int ri)
+{
+    sched_params p = sched_default_params();
+    sched_type_set_variant(t, &p, vi);
+    return sched_type_takes_rule(t) && ri == SCHED_RULE_RAY && p.type == SCHED_ASHA_PROMOTION &&
+           count_of(sched_type_variants(t)) > 0;
+}
+
 int cli_scheduler_variant(const char *v, run_spec *rs, int *rule_given)
 {
     char buf[128], *part[3] = { NULL, NULL, NULL };
@@ -28,60 +56,63 @@ int cli_scheduler_variant(const char *v, run_spec *rs, int *rule_given)
         cli_error("--schedulers '%s': expected NAME[:VARIANT[:RULE]]", v);
         return -1;
     }
-    static const char *const names[] = { "sh", "asha", "random", NULL };
-    static const char *const rules[] = { "topk", "quantile", "rank", "ray", NULL };
-    int which = -1;
-    for (int i = 0; names[i]; i++)
-        if (strcmp(part[0], names[i]) == 0)
-            which = i;
-    static const char *const variants[2][3] = { { "strict", "fill", NULL },
-                                                { "promotion", "stopping", NULL } };
-    if (which < 0) {
-        cli_error("--schedulers '%s': unknown scheduler '%s'; choose sh, asha or random", v,
-                  part[0]);
+    const sched_type *t = sched_type_by_name(part[0]);
+    if (!t) {
+        const char *names[16];
+        size_t k = 0;
+        for (; k < sched_ntypes() && k < 16; k++)
+            names[k] = sched_type_name(sched_type_at(k));
+        char list[256];
+        join_or(list, sizeof list, names, k);
+        cli_error("--schedulers '%s': unknown scheduler '%s'; choose %s", v, part[0], list);
         return -1;
     }
-    if (which == 2 && np > 1) {
-        cli_error("--schedulers '%s': random takes no variant", v);
+    const char *name = sched_type_name(t);
+    const char *const *variants = sched_type_variants(t);
+    size_t nv = count_of(variants);
+    if (nv == 0 && np > 1) {
+        cli_error("--schedulers '%s': %s takes no variant", v, name);
         return -1;
     }
-    if (which == 0 && np > 2) {
-        cli_error("--schedulers '%s': sh takes no rule (sh:strict or sh:fill)", v);
+    if (!sched_type_takes_rule(t) && np > 2) {
+        cli_error("--schedulers '%s': %s takes no rule (%s:%s or %s:%s)", v, name, name,
+                  variants[0], name, variants[1]);
         return -1;
     }
     int vi = 0;
     if (np > 1) {
         vi = -1;
-        for (int i = 0; variants[which][i]; i++)
-            if (strcmp(part[1], variants[which][i]) == 0)
-                vi = i;
+        for (size_t i = 0; i < nv; i++)
+            if (strcmp(part[1], variants[i]) == 0)
+                vi = (int)i;
         if (vi < 0) {
-            cli_error("--schedulers '%s': %s takes %s or %s", v, names[which],
-                      variants[which][0], variants[which][1]);
+            char list[128];
+            join_or(list, sizeof list, variants, nv);
+            cli_error("--schedulers '%s': %s takes %s", v, name, list);
             return -1;
         }
     }
     int ri = -1;
     if (np > 2) {
-        for (int i = 0; rules[i]; i++)
-            if (strcmp(part[2], rules[i]) == 0)
-                ri = i;
+        ri = sched_rule_by_name(part[2]);
         if (ri < 0) {
-            cli_error("--schedulers '%s': unknown rule '%s'; choose topk, quantile, rank or ray", v,
-                      part[2]);
+            const char *rules[SCHED_NRULES];
+            for (int i = 0; i < SCHED_NRULES; i++)
+                rules[i] = sched_rule_name((sched_rule)i);
+            char list[128];
+            join_or(list, sizeof list, rules, SCHED_NRULES);
+            cli_error("--schedulers '%s': unknown rule '%s'; choose %s", v, part[2], list);
             return -1;
         }
     }
-    if (which == 1 && vi == SCHED_ASHA_PROMOTION && ri == SCHED_RULE_RAY) {
+    if (ray_promotion(t, vi, ri)) {
         cli_error("--schedulers '%s': rule ray is a stopping rule (Ray Tune's ASHA has no promotion "
-                  "type); use asha:stopping:ray", v);
+                  "type); use %s:stopping:ray", v, name);
         return -1;
     }
-    rs->type = sched_type_by_name(names[which]);
-    if (which == 0)
-        rs->sp.barrier = (sched_barrier)vi;
-    if (which == 1)
-        rs->sp.type = (sched_asha_type)vi;
+    rs->type = t;
+    if (nv > 0)
+        sched_type_set_variant(t, &rs->sp, vi);
     if (ri >= 0) {
         rs->sp.rule = (sched_rule)ri;
         *rule_given = 1;
@@ -91,17 +122,31 @@ int cli_scheduler_variant(const char *v, run_spec *rs, int *rule_given)
 
 void cli_scheduler_label(const run_spec *rs, int rule_given, char *buf, size_t n)
 {
-    const char *name = sched_type_name(rs->type);
-    if (rs->type == sched_sh)
-        snprintf(buf, n, "%s:%s", name,
-                 rs->sp.barrier == SCHED_BARRIER_STRICT ? "strict" : "fill");
-    else if (rs->type == sched_asha && rule_given)
-        snprintf(buf, n, "%s:%s:%s", name,
-                 rs->sp.type == SCHED_ASHA_PROMOTION ? "promotion" : "stopping",
-                 sched_rule_name(rs->sp.rule));
-    else if (rs->type == sched_asha)
-        snprintf(buf, n, "%s:%s", name,
-                 rs->sp.type == SCHED_ASHA_PROMOTION ? "promotion" : "stopping");
-    else
+    const sched_type *t = rs->type;
+    const char *const *variants = sched_type_variants(t);
+    const char *name = sched_type_name(t);
+    if (!variants[0])
         snprintf(buf, n, "%s", name);
+    else if (sched_type_takes_rule(t) && rule_given)
+        snprintf(buf, n, "%s:%s:%s", name, variants[sched_type_variant(t, &rs->sp)],
+                 sched_rule_name(rs->sp.rule));
+    else
+        snprintf(buf, n, "%s:%s", name, variants[sched_type_variant(t, &rs->sp)]);
+}
+
+int cli_ray_promotion(const run_spec *rs)
+{
+    return ray_promotion(rs->type, sched_type_variant(rs->type, &rs->sp), (int)rs->sp.rule);
+}
+
+int cli_brackets_check(const run_spec *rs)
+{
+    if (rs->sp.brackets == 0)
+        return 0;
+    if (!sched_type_takes_brackets(rs->type)) {
+        cli_error("--brackets: scheduler %s has one bracket; only hyperband and "
+                  "async-hyperband take --brackets", sched_type_name(rs->type));
+        return -1;
+    }
+    return 0;
 }
