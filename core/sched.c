@@ -173,6 +173,7 @@ void sched_type_set_variant(const sched_type *t, sched_params *p, int v)
 int sched_type_takes_rule(const sched_type *t) { return t->takes_rule; }
 int sched_type_takes_brackets(const sched_type *t) { return t->takes_brackets; }
 const char *sched_type_help(const sched_type *t) { return t->help ? t->help : ""; }
+const sched_type *sched_type_base(const sched_type *t) { return t->base; }
 
 const sched_params *sched_get_params(const sched *s) { return &s->c.p; }
 

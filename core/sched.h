@@ -87,6 +87,9 @@ int sched_type_takes_rule(const sched_type *t);
 int sched_type_takes_brackets(const sched_type *t);
 /* One line for --help. */
 const char *sched_type_help(const sched_type *t);
+/* The type whose machinery t runs with its own number of brackets
+ * (hyperband: sh; async-hyperband: asha); NULL for a type of its own. */
+const sched_type *sched_type_base(const sched_type *t);
 
 /* The defaults: eta 2, r_min 1, r_max 1 (callers set the levels), unbounded
  * trials, strict barrier, promotion type, topk rule, all brackets. */

@@ -192,19 +192,34 @@ static int workload_cost(wl_cost *c, double min_s)
 /* ---- one engine measurement in a child --------------------------------- */
 
 typedef struct {
-    const char *label;
-    const char *sched;
-    int barrier, type;
+    char label[48];
+    const sched_type *type;
+    int variant;
 } bench_sched;
 
-static const bench_sched scheds[] = {
-    { "sh:strict", "sh", SCHED_BARRIER_STRICT, 0 },
-    { "sh:fill", "sh", SCHED_BARRIER_FILL, 0 },
-    { "asha:promotion", "asha", 0, SCHED_ASHA_PROMOTION },
-    { "asha:stopping", "asha", 0, SCHED_ASHA_STOPPING },
-    { "random", "random", 0, 0 },
-};
-#define NSCHEDS (sizeof scheds / sizeof *scheds)
+/* The schedulers measured: every type of core/'s table that has machinery
+ * of its own, in each variant (sh:strict, sh:fill, asha:promotion,
+ * asha:stopping, random).  The Hyperband types run SH's and ASHA's
+ * machinery (sched_type_base) and are not measured apart. */
+static size_t bench_scheds(bench_sched *out, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < sched_ntypes(); i++) {
+        const sched_type *t = sched_type_at(i);
+        if (sched_type_base(t))
+            continue;
+        const char *const *v = sched_type_variants(t);
+        for (int k = 0; (k == 0 || v[k]) && n < cap; k++, n++) {
+            out[n].type = t;
+            out[n].variant = k;
+            if (v[0])
+                snprintf(out[n].label, sizeof out[n].label, "%s:%s", sched_type_name(t), v[k]);
+            else
+                snprintf(out[n].label, sizeof out[n].label, "%s", sched_type_name(t));
+        }
+    }
+    return n;
+}
 
 typedef struct {
     double wall;       /* seconds per run */
@@ -222,9 +237,8 @@ static void bench_child(const bench_sched *b, uint32_t trials, uint32_t workers,
     o.base_kib = ru.ru_maxrss;
     run_spec rs = run_spec_default();
     snprintf(rs.workload, sizeof rs.workload, "%s", BENCH_WORKLOAD);
-    rs.type = sched_type_by_name(b->sched);
-    rs.sp.barrier = (sched_barrier)b->barrier;
-    rs.sp.type = (sched_asha_type)b->type;
+    rs.type = b->type;
+    sched_type_set_variant(b->type, &rs.sp, b->variant);
     cli_spec_finish(&rs, 0);
     rs.ep.workers = workers;
     rs.ep.trace = 0;
@@ -394,7 +408,9 @@ int cli_bench(int argc, char **argv)
     printf("  %-15s %8s %10s %9s %9s %7s %10s %7s %9s %8s\n", "scheduler", "trials", "events",
            "Mevent/s", "ns/event", "x bare", "engine ns", "x bare", "peak MiB", "B/trial");
     int status = 0;
-    for (size_t si = 0; si < NSCHEDS; si++) {
+    bench_sched scheds[32];
+    size_t nscheds = bench_scheds(scheds, sizeof scheds / sizeof *scheds);
+    for (size_t si = 0; si < nscheds; si++) {
         for (uint32_t t = 1000; t <= max_trials; t *= 10) {
             bench_out o;
             if (bench_one(&scheds[si], t, workers, t >= 1000000 ? 0 : 0.3, &o) < 0) {
