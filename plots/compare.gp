@@ -3,7 +3,7 @@
 # and below them the best-so-far error of each against the same time axis.
 #
 # Reads (CSV, one header line, times in seconds), for each scheduler folder F:
-#   DIR/F/jobs.csv  job,worker,trial,rung,epoch_from,epoch_to,start,end,outcome
+#   DIR/F/jobs.csv  job,worker,trial,rung,epoch_from,epoch_to,start,end,outcome,bracket
 #   DIR/F/idle.csv  worker,start,end
 #   DIR/F/best.csv  time,trial,epoch,metric,best,best_rmax (best_rmax empty
 #                   until a trial reached r_max)
@@ -69,8 +69,8 @@ do for [i = 1 : N] {
     W = max(W, int(awkmax(F(i).'/jobs.csv', 2)) + 1)
     maxr = max(maxr, int(awkmax(F(i).'/jobs.csv', 4)))
     xmax = max(xmax, awkmax(F(i).'/jobs.csv', 8))
-    ncut = ncut + int(system(sprintf("grep -c ',cut$' '%s/jobs.csv'", F(i))))
-    ndrop = ndrop + int(system(sprintf("grep -c ',dropped$' '%s/jobs.csv'", F(i))))
+    ncut = ncut + int(system(sprintf("awk -F, 'NR > 1 && $9 == \"cut\" { n++ } END { print n + 0 }' '%s/jobs.csv'", F(i))))
+    ndrop = ndrop + int(system(sprintf("awk -F, 'NR > 1 && $9 == \"dropped\" { n++ } END { print n + 0 }' '%s/jobs.csv'", F(i))))
     if (rows(F(i).'/best.csv') > 0) {
         if (curves eq '') { ylo = min(ylo, awkmin(F(i).'/best.csv', 5)) }
         # the top of the error axis: the best after the first tenth of the
@@ -180,9 +180,9 @@ do for [i = 1 : N] {
     }
     J = F(i).'/jobs.csv'; I = F(i).'/idle.csv'
     PI = (rows(I) > 0) ? sprintf("'%s' skip 1 using 2:1:2:3:($1-ih):($1+ih) with boxxyerror fs solid 1.0 noborder fc rgb '#f7d4d4', ", I) : ''
-    eval 'plot '.PI.'J skip 1 using (only(isnorm(strcol(9)), $7)):2:7:8:($2-hh):($2+hh):(rc($4)) with boxxyerror fs solid 1.0 border lc rgb "#4a4a4a" lc rgb variable lw 0.8, '. \
-      'J skip 1 using (only(strcol(9) eq "cut", $7)):2:7:8:($2-hh):($2+hh):(rc($4)) with boxxyerror fs transparent solid 0.35 border lc rgb "#3a3a3a" lc rgb variable lw 1.2 dt (8,4), '. \
-      'J skip 1 using (only(strcol(9) eq "dropped", $7)):2:7:8:($2-hh):($2+hh):(rc($4)) with boxxyerror fs transparent solid 0.35 border lc rgb "#3a3a3a" lc rgb variable lw 1.2 dt 3, '. \
+    eval 'plot '.PI.'J skip 1 using (only(isnorm(strcol(9)), $7)):2:7:8:($2-hh):($2+hh):(rc($4 - (valid(10) ? $10 : 0))) with boxxyerror fs solid 1.0 border lc rgb "#4a4a4a" lc rgb variable lw 0.8, '. \
+      'J skip 1 using (only(strcol(9) eq "cut", $7)):2:7:8:($2-hh):($2+hh):(rc($4 - (valid(10) ? $10 : 0))) with boxxyerror fs transparent solid 0.35 border lc rgb "#3a3a3a" lc rgb variable lw 1.2 dt (8,4), '. \
+      'J skip 1 using (only(strcol(9) eq "dropped", $7)):2:7:8:($2-hh):($2+hh):(rc($4 - (valid(10) ? $10 : 0))) with boxxyerror fs transparent solid 0.35 border lc rgb "#3a3a3a" lc rgb variable lw 1.2 dt 3, '. \
       'J skip 1 using (($7+$8)/2):2:(lab($3, $8-$7)) with labels tc rgb "#1a1a1a" font sprintf(",%d", fs)'
     unset label 2
     unset label 3

@@ -2,7 +2,7 @@
 # (in the style of d2l Fig. 19.5.1 / 19.5.2: one lane per worker, one bar per job).
 #
 # Reads (CSV, comma separated, one header line, times in seconds):
-#   DIR/jobs.csv  job,worker,trial,rung,epoch_from,epoch_to,start,end,outcome
+#   DIR/jobs.csv  job,worker,trial,rung,epoch_from,epoch_to,start,end,outcome,bracket
 #                 outcome: promoted paused stopped completed cut dropped
 #   DIR/idle.csv  worker,start,end          (may hold only the header, or be absent)
 # A missing jobs.csv is an error (exit status 1, nothing written); a header-only
@@ -15,7 +15,8 @@
 #     title  plot title, printed verbatim (no enhanced text)     (default none)
 #     fmt    'png' (pngcairo) or 'svg'                           (default 'png')
 #
-# Drawing: Worker 0 on top; bars coloured by rung (8 colours, repeating);
+# Drawing: Worker 0 on top; bars coloured by rung within the trial's bracket,
+# rung - bracket (Hyperband; the rung for SH and ASHA) (8 colours, repeating);
 # jobs with outcome "cut" (stopped by the horizon) get a pale fill of their
 # rung colour and a dashed border, "dropped" (lost) jobs the same with a dotted
 # border; their legend swatches show the pale colours of those rungs;
@@ -45,7 +46,7 @@ count(f, col, val) = int(system(sprintf("awk -F, 'NR > 1 && $%d == \"%s\" { n++ 
 ncut  = count(jobs, 9, "cut")
 ndrop = count(jobs, 9, "dropped")
 # the colours (rung mod 8) of the cut and of the dropped bars, for their legend swatches
-rungs(f, val) = system(sprintf("awk -F, 'NR > 1 && $9 == \"%s\" { print $4 %% 8 }' '%s' 2>/dev/null | sort -un | tr '\n' ' '", val, f))
+rungs(f, val) = system(sprintf("awk -F, 'NR > 1 && $9 == \"%s\" { print ($4 - (NF >= 10 ? $10 : 0)) %% 8 }' '%s' 2>/dev/null | sort -un | tr '\n' ' '", val, f))
 cutrungs  = rungs(jobs, "cut")
 droprungs = rungs(jobs, "dropped")
 
@@ -136,9 +137,9 @@ P_IDLE = 'idle skip 1 using 2:1:2:3:($1-ih):($1+ih) with boxxyerror fs solid 1.0
   idle skip 1 using 2:1:2:3:($1-ih):($1+ih) with boxxyerror fs transparent pattern 5 border lc rgb "#d98a8a" lc rgb "#e6a0a0" notitle, \
   idle skip 1 using (($2+$3)/2):1:(idlab($3-$2)) with labels tc rgb "#a05050" font sprintf(",%d", fs-1) notitle'
 
-P_JOBS = 'jobs skip 1 using (only(isnorm(strcol(9)), $7)):2:7:8:($2-hh):($2+hh):(rc($4)) with boxxyerror fs solid 1.0 border lc rgb "#3a3a3a" lc rgb variable lw 1 notitle, \
-  jobs skip 1 using (only(strcol(9) eq "cut", $7)):2:7:8:($2-hh):($2+hh):(rc($4)) with boxxyerror fs transparent solid 0.35 border lc rgb "#3a3a3a" lc rgb variable lw 1.5 dt (12,6) notitle, \
-  jobs skip 1 using (only(strcol(9) eq "dropped", $7)):2:7:8:($2-hh):($2+hh):(rc($4)) with boxxyerror fs transparent solid 0.35 border lc rgb "#3a3a3a" lc rgb variable lw 1.5 dt 3 notitle, \
+P_JOBS = 'jobs skip 1 using (only(isnorm(strcol(9)), $7)):2:7:8:($2-hh):($2+hh):(rc($4 - (valid(10) ? $10 : 0))) with boxxyerror fs solid 1.0 border lc rgb "#3a3a3a" lc rgb variable lw 1 notitle, \
+  jobs skip 1 using (only(strcol(9) eq "cut", $7)):2:7:8:($2-hh):($2+hh):(rc($4 - (valid(10) ? $10 : 0))) with boxxyerror fs transparent solid 0.35 border lc rgb "#3a3a3a" lc rgb variable lw 1.5 dt (12,6) notitle, \
+  jobs skip 1 using (only(strcol(9) eq "dropped", $7)):2:7:8:($2-hh):($2+hh):(rc($4 - (valid(10) ? $10 : 0))) with boxxyerror fs transparent solid 0.35 border lc rgb "#3a3a3a" lc rgb variable lw 1.5 dt 3 notitle, \
   jobs skip 1 using (($7+$8)/2):2:(lab($3, $4, $8-$7)) with labels tc rgb "#1a1a1a" font sprintf(",%d", fs) offset 0, (two ? 0.3 : 0) notitle'
 
 # ---- legend: drawn by hand under the x label, so that it never meets it --

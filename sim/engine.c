@@ -246,7 +246,7 @@ static int start_job(engine *e, uint32_t wi, const sched_job *job)
         e->out->jobs[id] = (job_row){ .job = id, .worker = wi, .trial = job->trial,
                                       .rung = job->rung, .epoch_from = first,
                                       .epoch_to = job->to, .start = e->now, .end = (double)NAN,
-                                      .outcome = OUT_RUNNING };
+                                      .outcome = OUT_RUNNING, .bracket = job->bracket };
         w->row = id;
         if (job->trial >= e->cap_last) {
             size_t c = e->cap_last ? e->cap_last : 1024;
@@ -358,7 +358,8 @@ static int epoch_end(engine *e, uint32_t wi)
     if (e->p->trace) {
         if (GROW(e, results) < 0)
             return -ENOMEM;
-        e->out->results[e->out->n_results++] = (result_row){ e->now, wi, trial, ep, m, d };
+        e->out->results[e->out->n_results++] = (result_row){ e->now, wi, trial, ep, m, d,
+                                                             w->job.bracket };
     }
     int rc = note_best(e, trial, ep, m, d);
     if (rc < 0)

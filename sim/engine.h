@@ -39,10 +39,14 @@ typedef enum {
     OUT_PROMOTED, OUT_PAUSED, OUT_STOPPED, OUT_COMPLETED, OUT_CUT, OUT_DROPPED, OUT_RUNNING
 } job_outcome;
 
+/* bracket: the Hyperband bracket s of the trial (sched_job.bracket; 0 for
+ * SH, ASHA and random); rung is the level index, so rung - bracket is the
+ * rung within the bracket. */
 typedef struct {
     uint32_t job, worker, trial, rung, epoch_from, epoch_to;
     double start, end;
     job_outcome outcome;
+    uint32_t bracket;
 } job_row;
 
 typedef struct {
@@ -50,6 +54,7 @@ typedef struct {
     uint32_t worker, trial, epoch;
     double metric;
     sched_decision decision;
+    uint32_t bracket;
 } result_row;
 
 typedef struct {

@@ -198,7 +198,7 @@ void summary_row(FILE *f, const run_spec *rs, const run_summary *s)
 
 static void write_jobs(FILE *f, const run_result *r)
 {
-    fputs("job,worker,trial,rung,epoch_from,epoch_to,start,end,outcome\n", f);
+    fputs("job,worker,trial,rung,epoch_from,epoch_to,start,end,outcome,bracket\n", f);
     for (size_t i = 0; i < r->n_jobs; i++) {
         const job_row *j = &r->jobs[i];
         fprintf(f, "%u,%u,%u,%u,%u,%u,", j->job, j->worker, j->trial, j->rung, j->epoch_from,
@@ -206,19 +206,19 @@ static void write_jobs(FILE *f, const run_result *r)
         put_double(f, j->start);
         fputc(',', f);
         put_double(f, j->end);
-        fprintf(f, ",%s\n", job_outcome_name(j->outcome));
+        fprintf(f, ",%s,%u\n", job_outcome_name(j->outcome), j->bracket);
     }
 }
 
 static void write_results(FILE *f, const run_result *r)
 {
-    fputs("time,worker,trial,epoch,metric,decision\n", f);
+    fputs("time,worker,trial,epoch,metric,decision,bracket\n", f);
     for (size_t i = 0; i < r->n_results; i++) {
         const result_row *x = &r->results[i];
         put_double(f, x->time);
         fprintf(f, ",%u,%u,%u,", x->worker, x->trial, x->epoch);
         put_double(f, x->metric);
-        fprintf(f, ",%s\n", sched_decision_name(x->decision));
+        fprintf(f, ",%s,%u\n", sched_decision_name(x->decision), x->bracket);
     }
 }
 
