@@ -233,6 +233,94 @@ int check_strict_sh(uint32_t eta, uint32_t r_max, uint32_t w, int restart, doubl
     return 0;
 }
 
+/* Strict synchronous Hyperband's closed forms, one cycle of brackets
+ * s = 0..K (K = levels - 1, rungs r_k = eta^k below r_max) with constant
+ * epoch seconds c.  Bracket s holds n_{s,s} = ceil((K+1) eta^(K-s) /
+ * (K-s+1)) trials at rung s and n_{s,k+1} = max(1, floor(n_{s,k} / eta));
+ * a job at rung k lasts D_{s,k} = (r_k - r_{k-1}) c, r_{s-1} read as 0 at
+ * the bracket's first rung (checkpoint), or r_k c (restart).
+ *   W = 1: one job at a time, makespan = sum_s sum_k n_{s,k} D_{s,k}.
+ *   W >= sum_s n_{s,s} (every trial may run at once): no job ever waits for
+ *   a worker, a rung starts when the one below completes, and bracket s+1
+ *   opens when bracket s's last rung starts (strict: its last job is handed
+ *   out), so with O_0 = 0, O_{s+1} = O_s + sum_{k=s}^{K-1} D_{s,k}:
+ *   makespan = max_s (O_s + sum_{k=s}^{K} D_{s,k}).
+ * Between the two, brackets overlap in ways that depend on the waves: no
+ * closed form here. */
+static int hyperband_formula(uint32_t eta, uint32_t r_max, uint32_t w, int restart, double c,
+                             double *makespan, uint32_t *trials)
+{
+    uint32_t lv[SCHED_MAX_LEVELS];
+    int nl = sched_levels(1, eta, r_max, lv, SCHED_MAX_LEVELS);
+    if (nl < 0)
+        return -EINVAL;
+    uint64_t total = 0, n0[SCHED_MAX_LEVELS];
+    for (int s = 0; s < nl; s++) {
+        uint64_t p = 1, m = (uint64_t)(nl - 1 - s);
+        for (uint64_t i = 0; i < m; i++)
+            if ((p *= eta) > (1u << 20))
+                return -EINVAL;
+        n0[s] = ((uint64_t)nl * p + m) / (m + 1);
+        total += n0[s];
+    }
+    if (w != 1 && w < total)
+        return -EINVAL;
+    double work = 0, open = 0, end = 0;
+    for (int s = 0; s < nl; s++) {
+        uint64_t nk = n0[s];
+        double t = 0;
+        for (int k = s; k < nl; k++) {
+            double d = (double)(restart || k == s ? lv[k] : lv[k] - lv[k - 1]) * c;
+            if (k == nl - 1)
+                end = fmax(end, open + t + d);
+            else
+                t += d;
+            work += (double)nk * d;
+            nk = nk / eta ? nk / eta : 1;
+        }
+        open += t;
+    }
+    *makespan = w == 1 ? work : end;
+    *trials = (uint32_t)total;
+    return 0;
+}
+
+int check_strict_hyperband(uint32_t eta, uint32_t r_max, uint32_t w, int restart, double seconds,
+                           check_result *out, char *err, size_t n)
+{
+    double mk;
+    uint32_t trials;
+    if (hyperband_formula(eta, r_max, w, restart, seconds, &mk, &trials) < 0)
+        return -EINVAL;
+    char spec[64];
+    snprintf(spec, sizeof spec, "synthetic:constant:%.17g", seconds);
+    run_spec rs = base_spec(spec, w);
+    rs.type = sched_hyperband;
+    rs.sp.barrier = SCHED_BARRIER_STRICT;
+    rs.sp.eta = eta;
+    rs.sp.r_max = r_max;
+    rs.ep.restart = restart;
+    rs.trials = trials;
+    workload *wl = NULL;
+    run_result res;
+    int rc = open_wl(spec, &wl, err, n);
+    if (rc < 0)
+        return rc;
+    rc = run_on(&rs, wl, &res, err, n);
+    workload_free(wl);
+    if (rc < 0)
+        return rc;
+    snprintf(out->name, sizeof out->name,
+             "strict Hyperband makespan, eta %u, r_max %u, %g s, W=%u, %s", eta, r_max, seconds, w,
+             restart ? "restart" : "checkpoint");
+    out->simulated = res.sum.end_time;
+    out->exact = mk;
+    out->tol = 0;
+    out->ok = out->simulated == out->exact;
+    run_result_free(&res);
+    return 0;
+}
+
 int check_asha_busy(uint32_t eta, uint32_t r_max, uint32_t w, int type, double horizon,
                     check_result *out, char *err, size_t n)
 {
@@ -298,6 +386,17 @@ int check_all(uint32_t reps, uint64_t seed, check_result *out, size_t cap, char 
                                       &out[k], err, n)) < 0)
                 return rc;
             k += 2;
+        }
+    static const struct {
+        uint32_t eta, r_max, w;
+        double seconds;
+    } hb[] = { { 2, 16, 1, 1 }, { 3, 81, 1, 0.5 }, { 2, 16, 64, 1 }, { 3, 81, 143, 2.5 } };
+    for (size_t i = 0; i < sizeof hb / sizeof *hb; i++)
+        for (int restart = 0; restart < 2; restart++) {
+            NEED(1);
+            if ((rc = check_strict_hyperband(hb[i].eta, hb[i].r_max, hb[i].w, restart,
+                                             hb[i].seconds, &out[k++], err, n)) < 0)
+                return rc;
         }
     for (size_t i = 0; i < sizeof asha / sizeof *asha; i++) {
         NEED(1);

@@ -15,6 +15,9 @@
  *     sum_k ceil(n_k / W) * Delta_k * c and utilisation
  *     sum_k n_k * Delta_k * c / (W * makespan), Delta_k = r_k - r_{k-1}
  *     (checkpoint) or r_k (restart); exact, tolerance 0.
+ *   - strict synchronous Hyperband with constant epoch seconds, one cycle of
+ *     brackets: makespan, the sum over brackets (sim/check.c has the forms);
+ *     exact, tolerance 0.
  *   - ASHA with constant epoch seconds and unbounded configurations: busy
  *     worker-seconds / (W * horizon) = 1 exactly: no worker ever waits.
  * The idle runs use the straggler noise (sim/straggler.h) on the workload
@@ -51,6 +54,11 @@ int check_rung_idle(strag_noise kind, double param, uint32_t w, uint32_t reps, u
 /* The strict-SH checks for one case: out[0] makespan, out[1] utilisation. */
 int check_strict_sh(uint32_t eta, uint32_t r_max, uint32_t w, int restart, double seconds,
                     check_result out[2], char *err, size_t n);
+/* Strict synchronous Hyperband's makespan, one cycle of every bracket, for
+ * W = 1 (the sum over brackets of their work) or W >= the cycle's trials
+ * (brackets chained at their last rungs); -EINVAL for another W. */
+int check_strict_hyperband(uint32_t eta, uint32_t r_max, uint32_t w, int restart, double seconds,
+                           check_result *out, char *err, size_t n);
 /* The ASHA utilisation check (type 0 promotion, 1 stopping). */
 int check_asha_busy(uint32_t eta, uint32_t r_max, uint32_t w, int type, double horizon,
                     check_result *out, char *err, size_t n);

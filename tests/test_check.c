@@ -114,6 +114,42 @@ static void test_strict_and_asha_exact(void **state)
     }
 }
 
+/* eta 2, r_max 4: levels 1, 2, 4, K = 2; brackets of 4 at level 0, 3 at
+ * level 1, 3 at level 2 (ceil(3 * 4 / 3), ceil(3 * 2 / 2), ceil(3 / 1)).
+ * One worker, checkpoint, 1 s an epoch: bracket 0 runs 4 x 1 + 2 x 1 + 1 x 2
+ * = 8 s, bracket 1 3 x 2 + 1 x 2 = 8 s, bracket 2 3 x 4 = 12 s: 28 s.
+ * Ten workers: bracket 0's rungs take 1, 1, 2 s and bracket 1 opens at 2 s
+ * when bracket 0's last rung starts; bracket 1 (2, 2 s) ends at 6 s and
+ * bracket 2 opens at 4 s, ends at 8 s. */
+static void test_strict_hyperband_exact(void **state)
+{
+    (void)state;
+    char err[512];
+    check_result r;
+    assert_int_equal(check_strict_hyperband(2, 4, 1, 0, 1, &r, err, sizeof err), 0);
+    assert_double_exact(r.exact, 28);
+    assert_true(r.ok);
+    assert_int_equal(check_strict_hyperband(2, 4, 10, 0, 1, &r, err, sizeof err), 0);
+    assert_double_exact(r.exact, 8);
+    assert_true(r.ok);
+    /* restart, ten workers: rungs cost r_k: bracket 0 opens bracket 1 at
+     * 1 + 2 = 3 s and ends at 7 s; bracket 1 (2, 4 s) opens bracket 2 at
+     * 5 s and ends at 9 s; bracket 2 ends at 5 + 4 = 9 s */
+    assert_int_equal(check_strict_hyperband(2, 4, 10, 1, 1, &r, err, sizeof err), 0);
+    assert_double_exact(r.exact, 9);
+    assert_true(r.ok);
+    const uint32_t ws[] = { 1, 143, 200 };
+    for (size_t i = 0; i < sizeof ws / sizeof *ws; i++)
+        for (int restart = 0; restart < 2; restart++) {
+            assert_int_equal(check_strict_hyperband(3, 81, ws[i], restart, 0.75, &r, err,
+                                                    sizeof err), 0);
+            if (!r.ok)
+                fail_msg("%s: %.17g, want %.17g", r.name, r.simulated, r.exact);
+        }
+    /* between 1 and the cycle's trials there is no closed form */
+    assert_int_equal(check_strict_hyperband(2, 4, 3, 0, 1, &r, err, sizeof err), -EINVAL);
+}
+
 static void test_all_hold(void **state)
 {
     (void)state;
@@ -122,7 +158,7 @@ static void test_all_hold(void **state)
     int n = check_all(100, 7, r, 128, err, sizeof err);
     if (n < 0)
         fail_msg("%s", err);
-    assert_int_equal(n, 52);
+    assert_int_equal(n, 60); /* README: "60 checks" */
     for (int i = 0; i < n; i++)
         if (!r[i].ok)
             fail_msg("%s: simulated %.17g, exact %.17g, tolerance %g", r[i].name, r[i].simulated,
@@ -138,6 +174,7 @@ int main(void)
         cmocka_unit_test(test_emax_known),
         cmocka_unit_test(test_rung_idle),
         cmocka_unit_test(test_strict_and_asha_exact),
+        cmocka_unit_test(test_strict_hyperband_exact),
         cmocka_unit_test(test_all_hold),
     };
     return cmocka_run_group_tests_name("check", tests, NULL, NULL);
