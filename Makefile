@@ -71,7 +71,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BDIR)/tests/%)
 TEST_HELPERS := $(filter-out $(TEST_SRC),$(wildcard tests/*.c))
 TEST_HELPER_OBJ := $(TEST_HELPERS:%.c=$(BDIR)/%.o)
 
-.PHONY: all test check bench figures figures-asha-paper fuzz clean install data fit web web-test web-figure lab lab-figures
+.PHONY: all test check bench figures figures-asha-paper figures-hyperband fuzz clean install data fit web web-test web-figure lab lab-figures
 .SECONDARY:
 all: shsim
 
@@ -127,6 +127,20 @@ figures: $(BDIR)/shsim
 	$(BDIR)/shsim compare --workload synthetic:constant:6 --workers 4 --eta 2 --r-max 4 \
 	    --horizon 72 --slow-workers 1:3 --target 0.174 --quiet --out $(FIGDIR)/compare
 	$(MAKE) figures-asha-paper
+	$(MAKE) figures-hyperband
+
+# SH, synchronous Hyperband, ASHA and asynchronous Hyperband on lenet-model
+# (sweep --preset hyperband): time to target vs workers, its sweep_agg.csv and
+# the plot in PNG and SVG into $(FIGDIR)/hyperband/.
+figures-hyperband: $(BDIR)/shsim
+	$(BDIR)/shsim sweep --preset hyperband --quiet --out $(BUILD)/hyperband-sweep
+	@mkdir -p $(FIGDIR)/hyperband
+	cp $(BUILD)/hyperband-sweep/sweep_agg.csv $(FIGDIR)/hyperband/sweep_agg.csv
+	$(Q)for f in png svg; do o=$(FIGDIR)/hyperband/hyperband_ttt.$$f; \
+	  echo "  PLOT    $$o"; \
+	  gnuplot -e "dir='$(BUILD)/hyperband-sweep'; fmt='$$f'; out='$$o.tmp'" plots/hyperband_ttt.gp \
+	    && mv $$o.tmp $$o || { rm -f $$o.tmp; exit 1; }; \
+	done
 
 # The ASHA paper's Figures 8 and 7 (sweep --preset asha-paper and
 # asha-paper-fig7): each grid's sweep_agg.csv into $(FIGDIR)/asha-paper/figN/

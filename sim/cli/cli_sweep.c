@@ -105,6 +105,20 @@ static const struct {
       "target = " SWEEP_TARGET "\n"
       "seeds = 1..10\n"
       "curve-points = 60\n" },
+    { "hyperband",
+      "sh:strict, hyperband:strict, asha:promotion, async-hyperband:promotion\n"
+      "x workers 1..256, eta 3, 10 seeds (make figures-hyperband;\n"
+      "gnuplot -e \"dir='DIR'\" plots/hyperband_ttt.gp)\n",
+      "workloads = " SWEEP_WORKLOAD "\n"
+      "schedulers = sh:strict,hyperband:strict,asha:promotion,async-hyperband:promotion\n"
+      "workers = 1..256*2\n"
+      "eta = 3\n"
+      "r-min = 1\n"
+      "r-max = " SWEEP_R_MAX "\n"
+      "horizon = " SWEEP_HORIZON "\n"
+      "target = " SWEEP_TARGET "\n"
+      "seeds = 1..10\n"
+      "curve-points = 60\n" },
     { "asha-paper",
       "the ASHA paper's Figure 8 (Li et al., arXiv 1810.05934v3, App. A.1):\n"
       "sh:fill, asha x noise halfnormal:0..1.67 x drop-rate 1e-4..3.2e-3;\n"
