@@ -1,8 +1,11 @@
 /*
- * sim/cli/cli_schedulers.c -- a scheduler variant as text, NAME[:VARIANT[:RULE]]
- * (sh:strict, sh:fill, asha:promotion, asha:stopping:rank, random): the
- * values of sweep's --schedulers axis and of compare's --schedulers list,
- * parsed onto a run_spec and named back.
+ * sim/cli/cli_schedulers.c -- a scheduler variant as text,
+ * NAME[:VARIANT[:RULE]][:brackets=K] (sh:strict, sh:fill, asha:promotion,
+ * asha:stopping:rank, random, hyperband:fill, async-hyperband:stopping:rank,
+ * hyperband:strict:brackets=2): the values of sweep's --schedulers axis and
+ * of compare's --schedulers list, parsed onto a run_spec and named back.
+ * Names, variants and whether a type takes a rule or brackets all come from
+ * core/'s table of types (core/sched.h).
  */
 #include "sim/cli/cli.h"
 
@@ -45,6 +48,16 @@ int cli_scheduler_variant(const char *v, run_spec *rs, int *rule_given)
         return -1;
     }
     snprintf(buf, sizeof buf, "%s", v);
+    /* a trailing ":brackets=K" (the Hyperband types) */
+    uint32_t brackets = 0;
+    char *bk = strstr(buf, ":brackets=");
+    if (bk) {
+        *bk = '\0';
+        char opt[160];
+        snprintf(opt, sizeof opt, "--schedulers '%s': brackets", v);
+        if (cli_u32(opt, bk + strlen(":brackets="), 1, SCHED_MAX_LEVELS, &brackets) < 0)
+            return -1;
+    }
     int np = 0;
     for (char *p = buf, *colon; np < 3; p = colon + 1) {
         part[np++] = p;
@@ -110,7 +123,13 @@ int cli_scheduler_variant(const char *v, run_spec *rs, int *rule_given)
                   "type); use %s:stopping:ray", v, name);
         return -1;
     }
+    if (brackets && !sched_type_takes_brackets(t)) {
+        cli_error("--schedulers '%s': %s has one bracket; only hyperband and async-hyperband take "
+                  "brackets=K", v, name);
+        return -1;
+    }
     rs->type = t;
+    rs->sp.brackets = brackets;
     if (nv > 0)
         sched_type_set_variant(t, &rs->sp, vi);
     if (ri >= 0) {
@@ -125,13 +144,16 @@ void cli_scheduler_label(const run_spec *rs, int rule_given, char *buf, size_t n
     const sched_type *t = rs->type;
     const char *const *variants = sched_type_variants(t);
     const char *name = sched_type_name(t);
+    size_t len;
     if (!variants[0])
-        snprintf(buf, n, "%s", name);
+        len = (size_t)snprintf(buf, n, "%s", name);
     else if (sched_type_takes_rule(t) && rule_given)
-        snprintf(buf, n, "%s:%s:%s", name, variants[sched_type_variant(t, &rs->sp)],
-                 sched_rule_name(rs->sp.rule));
+        len = (size_t)snprintf(buf, n, "%s:%s:%s", name, variants[sched_type_variant(t, &rs->sp)],
+                               sched_rule_name(rs->sp.rule));
     else
-        snprintf(buf, n, "%s:%s", name, variants[sched_type_variant(t, &rs->sp)]);
+        len = (size_t)snprintf(buf, n, "%s:%s", name, variants[sched_type_variant(t, &rs->sp)]);
+    if (rs->sp.brackets && len < n)
+        snprintf(buf + len, n - len, ":brackets=%u", rs->sp.brackets);
 }
 
 int cli_ray_promotion(const run_spec *rs)
