@@ -234,7 +234,7 @@ static const char *const asha_variants[] = { "promotion", "stopping", NULL };
 const sched_type asha_type_object = {
     .name = "asha", .variants = asha_variants, .variant_of = SCHED_VARIANT_ASHA_TYPE,
     .takes_rule = 1,
-    .help = "asynchronous successive halving; variants promotion|stopping (--type), a rule (--rule)",
+    .help = "asynchronous successive halving (Li et al., MLSys 2020, Alg. 2)",
     .size = sizeof(asha_state), .init = asha_init, .destroy = asha_destroy,
     .next = asha_next, .report = asha_report, .fail = asha_fail, .explain = asha_explain,
 };

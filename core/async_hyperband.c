@@ -25,8 +25,7 @@ static const char *const async_hyperband_variants[] = { "promotion", "stopping",
 static const sched_type async_hyperband_type = {
     .name = "async-hyperband", .variants = async_hyperband_variants,
     .variant_of = SCHED_VARIANT_ASHA_TYPE, .takes_rule = 1, .takes_brackets = 1,
-    .help = "asynchronous Hyperband: ASHA in brackets s = 0..K, bracket s starting at rung s; "
-            "variants promotion|stopping, a rule",
+    .help = "asynchronous Hyperband (Li et al., MLSys 2020): ASHA in brackets s = 0..K",
     .base = &asha_type_object, .init = async_hyperband_init,
 };
 const sched_type *const sched_async_hyperband = &async_hyperband_type;

@@ -26,8 +26,7 @@ static const char *const hyperband_variants[] = { "strict", "fill", NULL };
 static const sched_type hyperband_type = {
     .name = "hyperband", .variants = hyperband_variants, .variant_of = SCHED_VARIANT_BARRIER,
     .takes_brackets = 1,
-    .help = "synchronous Hyperband: SH brackets s = 0..K cycled, bracket s starting at rung s; "
-            "variants strict|fill",
+    .help = "synchronous Hyperband (Li et al., JMLR 2018): SH brackets s = 0..K, cycled",
     .base = &sh_type_object, .init = hyperband_init,
 };
 const sched_type *const sched_hyperband = &hyperband_type;

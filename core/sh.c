@@ -362,7 +362,7 @@ static const char *const sh_variants[] = { "strict", "fill", NULL };
 
 const sched_type sh_type_object = {
     .name = "sh", .variants = sh_variants, .variant_of = SCHED_VARIANT_BARRIER,
-    .help = "synchronous successive halving; variants strict|fill (--barrier)",
+    .help = "synchronous successive halving (strict: d2l Fig. 19.5.1; fill: BOHB)",
     .size = sizeof(sh_state), .init = sh_init, .destroy = sh_destroy,
     .next = sh_next, .report = sh_report, .fail = sh_fail, .explain = sh_explain,
 };

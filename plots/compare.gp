@@ -128,7 +128,10 @@ sx(px) = px / (cw * 1.0)
 sy(px) = px / (H * 1.0)
 
 array RC[8] = [0x8DB8E2, 0xF5B36B, 0x8FCB84, 0xC3A6DA, 0xF0D46A, 0xE79AC0, 0x9ED8D4, 0xC8B39B]
-rc(r) = RC[int(r) % 8 + 1]
+rung_rgb(r) = RC[int(r) % 8 + 1]
+# a job's colour, only while plotting jobs.csv (it reads column 10): its rung
+# within its bracket, rung - bracket (files without the column: the rung)
+rc(r) = rung_rgb(r - (valid(10) ? column(10) : 0))
 array SC[8] = [0x1F5FA8, 0x0E9384, 0xD9541E, 0x7B3294, 0x555555, 0xC51B7D, 0x8C6D31, 0x2B8CBE]
 hh = 0.38; ih = 0.30
 isnorm(s) = (s ne "cut" && s ne "dropped")
@@ -180,9 +183,9 @@ do for [i = 1 : N] {
     }
     J = F(i).'/jobs.csv'; I = F(i).'/idle.csv'
     PI = (rows(I) > 0) ? sprintf("'%s' skip 1 using 2:1:2:3:($1-ih):($1+ih) with boxxyerror fs solid 1.0 noborder fc rgb '#f7d4d4', ", I) : ''
-    eval 'plot '.PI.'J skip 1 using (only(isnorm(strcol(9)), $7)):2:7:8:($2-hh):($2+hh):(rc($4 - (valid(10) ? $10 : 0))) with boxxyerror fs solid 1.0 border lc rgb "#4a4a4a" lc rgb variable lw 0.8, '. \
-      'J skip 1 using (only(strcol(9) eq "cut", $7)):2:7:8:($2-hh):($2+hh):(rc($4 - (valid(10) ? $10 : 0))) with boxxyerror fs transparent solid 0.35 border lc rgb "#3a3a3a" lc rgb variable lw 1.2 dt (8,4), '. \
-      'J skip 1 using (only(strcol(9) eq "dropped", $7)):2:7:8:($2-hh):($2+hh):(rc($4 - (valid(10) ? $10 : 0))) with boxxyerror fs transparent solid 0.35 border lc rgb "#3a3a3a" lc rgb variable lw 1.2 dt 3, '. \
+    eval 'plot '.PI.'J skip 1 using (only(isnorm(strcol(9)), $7)):2:7:8:($2-hh):($2+hh):(rc($4)) with boxxyerror fs solid 1.0 border lc rgb "#4a4a4a" lc rgb variable lw 0.8, '. \
+      'J skip 1 using (only(strcol(9) eq "cut", $7)):2:7:8:($2-hh):($2+hh):(rc($4)) with boxxyerror fs transparent solid 0.35 border lc rgb "#3a3a3a" lc rgb variable lw 1.2 dt (8,4), '. \
+      'J skip 1 using (only(strcol(9) eq "dropped", $7)):2:7:8:($2-hh):($2+hh):(rc($4)) with boxxyerror fs transparent solid 0.35 border lc rgb "#3a3a3a" lc rgb variable lw 1.2 dt 3, '. \
       'J skip 1 using (($7+$8)/2):2:(lab($3, $8-$7)) with labels tc rgb "#1a1a1a" font sprintf(",%d", fs)'
     unset label 2
     unset label 3
@@ -252,7 +255,7 @@ do for [k = 1 : nleg] {
     y0 = botpx - 58 - 22 * LR[k]
     if (LK[k] <= 8) {
         set object o rect from screen sx(x0), screen sy(y0) to screen sx(x0 + 26), screen sy(y0 + 13) front
-        if (LK[k] < 8) { set object o fc rgb rc(LK[k]) fs solid 1.0 border lc rgb "#4a4a4a" lw 0.8 }
+        if (LK[k] < 8) { set object o fc rgb rung_rgb(LK[k]) fs solid 1.0 border lc rgb "#4a4a4a" lw 0.8 }
         if (LK[k] == 8) { set object o fc rgb "#f7d4d4" fs solid 1.0 noborder }
     }
     if (LK[k] == 9 || LK[k] == 10) {
@@ -260,7 +263,7 @@ do for [k = 1 : nleg] {
         do for [r = 0 : min(maxr, 7)] {
             set object (400 + 10 * k + r) rect from screen sx(x0 + 26.0 * r / (min(maxr, 7) + 1)), screen sy(y0) \
                 to screen sx(x0 + 26.0 * (r + 1) / (min(maxr, 7) + 1)), screen sy(y0 + 13) front \
-                fc rgb rc(r) fs transparent solid 0.35 noborder
+                fc rgb rung_rgb(r) fs transparent solid 0.35 noborder
         }
         set object o rect from screen sx(x0), screen sy(y0) to screen sx(x0 + 26), screen sy(y0 + 13) front
         if (LK[k] == 9) { set object o fs empty border lc rgb "#3a3a3a" lw 1.2 dt (8,4) }

@@ -110,7 +110,10 @@ do for [i = 0 : W - 2] {
 
 # ---- styles -------------------------------------------------------------
 array RC[8] = [0x8DB8E2, 0xF5B36B, 0x8FCB84, 0xC3A6DA, 0xF0D46A, 0xE79AC0, 0x9ED8D4, 0xC8B39B]
-rc(r) = RC[int(r) % 8 + 1]
+rung_rgb(r) = RC[int(r) % 8 + 1]
+# a job's colour, only while plotting jobs.csv (it reads column 10): its rung
+# within its bracket, rung - bracket (files without the column: the rung)
+rc(r) = rung_rgb(r - (valid(10) ? column(10) : 0))
 hh = 0.36                      # half the bar height (lane = 1)
 ih = 0.30                      # half the idle box height
 
@@ -137,9 +140,9 @@ P_IDLE = 'idle skip 1 using 2:1:2:3:($1-ih):($1+ih) with boxxyerror fs solid 1.0
   idle skip 1 using 2:1:2:3:($1-ih):($1+ih) with boxxyerror fs transparent pattern 5 border lc rgb "#d98a8a" lc rgb "#e6a0a0" notitle, \
   idle skip 1 using (($2+$3)/2):1:(idlab($3-$2)) with labels tc rgb "#a05050" font sprintf(",%d", fs-1) notitle'
 
-P_JOBS = 'jobs skip 1 using (only(isnorm(strcol(9)), $7)):2:7:8:($2-hh):($2+hh):(rc($4 - (valid(10) ? $10 : 0))) with boxxyerror fs solid 1.0 border lc rgb "#3a3a3a" lc rgb variable lw 1 notitle, \
-  jobs skip 1 using (only(strcol(9) eq "cut", $7)):2:7:8:($2-hh):($2+hh):(rc($4 - (valid(10) ? $10 : 0))) with boxxyerror fs transparent solid 0.35 border lc rgb "#3a3a3a" lc rgb variable lw 1.5 dt (12,6) notitle, \
-  jobs skip 1 using (only(strcol(9) eq "dropped", $7)):2:7:8:($2-hh):($2+hh):(rc($4 - (valid(10) ? $10 : 0))) with boxxyerror fs transparent solid 0.35 border lc rgb "#3a3a3a" lc rgb variable lw 1.5 dt 3 notitle, \
+P_JOBS = 'jobs skip 1 using (only(isnorm(strcol(9)), $7)):2:7:8:($2-hh):($2+hh):(rc($4)) with boxxyerror fs solid 1.0 border lc rgb "#3a3a3a" lc rgb variable lw 1 notitle, \
+  jobs skip 1 using (only(strcol(9) eq "cut", $7)):2:7:8:($2-hh):($2+hh):(rc($4)) with boxxyerror fs transparent solid 0.35 border lc rgb "#3a3a3a" lc rgb variable lw 1.5 dt (12,6) notitle, \
+  jobs skip 1 using (only(strcol(9) eq "dropped", $7)):2:7:8:($2-hh):($2+hh):(rc($4)) with boxxyerror fs transparent solid 0.35 border lc rgb "#3a3a3a" lc rgb variable lw 1.5 dt 3 notitle, \
   jobs skip 1 using (($7+$8)/2):2:(lab($3, $4, $8-$7)) with labels tc rgb "#1a1a1a" font sprintf(",%d", fs) offset 0, (two ? 0.3 : 0) notitle'
 
 # ---- legend: drawn by hand under the x label, so that it never meets it --
@@ -169,7 +172,7 @@ do for [k = 1 : nleg] {
     o = 200 + k
     set object o rect from screen sx(x0), screen sy(y0) to screen sx(x0 + swpx), screen sy(y0 + shpx) front
     if (LK[k] < 8) {
-        set object o fc rgb rc(LK[k]) fs solid 1.0 border lc rgb "#3a3a3a" lw 1
+        set object o fc rgb rung_rgb(LK[k]) fs solid 1.0 border lc rgb "#3a3a3a" lw 1
     }
     if (LK[k] == 8) {
         set object o fc rgb "#e6a0a0" fs pattern 5 border lc rgb "#d98a8a" lw 1
@@ -182,7 +185,7 @@ do for [k = 1 : nleg] {
         do for [i = 1 : nrs] {
             set object (1000 + 10 * k + i) rect from screen sx(x0 + swpx * (i - 1.0) / nrs), screen sy(y0) \
                 to screen sx(x0 + swpx * i / (nrs * 1.0)), screen sy(y0 + shpx) front \
-                fc rgb rc(word(RS, i)) fs transparent solid 0.35 noborder
+                fc rgb rung_rgb(word(RS, i)) fs transparent solid 0.35 noborder
         }
         if (LK[k] == 9) {
             set object o fs empty border lc rgb "#3a3a3a" lw 1.5 dt (12,6)

@@ -8,6 +8,7 @@
 #define SHSIM_SIM_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "sim/record.h"
@@ -78,6 +79,9 @@ void cli_scheduler_label(const run_spec *rs, int rule_given, char *buf, size_t n
  * without brackets (reported here: -1; the levels are checked by
  * run_spec_prepare, once r_max is known). */
 int cli_ray_promotion(const run_spec *rs);
+/* The "Scheduler types" section of run, sweep and compare --help, from
+ * core/'s table: each type's syntax and its one-line help. */
+void cli_scheduler_help(FILE *f);
 int cli_brackets_check(const run_spec *rs);
 /* Is a seed among the n given twice?  1 and which, or 0 (also when out of
  * memory: the runs then show it).  Sweep's and compare's --seeds. */

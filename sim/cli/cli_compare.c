@@ -410,6 +410,7 @@ int cli_compare(int argc, char **argv)
         fputs(usage, stdout);
         fputs(cli_straggler_help, stdout);
         fputs(usage_out, stdout);
+        cli_scheduler_help(stdout);
         return 0;
     }
     if (rc < 0)

@@ -13,12 +13,9 @@ static const char usage[] =
     "jobs.csv, results.csv, idle.csv, best.csv, trials.csv and summary.csv.\n"
     "\n"
     "Scheduler:\n"
-    "  -s, --scheduler sh|asha|random|hyperband|async-hyperband\n"
-    "                                   scheduler (default asha); hyperband: synchronous\n"
-    "                                   Hyperband (--barrier as sh), async-hyperband:\n"
-    "                                   asynchronous Hyperband (--type, --rule as asha)\n"
+    "  -s, --scheduler NAME             scheduler (default asha): one of the types below\n"
     "      --brackets B                 hyperband, async-hyperband: brackets s = 0..B-1,\n"
-    "                                   bracket s starting at rung s (default: one per rung)\n"
+    "                                   bracket s starting at rung s (default: one per level)\n"
     "      --barrier strict|fill        sh: strict waits for the bracket (d2l Fig. 19.5.1),\n"
     "                                   fill opens new brackets for idle workers (default strict)\n"
     "      --type promotion|stopping    asha: pause-and-promote (Li et al. Alg. 2) or\n"
@@ -144,6 +141,7 @@ int cli_run(int argc, char **argv)
         fputs(usage, stdout);
         fputs(cli_straggler_help, stdout);
         fputs(usage_out, stdout);
+        cli_scheduler_help(stdout);
         return 0;
     }
     return cli_execute(&rs, o.out, o.gantt, o.quiet);

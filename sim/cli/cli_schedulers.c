@@ -172,3 +172,19 @@ int cli_brackets_check(const run_spec *rs)
     }
     return 0;
 }
+
+void cli_scheduler_help(FILE *f)
+{
+    fputs("\nScheduler types (run: --scheduler NAME --barrier/--type V --rule R\n"
+          "--brackets K; sweep and compare: NAME[:V[:R]][:brackets=K]):\n", f);
+    for (size_t i = 0; i < sched_ntypes(); i++) {
+        const sched_type *t = sched_type_at(i);
+        const char *const *v = sched_type_variants(t);
+        fprintf(f, "  %s", sched_type_name(t));
+        for (size_t k = 0; v[k]; k++)
+            fprintf(f, "%s%s", k ? "|" : "[:", v[k]);
+        fputs(v[0] ? (sched_type_takes_rule(t) ? "[:RULE]]" : "]") : "", f);
+        fputs(sched_type_takes_brackets(t) ? "[:brackets=K]" : "", f);
+        fprintf(f, "\n      %s\n", sched_type_help(t));
+    }
+}

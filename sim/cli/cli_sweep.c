@@ -218,6 +218,7 @@ static void print_usage(void)
                    (int)(nl - h), h);
     }
     fputs(usage_examples, stdout);
+    cli_scheduler_help(stdout);
 }
 
 typedef struct {
