@@ -64,12 +64,15 @@ int asha_init_brackets(void *st, const sched_common *c, int nbrackets)
         for (int k = b; k + 1 < L; k++)
             rungsplit_init(&s->rung[b * L + k], c->p.rule, c->p.eta,
                            (double)c->levels[k] / (double)c->levels[k + 1]);
-    /* Syne Tune's _sample_bracket: "Brackets are sampled in proportion to
-     * the number of configs started in synchronous Hyperband in each
-     * bracket", weight (K+1)/(K+1-s) * eta^(K-s), unrounded */
+    /* Syne Tune's default bracket distribution (_set_distribution):
+     * smax_plus1 / ((smax_plus1 - s) * rung_levels[s]), its rung levels
+     * with max_t appended, as ours are; "in proportion to the number of
+     * configs started in synchronous Hyperband in each bracket" (the older
+     * _sample_bracket's comment): with levels r_min eta^s, (K+1)/(K+1-s)
+     * eta^(K-s) up to a constant.  docs/design.md, semantics 11. */
     double w[SCHED_MAX_LEVELS], total = 0;
     for (int b = 0; b < nbrackets; b++) {
-        w[b] = (double)L / (double)(L - b) * pow((double)c->p.eta, (double)(L - 1 - b));
+        w[b] = (double)L / ((double)(L - b) * (double)c->levels[b]);
         total += w[b];
     }
     double acc = 0;

@@ -114,19 +114,14 @@ void sched_free(sched *s)
 const char *sched_name(const sched *s) { return s->type->name; }
 const char *sched_type_name(const sched_type *t) { return t->name; }
 
-/* The table of scheduler types, in the order the command line lists them:
- * adding a scheduler is one file in core/ and one line here (docs/design.md,
- * "Adding a scheduler").  A function, not an array: the types' pointers are
- * objects of other files, not constant expressions. */
+/* The table of scheduler types, SCHED_TYPE_MAP (core/sched.h).  Built in
+ * a function, not a file-scope array: the types' pointers are objects of
+ * other files, not constant expressions. */
 const sched_type *sched_type_at(size_t i)
 {
-    const sched_type *const all[] = {
-        sched_sh,
-        sched_asha,
-        sched_random,
-        sched_hyperband,
-        sched_async_hyperband,
-    };
+#define SCHED_TYPE_ELEM(id) sched_##id,
+    const sched_type *const all[] = { SCHED_TYPE_MAP(SCHED_TYPE_ELEM) };
+#undef SCHED_TYPE_ELEM
     return i < sizeof all / sizeof *all ? all[i] : NULL;
 }
 

@@ -12,7 +12,10 @@
  *
  * Variants are data, not copies (GSL's type-object habit): one SH type with a
  * barrier switch, one ASHA type with a promotion/stopping switch and a rule,
- * one random-search type.  Trials are numbered 0,1,2,... in the order the
+ * one random-search type, and the two Hyperband types, which run SH's and
+ * ASHA's machinery with several brackets.  Each type describes itself (name,
+ * variants, rule, brackets, help) and SCHED_TYPE_MAP lists them: the command
+ * line, sweeps, bench and the run spec are generated from that table.  Trials are numbered 0,1,2,... in the order the
  * core asks for new configurations; the engine maps trial k to workload row k.
  *
  * Ownership: sched_alloc() copies the parameters; the caller owns the sched
@@ -64,14 +67,23 @@ typedef enum { SCHED_CONTINUE, SCHED_PAUSE, SCHED_STOP, SCHED_FINISH } sched_dec
 typedef struct sched_type sched_type;
 typedef struct sched sched;
 
-extern const sched_type *const sched_sh;
-extern const sched_type *const sched_asha;
-extern const sched_type *const sched_random;
-extern const sched_type *const sched_hyperband;       /* synchronous (Li et al. 2018) */
-extern const sched_type *const sched_async_hyperband; /* asynchronous (Li et al. 2020) */
+/* The table of scheduler types: one line per type, X(id) for the type
+ * object `const sched_type *const sched_<id>` that core/<id>.c defines, in
+ * the order the command line lists them (libuv's X-macro habit).  Adding a
+ * scheduler is a file in core/, a line here and its test (docs/design.md,
+ * "Adding a scheduler"). */
+#define SCHED_TYPE_MAP(X)                                                                      \
+    X(sh)              /* synchronous successive halving, core/sh.c */                          \
+    X(asha)            /* asynchronous successive halving, core/asha.c */                       \
+    X(random)          /* random search, core/random.c */                                       \
+    X(hyperband)       /* synchronous Hyperband (Li et al. 2018), core/hyperband.c */           \
+    X(async_hyperband) /* asynchronous Hyperband (Li et al. 2020), core/async_hyperband.c */
 
-/* The table of scheduler types, in the order the command line lists them:
- * sched_type_at(i) for i < sched_ntypes().  Each type describes itself
+#define SCHED_TYPE_EXTERN(id) extern const sched_type *const sched_##id;
+SCHED_TYPE_MAP(SCHED_TYPE_EXTERN)
+#undef SCHED_TYPE_EXTERN
+
+/* The table: sched_type_at(i) for i < sched_ntypes().  Each type describes itself
  * (name, variants, whether it takes a rule, help text), so the command line,
  * sweeps, bench and the run spec are generated from this table. */
 size_t sched_ntypes(void);
