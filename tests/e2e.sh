@@ -19,7 +19,9 @@ expect() {
 
 # determinism: every scheduler, twice, byte-identical
 for s in "sh --barrier strict" "sh --barrier fill" "asha --type promotion" \
-         "asha --type stopping" "asha --type stopping --rule rank" "random"; do
+         "asha --type stopping" "asha --type stopping --rule rank" "random" \
+         "hyperband --barrier strict" "hyperband --barrier fill" "async-hyperband --type promotion" \
+         "async-hyperband --type stopping --rule ray"; do
     for i in 1 2; do
         # shellcheck disable=SC2086
         $SHSIM run --scheduler $s --workers 7 --eta 3 --r-max 27 --trials 200 \
@@ -290,6 +292,32 @@ expect 0 $SHSIM sweep --preset figures --schedulers sh:strict --workers 32 --eta
     [ "$(agg_at "$tmp/stdfig2/sweep_agg.csv" sh strict 32 3 time_to_target_rmax_mean)" = 739 ] && \
     [ "$(agg_at "$tmp/stdfig2/sweep_agg.csv" sh strict 32 4 time_to_target_rmax_mean)" = 559 ] && ok \
     || bad "README standard figures: strict SH's plateau"
+# README "Hyperband": the four schedulers of the hyperband preset at 64
+# workers (time_to_target_rmax, one decimal), and the committed figure data
+agg1() { # FILE SCHEDULER WORKERS: time_to_target_rmax_mean with one decimal
+    awk -F, -v s="$2" -v w="$3" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+        $h["scheduler"] == s && $h["workers"] == w { printf "%.1f", $h["time_to_target_rmax_mean"] }' "$1"
+}
+expect 0 $SHSIM sweep --preset hyperband --workers 64 -q --curve-points 0 --out "$tmp/hbfig"
+[ "$(agg1 "$tmp/hbfig/sweep_agg.csv" sh 64) $(agg1 "$tmp/hbfig/sweep_agg.csv" hyperband 64)" = "738.6 1079.6" ] && \
+    [ "$(agg1 "$tmp/hbfig/sweep_agg.csv" asha 64) $(agg1 "$tmp/hbfig/sweep_agg.csv" async-hyperband 64)" = "145.5 192.7" ] && \
+    grep -q "At 64 workers: strict SH 738.6 s, strict\$" README.md && \
+    [ "$(agg1 docs/figures/hyperband/sweep_agg.csv async-hyperband 64)" = 192.7 ] && ok \
+    || bad "README Hyperband: time to find a configuration at 64 workers"
+# with one bracket the Hyperband types are SH and ASHA, file for file
+expect 0 $SHSIM run --scheduler sh --barrier fill -w 5 --trials 60 -q --out "$tmp/hb1/sh"
+expect 0 $SHSIM run --scheduler hyperband --barrier fill --brackets 1 -w 5 --trials 60 -q --out "$tmp/hb1/hb"
+expect 0 $SHSIM run --scheduler asha --type stopping --rule rank -w 5 --trials 60 -q --out "$tmp/hb1/asha"
+expect 0 $SHSIM run --scheduler async-hyperband --type stopping --rule rank --brackets 1 -w 5 --trials 60 -q \
+    --out "$tmp/hb1/ahb"
+cmp -s "$tmp/hb1/sh/jobs.csv" "$tmp/hb1/hb/jobs.csv" && cmp -s "$tmp/hb1/sh/results.csv" "$tmp/hb1/hb/results.csv" && \
+    cmp -s "$tmp/hb1/asha/jobs.csv" "$tmp/hb1/ahb/jobs.csv" && cmp -s "$tmp/hb1/asha/best.csv" "$tmp/hb1/ahb/best.csv" && ok \
+    || bad "one bracket: hyperband is not sh, or async-hyperband not asha"
+expect 2 $SHSIM run --scheduler asha --brackets 2 -q --out "$tmp/hb1/x"
+grep -q "only hyperband and async-hyperband take --brackets" "$tmp/stderr" && ok || bad "--brackets on asha accepted"
+expect 2 $SHSIM run --scheduler hyperband --brackets 6 --r-max 10 -q --out "$tmp/hb1/x"
+grep -q -- "--brackets 6: at most 5, one per rung level" "$tmp/stderr" && ok || bad "--brackets beyond the levels"
+[ ! -e "$tmp/hb1/x" ] && ok || bad "a refused run wrote its folder"
 # the summary lines of README "Real LeNet data" (lenet-cpu31 keeps file
 # order) and of the lab's step 2 (docs/lab/key.md)
 expect 0 $SHSIM run --workload lenet-cpu31 --scheduler sh --r-min 2 --workers 2 --out "$tmp/out/sh31"
