@@ -144,7 +144,7 @@ static const char *variant_name(const run_spec *rs)
 void summary_spec_header(FILE *f)
 {
     fputs("scheduler,variant,rule,resume,workers,eta,r_min,r_max,workload,seed,horizon,target,"
-          "noise,worker_speed,slow_workers,drop,on_drop,order", f);
+          "noise,worker_speed,slow_workers,drop,on_drop,order,brackets", f);
 }
 
 void summary_header(FILE *f)
@@ -175,8 +175,16 @@ void summary_spec_row(FILE *f, const run_spec *rs)
     straggler_slow_str(g, buf, sizeof buf);
     fprintf(f, ",%s,", buf);
     straggler_drop_str(g, buf, sizeof buf); /* "rate:P" under --drop-rate */
-    fprintf(f, "%s,%s,%s", buf, straggler_on_drop_str(g),
+    fprintf(f, "%s,%s,%s,", buf, straggler_on_drop_str(g),
             wl_order_name(workload_spec_order(rs->workload, rs->order)));
+    /* Hyperband brackets: 1 for the one-bracket types, "all" for the
+     * default (one per rung level), else the number given */
+    if (!sched_type_takes_brackets(rs->type))
+        fputc('1', f);
+    else if (rs->sp.brackets == 0)
+        fputs("all", f);
+    else
+        fprintf(f, "%u", rs->sp.brackets);
 }
 
 void summary_row(FILE *f, const run_spec *rs, const run_summary *s)
