@@ -219,7 +219,8 @@ static int build_set(const compare_opts *o, compare_set *cs, run_spec *specs)
         cli_scheduler_label(rs, rule_given, cs->label[cs->n], sizeof cs->label[0]);
         for (size_t j = 0; j < cs->n; j++)
             if (specs[j].type == rs->type && specs[j].sp.barrier == rs->sp.barrier &&
-                specs[j].sp.type == rs->sp.type && specs[j].sp.rule == rs->sp.rule) {
+                specs[j].sp.type == rs->sp.type && specs[j].sp.rule == rs->sp.rule &&
+                specs[j].sp.brackets == rs->sp.brackets) {
                 cli_error("--schedulers: '%s' is '%s' again", sv.v[i], cs->label[j]);
                 rc = -1;
             }
