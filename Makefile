@@ -264,7 +264,8 @@ WEB_DIR := $(BUILD)/web
 WEB_TRACES := $(filter-out traces/crn.c,$(shell grep -L '<gsl/' traces/*.c))
 WEB_SRC := $(wildcard core/*.c) $(WEB_TRACES) \
            sim/engine.c sim/evq.c sim/straggler.c sim/record.c sim/output.c sim/invariants.c \
-           sim/gantt_text.c sim/cli/cli_run.c sim/cli/cli_common.c web/shsim_web.c
+           sim/gantt_text.c sim/cli/cli_run.c sim/cli/cli_common.c sim/cli/cli_schedulers.c \
+           web/shsim_web.c
 WEB_LIB_SRC := web/third_party/libcsv/libcsv.c web/third_party/inih/ini.c
 WEB_PAGE := web/shell.html web/charts.js web/page.js
 WEB_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -I. -Iweb/third_party/libcsv -Iweb/third_party/inih \
