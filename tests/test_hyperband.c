@@ -203,6 +203,22 @@ static void test_sync_bracket_sizes(void **state)
 static void test_sync_brackets_cycle(void **state)
 {
     (void)state;
+    /* docs/design.md: K = 3, eta = 2, bracket 1 runs 6, 3, 1 jobs at rungs
+     * 1, 2, 3 (the paper's floor; Syne Tune's geometric() gives 6, 3, 2) */
+    {
+        sched_params q = params(2, 8, 8 + 6);
+        sched *h = make(sched_hyperband, q);
+        size_t n = drive(h, 2, log_a, MAXLOG);
+        uint32_t per[4] = { 0 };
+        for (size_t i = 0; i < n; i++)
+            if (log_a[i].j.bracket == 1)
+                per[log_a[i].j.rung]++;
+        assert_int_equal(per[0], 0);
+        assert_int_equal(per[1], 6);
+        assert_int_equal(per[2], 3);
+        assert_int_equal(per[3], 1);
+        sched_free(h);
+    }
     /* eta 2, r_max 4: sizes 4, 3, 3; strict on one worker opens them in
      * order 0, 1, 2, 0, ...: trials 0-3, 4-6, 7-9, 10-13 */
     sched_params p = params(2, 4, 14);
