@@ -198,6 +198,7 @@ test: $(TEST_BIN) $(BDIR)/shsim
 	  SHSIM=$(BDIR)/shsim $$t || fail=1; done; \
 	SHSIM=$(BDIR)/shsim sh tests/e2e.sh || fail=1; \
 	SHSIM=$(BDIR)/shsim sh tests/e2e_asha_paper.sh || fail=1; \
+	SHSIM=$(BDIR)/shsim sh tests/e2e_peers.sh || fail=1; \
 	SHSIM=$(BDIR)/shsim sh tests/e2e_hostile.sh || fail=1; \
 	exit $$fail
 

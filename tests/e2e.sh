@@ -374,28 +374,7 @@ expect 2 $SHSIM replay tests/data/replay_end.csv --horizon 0
 grep -q -- "--horizon" "$tmp/stderr" && ok || bad "replay: --horizon 0 not named"
 expect 2 $SHSIM replay tests/data/replay_small.csv --r-max 2
 
-# decision for decision against the peers' own code (tests/data/peers/: one
-# worker, the tables in file order; docs/design.md): Syne Tune 0.13's rung
-# systems, Ray Tune's _Bracket
-for c in "synetune013_promotion_lenet_r1_eta3_R9 lenet 1 3 9 promotion quantile" \
-         "synetune013_promotion_lenet-cpu31_r2_eta2_R10 lenet-cpu31 2 2 10 promotion quantile" \
-         "synetune013_stopping_lenet_r1_eta2_R10 lenet 1 2 10 stopping quantile" \
-         "ray_stopping_lenet_r1_eta3_R9 lenet 1 3 9 stopping ray" \
-         "ray_stopping_lenet-cpu31_r2_eta2_R10 lenet-cpu31 2 2 10 stopping ray"; do
-    # shellcheck disable=SC2086
-    set -- $c
-    rm -rf "$tmp/peer"
-    expect 0 $SHSIM run --scheduler asha --type "$6" --rule "$7" --workers 1 --workload "$2" --order file \
-        --r-min "$3" --eta "$4" --r-max "$5" -q --out "$tmp/peer"
-    if [ "$6" = promotion ]; then
-        awk -F, 'NR > 1 { print $3 "," $5 "," $6 }' "$tmp/peer/jobs.csv" >"$tmp/peer/got"
-    else # one job per trial: the epoch each trial ended at
-        awk -F, 'FNR == 1 { next } NR == FNR { last[$3] = $4; next } { print $3 ",1," last[$3] }' \
-            "$tmp/peer/results.csv" "$tmp/peer/jobs.csv" >"$tmp/peer/got"
-    fi
-    grep -v '^#' "tests/data/peers/$1.csv" | sed 1d >"$tmp/peer/want"
-    [ -s "$tmp/peer/want" ] && cmp -s "$tmp/peer/got" "$tmp/peer/want" && ok || bad "not as the peer: $1"
-done
+# decision for decision against the peers' own code: tests/e2e_peers.sh
 
 # the ray rule (issue 9, 1b): stopping type only, refused for promotion
 expect 2 $SHSIM run --rule ray --out "$tmp/ray/p"
