@@ -2,15 +2,19 @@
 """Drive a peer's own ASHA code with W workers on a shipped table.
 
 Usage:
-  drive.py PEER SRC TABLE R_MIN ETA R_MAX WORKERS
+  drive.py PEER SRC TABLE R_MIN ETA R_MAX WORKERS [TRIALS]
 
 PEER  st013-promotion  Syne Tune v0.13 PromotionRungSystem (hyperband_promotion.py)
       st013-stopping   Syne Tune v0.13 StoppingRungSystem (hyperband_stopping.py)
       stmain-stopping  Syne Tune >= 0.14 asha.py: the Bracket class (0.14: _Bracket)
       ray-stopping     Ray Tune async_hyperband.py: the _Bracket class
+      st013-syncsh     Syne Tune v0.13 synchronous Hyperband with one bracket
+                       offset (successive halving): SynchronousHyperbandRungSystem
+                       .geometric(num_brackets=1) and SynchronousHyperbandBracketManager
 SRC   the peer's checkout root (syne-tune: the folder holding syne_tune/;
       ray: the folder holding python/ray/, or the file async_hyperband.py)
 TABLE a recorded table (traces/data/*.csv: config_id,epoch,epoch_time,error,...)
+TRIALS  use the table's first TRIALS configurations only (shsim run -n)
 
 Writes one row per job in dispatch order to stdout:
   trial,epoch_from,epoch_to,worker,start,end
@@ -128,6 +132,79 @@ class StoppingPeer:
         return Decide.CONTINUE if self.judge(t, e, v) else Decide.STOP
 
 
+def st013_sync_module(src, name):
+    """Load one file of Syne Tune v0.13's synchronous/ as is.  Its only
+    other import, syne_tune.util, is replaced by the two functions it uses,
+    taken from util.py's own text."""
+    if 'syne_tune.util' not in sys.modules:
+        util = types.ModuleType('syne_tune.util')
+        from typing import List, Union
+        text = open(os.path.join(src, 'syne_tune/util.py')).read()
+        g = {'List': List, 'Union': Union}
+        for fn in ('def is_increasing', 'def is_positive_integer'):
+            a = text.index(fn)
+            b = text.index('\n\n\n', a)
+            exec(text[a:b], g)
+        util.is_increasing, util.is_positive_integer = g['is_increasing'], g['is_positive_integer']
+        sys.modules['syne_tune.util'] = util
+    pkg = 'syne_tune.optimizer.schedulers.synchronous'
+    if pkg not in sys.modules:
+        st013_module(src, 'hyperband_stopping')  # makes the parent packages
+        m = types.ModuleType(pkg)
+        m.__path__ = []
+        sys.modules[pkg] = m
+    full = pkg + '.' + name
+    if full not in sys.modules:
+        path = os.path.join(src, 'syne_tune/optimizer/schedulers/synchronous', name + '.py')
+        spec = importlib.util.spec_from_file_location(full, path)
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[full] = mod
+        spec.loader.exec_module(mod)
+    return sys.modules[full]
+
+
+class SyncSHPeer:
+    """Syne Tune v0.13's SynchronousHyperbandScheduler with one bracket
+    offset, its decisions made by the real bracket manager; the thin layer of
+    SynchronousHyperbandScheduler._suggest / on_trial_result is ours: a slot
+    without a trial gets the next configuration, a promoted trial resumes
+    from its previous level (checkpoint), the result at the slot's level is
+    given to bracket_manager.on_result and pauses the trial.  Where the
+    table has no configuration left, Syne Tune's searcher would fail and the
+    scheduler mark the slot failed (NaN); we let the worker wait instead, as
+    shsim does (semantics 7): the comparisons below never run out."""
+
+    def __init__(self, src, rmin, eta, rmax, ntrials):
+        rsm = st013_sync_module(src, 'hyperband_rung_system')
+        st013_sync_module(src, 'hyperband_bracket')
+        bm = st013_sync_module(src, 'hyperband_bracket_manager')
+        rungs = rsm.SynchronousHyperbandRungSystem.geometric(rmin, rmax, eta, num_brackets=1)
+        self.mgr = bm.SynchronousHyperbandBracketManager(rungs, 'min')
+        self.ntr, self.nxt, self.pending = ntrials, 0, {}
+
+    def next_job(self):
+        bracket_id, slot = self.mgr.next_job()
+        if slot.trial_id is None:
+            if self.nxt >= self.ntr:
+                return None
+            slot.trial_id = self.nxt
+            self.nxt += 1
+            frm = 0
+        else:
+            frm = self.mgr.level_to_prev_level(bracket_id, slot.level)
+        self.pending[slot.trial_id] = (bracket_id, slot)
+        return slot.trial_id, frm, slot.level
+
+    def report(self, t, e, v):
+        bracket_id, slot = self.pending[t]
+        if e < slot.level:
+            return Decide.CONTINUE
+        del self.pending[t]
+        slot.metric_val = v
+        self.mgr.on_result((bracket_id, slot))
+        return Decide.PAUSE
+
+
 def st013_stopping(src, rmin, eta, rmax):
     hs = st013_module(src, 'hyperband_stopping')
     lv = levels_of(rmin, eta, rmax)
@@ -224,14 +301,18 @@ def simulate(peer, err, sec, workers):
 
 
 def main(argv):
-    if len(argv) != 8:
+    if len(argv) not in (8, 9):
         sys.exit(__doc__)
     kind, src, table = argv[1], argv[2], argv[3]
     rmin, eta, rmax, workers = (int(x) for x in argv[4:8])
     err, sec = load_table(table)
     ntr = max(k for k, _ in err) + 1
+    if len(argv) == 9:
+        ntr = min(ntr, int(argv[8]))
     if kind == 'st013-promotion':
         peer = PromotionPeer(src, rmin, eta, rmax, ntr)
+    elif kind == 'st013-syncsh':
+        peer = SyncSHPeer(src, rmin, eta, rmax, ntr)
     else:
         make = {'st013-stopping': st013_stopping, 'stmain-stopping': stmain_stopping,
                 'ray-stopping': ray_stopping}[kind]
