@@ -6,7 +6,7 @@ Usage:
 
 PEER  st013-promotion  Syne Tune v0.13 PromotionRungSystem (hyperband_promotion.py)
       st013-stopping   Syne Tune v0.13 StoppingRungSystem (hyperband_stopping.py)
-      stmain-stopping  Syne Tune >= 0.14 asha.py: the Bracket class (0.14: _Bracket)
+      stmain-stopping  Syne Tune >= 0.14 asha.py: the Bracket class
       ray-stopping     Ray Tune async_hyperband.py: the _Bracket class
       st013-syncsh     Syne Tune v0.13 synchronous Hyperband with one bracket
                        offset (successive halving): SynchronousHyperbandRungSystem
@@ -217,8 +217,7 @@ def stmain_stopping(src, rmin, eta, rmax):
     # AsynchronousSuccessiveHalving.on_trial_result: a result at >= max_t
     # stops, else the trial's bracket decides (one bracket: brackets=1)
     path = os.path.join(src, 'syne_tune/optimizer/schedulers/asha.py')
-    text = open(path).read()
-    name = 'class Bracket' if 'class Bracket' in text else 'class _Bracket'
+    name = 'class Bracket'
     from typing import Dict, List, Optional
     g = {'np': np, 'SchedulerDecision': Decide, 'MOPriority': object,
          'Optional': Optional, 'Dict': Dict, 'List': List}
