@@ -188,7 +188,10 @@ static sched_decision asha_report(void *st, uint32_t trial, uint32_t epoch, doub
     int promo = s->c.p.type == SCHED_ASHA_PROMOTION;
     if (s->c.p.rule == SCHED_RULE_RAY) { /* stopping type only (asha_init) */
         rule_verdict v = rungsplit_judge(rung_of(s, b, j), metric, 0);
-        (void)rungsplit_insert(rung_of(s, b, j), trial, metric, 0); /* out of memory: judged all the same */
+        if (rungsplit_insert(rung_of(s, b, j), trial, metric, 0) < 0) {
+            sched_fail(&s->c, -ENOMEM); /* the rung would lack v: later verdicts would change */
+            return SCHED_DECISION_ERROR;
+        }
         if (v == RULE_REJECT) {
             s->running--;
             return SCHED_STOP;
@@ -196,12 +199,14 @@ static sched_decision asha_report(void *st, uint32_t trial, uint32_t epoch, doub
         return SCHED_CONTINUE;
     }
     int64_t seq = rungsplit_insert(rung_of(s, b, j), trial, metric, promo);
+    if (seq < 0) { /* out of memory: an error that ends the run, not a changed schedule */
+        sched_fail(&s->c, -ENOMEM);
+        return SCHED_DECISION_ERROR;
+    }
     if (promo) {
         s->running--;
         return SCHED_PAUSE;
     }
-    if (seq < 0) /* out of memory: judge nothing, let the trial go on */
-        return SCHED_CONTINUE;
     if (rungsplit_judge(rung_of(s, b, j), metric, (uint32_t)seq) == RULE_REJECT) {
         s->running--;
         return SCHED_STOP;
@@ -215,9 +220,10 @@ static void asha_fail(void *st, const sched_job *job)
     s->running--;
     /* promotion type: the failed trial is worst at the rung it aimed at and
      * is never promoted; it still counts in n, as a finished job would */
-    if (s->c.p.type == SCHED_ASHA_PROMOTION && (int)job->rung < s->c.nlevels - 1)
-        (void)rungsplit_insert(rung_of(s, job->bracket, (int)job->rung), job->trial,
-                               (double)INFINITY, 0);
+    if (s->c.p.type == SCHED_ASHA_PROMOTION && (int)job->rung < s->c.nlevels - 1 &&
+        rungsplit_insert(rung_of(s, job->bracket, (int)job->rung), job->trial, (double)INFINITY,
+                         0) < 0)
+        sched_fail(&s->c, -ENOMEM);
 }
 
 static void asha_explain(const void *st, char *buf, size_t n)

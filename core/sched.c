@@ -83,6 +83,7 @@ int sched_alloc(sched **out, const sched_type *type, const sched_params *p)
     if (n < 0)
         goto err;
     s->c.nlevels = n;
+    s->c.err = &s->err;
     rc = -ENOMEM;
     s->state = calloc(1, impl_of(type)->size);
     if (!s->state)
@@ -180,19 +181,23 @@ const uint32_t *sched_get_levels(const sched *s, int *n)
 
 sched_answer sched_next(sched *s, sched_job *job)
 {
+    if (s->err)
+        return SCHED_ERROR;
     if (s->retry_len) {
         *job = s->retry[s->retry_head];
         s->retry_head = (s->retry_head + 1) % s->retry_cap;
         s->retry_len--;
         return SCHED_RUN;
     }
-    return impl_of(s->type)->next(s->state, job);
+    return impl_of(s->type)->next(s->state, job); /* a type that fails answers SCHED_ERROR itself */
 }
 
 sched_decision sched_report(sched *s, uint32_t trial, uint32_t epoch, double metric)
 {
     return impl_of(s->type)->report(s->state, trial, epoch, metric);
 }
+
+int sched_error(const sched *s) { return s->err; }
 
 static int retry_push(sched *s, const sched_job *job)
 {
@@ -212,13 +217,17 @@ static int retry_push(sched *s, const sched_job *job)
     return 0;
 }
 
-void sched_lost(sched *s, const sched_job *job, int retry)
+int sched_lost(sched *s, const sched_job *job, int retry)
 {
-    /* A retry that cannot be queued (out of memory) degrades to a failure,
-     * which keeps every rung able to complete. */
-    if (retry && retry_push(s, job) == 0)
-        return;
-    impl_of(s->type)->fail(s->state, job);
+    if (s->err)
+        return s->err;
+    if (retry) {
+        if (retry_push(s, job) < 0)
+            s->err = -ENOMEM;
+    } else {
+        impl_of(s->type)->fail(s->state, job);
+    }
+    return s->err;
 }
 
 void sched_explain(const sched *s, char *buf, size_t n)
@@ -236,6 +245,7 @@ const char *sched_decision_name(sched_decision d)
     case SCHED_PAUSE: return "PAUSE";
     case SCHED_STOP: return "STOP";
     case SCHED_FINISH: return "DONE";
+    case SCHED_DECISION_ERROR: return "ERROR";
     }
     return "?";
 }

@@ -10,6 +10,15 @@
  *                   (trial ended by the rule) or FINISH (epoch r_max).
  * and tells it one thing: sched_lost() (a job was dropped).
  *
+ * The contract the engine checks (a breach is a core bug, reported as an
+ * internal error): a job lies within the workload and the levels (from <
+ * to <= r_max), and the report of a job's last epoch `to` is never CONTINUE
+ * -- the core ends every job it hands out (PAUSE, STOP or FINISH), so the
+ * engine never decides for it.
+ * A core that runs out of memory says so (SCHED_ERROR, SCHED_DECISION_ERROR,
+ * -ENOMEM from sched_lost) instead of changing the schedule; the error is
+ * sticky (sched_error) and the run must end.
+ *
  * Variants are data, not copies (GSL's type-object habit): one SH type with a
  * barrier switch, one ASHA type with a promotion/stopping switch and a rule,
  * one random-search type, and the two Hyperband types, which run SH's and
@@ -52,7 +61,8 @@ typedef struct {
     uint32_t brackets;
 } sched_params;
 
-typedef enum { SCHED_RUN, SCHED_WAIT, SCHED_DONE } sched_answer;
+/* SCHED_ERROR: the core failed (out of memory, see sched_error()). */
+typedef enum { SCHED_RUN, SCHED_WAIT, SCHED_DONE, SCHED_ERROR } sched_answer;
 
 /* A job trains trial `trial` through epochs from+1..to; `rung` is the index of
  * the level the job aims at (levels[rung] == to), for the outputs; `bracket`
@@ -62,7 +72,11 @@ typedef struct {
     uint32_t trial, from, to, rung, bracket;
 } sched_job;
 
-typedef enum { SCHED_CONTINUE, SCHED_PAUSE, SCHED_STOP, SCHED_FINISH } sched_decision;
+/* SCHED_DECISION_ERROR: the core failed (out of memory, see sched_error())
+ * and decided nothing; never in a run's outputs. */
+typedef enum {
+    SCHED_CONTINUE, SCHED_PAUSE, SCHED_STOP, SCHED_FINISH, SCHED_DECISION_ERROR
+} sched_decision;
 
 typedef struct sched_type sched_type;
 typedef struct sched sched;
@@ -127,8 +141,13 @@ const uint32_t *sched_get_levels(const sched *s, int *n);
 sched_answer sched_next(sched *s, sched_job *job);
 sched_decision sched_report(sched *s, uint32_t trial, uint32_t epoch, double metric);
 /* A dropped job.  retry != 0: the job goes back to the front of the queue;
- * retry == 0: the trial failed and counts as worst at the job's rung. */
-void sched_lost(sched *s, const sched_job *job, int retry);
+ * retry == 0: the trial failed and counts as worst at the job's rung.
+ * 0, or -ENOMEM when the core could not record it (sticky, see below). */
+int sched_lost(sched *s, const sched_job *job, int retry);
+/* 0, or the negative errno code of the core's first failure (-ENOMEM): once
+ * set, sched_next answers SCHED_ERROR and sched_report
+ * SCHED_DECISION_ERROR. */
+int sched_error(const sched *s);
 /* One line in plain words on why the last sched_next() answered WAIT or
  * DONE ("rung 0 of bracket 0 still runs trial 2"); "" when not known. */
 void sched_explain(const sched *s, char *buf, size_t n);

@@ -12,6 +12,9 @@ typedef struct {
     sched_params p;
     uint32_t levels[SCHED_MAX_LEVELS];
     int nlevels;
+    /* where a type records its first failure (-ENOMEM): the sched's sticky
+     * error, shared by every copy of this struct (the types keep one) */
+    int *err;
 } sched_common;
 
 /* Which field of sched_params a type's variants set. */
@@ -43,8 +46,16 @@ struct sched {
     sched_common c;
     sched_job *retry; /* FIFO served before anything else */
     size_t retry_head, retry_len, retry_cap;
+    int err;          /* sticky: 0 or the first failure (sched_error) */
     void *state;
 };
+
+/* Record a failure in the sched's sticky error (the first one wins). */
+static inline void sched_fail(const sched_common *c, int err)
+{
+    if (!*c->err)
+        *c->err = err;
+}
 
 /* Index of `epoch` among the levels, or -1 when it is not a level. */
 int sched_level_index(const sched_common *c, uint32_t epoch);

@@ -233,11 +233,12 @@ static sched_answer sh_next(void *st, sched_job *job)
     }
     if (trials_left(s)) {
         bracket *b = bracket_open(s);
-        if (b) {
-            hand_out(s, b, job);
-            return SCHED_RUN;
+        if (!b) { /* out of memory: an error that ends the run, not a smaller schedule */
+            sched_fail(&s->c, -ENOMEM);
+            return SCHED_ERROR;
         }
-        /* out of memory: run what is open, as if no trial were left */
+        hand_out(s, b, job);
+        return SCHED_RUN;
     }
     if (s->oldest < s->nbr) {
         s->wait_bracket = (int)s->oldest;

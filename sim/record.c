@@ -97,8 +97,15 @@ int run_spec_run(const run_spec *rs, const workload *wl, run_result *res, char *
                  (unsigned long long)rs->ep.max_events);
         return rc;
     }
+    if (rc == -EPROTO) { /* engine.h: a core bug, never bad input */
+        snprintf(err, n,
+                 "internal error, please report it: the %s core broke its contract "
+                 "(core/sched.h) (workload %s, seed %llu)",
+                 sched_type_name(rs->type), rs->workload, (unsigned long long)rs->seed);
+        return rc;
+    }
     if (rc < 0) {
-        snprintf(err, n, "run failed: %s", strerror(-rc));
+        snprintf(err, n, "run failed: %s", rc == -ENOMEM ? "out of memory" : strerror(-rc));
         return rc;
     }
     char why[512];

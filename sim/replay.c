@@ -292,13 +292,22 @@ static int feed_core(const wl_results *r, const replay_params *p, sched_rule rul
          * 0, 1, 2, ... as it starts them). */
         if (w->core_id[res->trial] == UINT32_MAX) {
             sched_job job;
-            if (sched_next(w->core, &job) != SCHED_RUN) {
+            sched_answer a = sched_next(w->core, &job);
+            if (a == SCHED_ERROR) {
+                snprintf(err, n, "replay failed: out of memory");
+                return sched_error(w->core);
+            }
+            if (a != SCHED_RUN) {
                 snprintf(err, n, "%s:%lu: the core started no trial for it", r->path, res->line);
                 return -EINVAL;
             }
             w->core_id[res->trial] = job.trial;
         }
         sched_decision dec = sched_report(w->core, w->core_id[res->trial], res->epoch, res->metric);
+        if (dec == SCHED_DECISION_ERROR) {
+            snprintf(err, n, "replay failed: out of memory");
+            return sched_error(w->core);
+        }
         size_t d = w->dec_of[w->seq[i]];
         if (d == SIZE_MAX)
             continue;
