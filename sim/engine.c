@@ -16,13 +16,18 @@
  * A worker keeps a query handle of its job's trial (workload.h's wl_trial),
  * filled when the job starts: the trial's draws are made once per job, not
  * once per epoch event, and the values are the plain queries' bit for bit.
+ *
+ * What happens is told to observers (engine.h) as events; the engine
+ * formats no text and keeps no rows.  Each emit is guarded by a test of the
+ * union of the observers' masks, so a run without observers (sweeps, bench)
+ * pays one predictable branch per event and builds no event.
  */
 #include "sim/engine.h"
 #include "sim/evq.h"
+#include "sim/observe.h"
 
 #include <errno.h>
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,7 +36,7 @@
 typedef struct {
     sched_job job;
     wl_trial h;         /* the job's trial: its per-epoch queries */
-    uint32_t row;       /* job row index, or NONE */
+    uint32_t id;        /* the job's number (jobs are numbered as they start) */
     uint32_t epoch;     /* last epoch finished in this job */
     double start;       /* job start */
     double scale;       /* the job's epoch seconds are multiplied by this */
@@ -50,21 +55,27 @@ typedef struct {
     evq q;
     uint32_t *freeh; /* min-heap of free worker indices */
     uint32_t nfree;
-    uint32_t *last_row; /* trial -> its latest job row (trace only) */
-    size_t cap_last;
     uint32_t *njobs;    /* trial -> jobs started so far (straggler draws only) */
     size_t cap_njobs;
+    uint32_t *retrying; /* trial -> 1 while its dropped job waits for a retry
+                           (drops with retry only) */
+    size_t cap_retrying;
     double *slow;       /* worker -> duration factor (stragglers only) */
     uint32_t r_max;
     int draws;          /* straggler noise or drops: per-job draws needed */
     double now;
-    char line[512];
+    unsigned mask;      /* union of the observers' masks */
+    engine_observer obs[2 + 8]; /* trace recorder, narrator, then the caller's */
+    size_t nobs;
+    const engine_observer *more; /* the caller's beyond the 8 that fit in obs */
+    size_t nmore;
 } engine;
 
 engine_params engine_default_params(void)
 {
     return (engine_params){ .workers = 1, .horizon = (double)INFINITY, .restart = 0, .target = (double)NAN,
                             .trace = 1, .narrate = NULL, .narrate_ctx = NULL,
+                            .observers = NULL, .n_observers = 0,
                             .sample_times = NULL, .n_samples = 0,
                             .strag = straggler_default_params() };
 }
@@ -75,22 +86,6 @@ const char *job_outcome_name(job_outcome o)
                                          "cut", "dropped", "running" };
     return (unsigned)o < sizeof names / sizeof *names ? names[o] : "?";
 }
-
-/* Grow an array of `size`-byte rows to hold one more; -ENOMEM on failure. */
-static int grow(void **arr, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return 0;
-    size_t c = *cap ? 2 * *cap : 256;
-    void *p = realloc(*arr, c * size);
-    if (!p)
-        return -ENOMEM;
-    *arr = p;
-    *cap = c;
-    return 0;
-}
-#define GROW(e, name) grow((void **)&(e)->out->name, &(e)->out->cap_##name, (e)->out->n_##name, \
-                           sizeof *(e)->out->name)
 
 /* Make a per-trial array of uint32_t hold index `trial`; new slots get
  * `fill`.  -ENOMEM on failure. */
@@ -150,29 +145,19 @@ static uint32_t free_pop(engine *e)
     return top;
 }
 
-static void narrate(engine *e)
+/* Tell ev to every observer that asked for its kind, in registration
+ * order; the first error ends the run. */
+static int emit(engine *e, obs_event *ev)
 {
-    e->p->narrate(e->p->narrate_ctx, e->line);
-}
-
-/* "epoch 3" or "epochs 3-5", for narration. */
-static void epochs_str(char *buf, size_t n, uint32_t a, uint32_t b)
-{
-    if (a == b)
-        snprintf(buf, n, "epoch %u", a);
-    else
-        snprintf(buf, n, "epochs %u-%u", a, b);
-}
-
-/* Index of epoch among the core's rung levels, or -1 (narration only). */
-static int level_of(const engine *e, uint32_t epoch)
-{
-    int n;
-    const uint32_t *lv = sched_get_levels(e->core, &n);
-    for (int k = 0; k < n; k++)
-        if (lv[k] == epoch)
-            return k;
-    return -1;
+    for (size_t i = 0; i < e->nobs + e->nmore; i++) {
+        const engine_observer *o = i < e->nobs ? &e->obs[i] : &e->more[i - e->nobs];
+        if (o->mask & ev->kind) {
+            int rc = o->fn(o->ctx, ev);
+            if (rc < 0)
+                return rc;
+        }
+    }
+    return 0;
 }
 
 static int add_idle(engine *e, uint32_t w, double from, double to)
@@ -180,12 +165,10 @@ static int add_idle(engine *e, uint32_t w, double from, double to)
     if (!(to > from))
         return 0;
     e->w[w].idle += to - from;
-    if (!e->p->trace)
+    if (!(e->mask & OBS_IDLE))
         return 0;
-    if (GROW(e, idle) < 0)
-        return -ENOMEM;
-    e->out->idle[e->out->n_idle++] = (idle_row){ w, from, to };
-    return 0;
+    obs_event ev = { .kind = OBS_IDLE, .time = to, .worker = w, .u.idle = { from, to } };
+    return emit(e, &ev);
 }
 
 static int start_job(engine *e, uint32_t wi, const sched_job *job)
@@ -200,7 +183,7 @@ static int start_job(engine *e, uint32_t wi, const sched_job *job)
     w->epoch = job->from;
     w->start = e->now;
     w->busy_now = 1;
-    w->row = NONE;
+    w->id = (uint32_t)s->jobs;
     w->scale = e->slow ? e->slow[wi] : 1.0;
     w->drop_at = (double)INFINITY;
     s->jobs++;
@@ -229,7 +212,7 @@ static int start_job(engine *e, uint32_t wi, const sched_job *job)
     }
     t += wl_trial_epoch_time(&w->h, job->from + 1) * w->scale;
     double plan = t; /* the planned end: the same additions the events make */
-    if (dropped || per_time || e->p->narrate)
+    if (dropped || per_time || (e->mask & OBS_JOB_START))
         for (uint32_t ep = job->from + 2; ep <= job->to; ep++)
             plan += wl_trial_epoch_time(&w->h, ep) * w->scale;
     if (per_time)
@@ -238,72 +221,33 @@ static int start_job(engine *e, uint32_t wi, const sched_job *job)
         w->drop_at = e->now + u * (plan - e->now);
     if (push_next(e, wi, t) < 0)
         return -ENOMEM;
-    int retried = 0; /* known from the trace rows only, for narration */
-    if (e->p->trace) {
-        if (GROW(e, jobs) < 0)
-            return -ENOMEM;
-        uint32_t id = (uint32_t)e->out->n_jobs++;
-        e->out->jobs[id] = (job_row){ .job = id, .worker = wi, .trial = job->trial,
-                                      .rung = job->rung, .epoch_from = first,
-                                      .epoch_to = job->to, .start = e->now, .end = (double)NAN,
-                                      .outcome = OUT_RUNNING, .bracket = job->bracket };
-        w->row = id;
-        if (job->trial >= e->cap_last) {
-            size_t c = e->cap_last ? e->cap_last : 1024;
-            while (c <= job->trial)
-                c *= 2;
-            uint32_t *p = realloc(e->last_row, c * sizeof *p);
-            if (!p)
-                return -ENOMEM;
-            for (size_t i = e->cap_last; i < c; i++)
-                p[i] = NONE;
-            e->last_row = p;
-            e->cap_last = c;
-        }
-        uint32_t prev = e->last_row[job->trial];
-        if (prev != NONE && e->out->jobs[prev].outcome == OUT_PAUSED)
-            e->out->jobs[prev].outcome = OUT_PROMOTED;
-        retried = prev != NONE && e->out->jobs[prev].outcome == OUT_DROPPED;
-        e->last_row[job->trial] = id;
+    int retried = 0;
+    if (e->retrying && job->trial < e->cap_retrying && e->retrying[job->trial]) {
+        retried = 1; /* sched_lost() queued it in front of everything: this is it */
+        e->retrying[job->trial] = 0;
     }
-    if (e->p->narrate) {
-        char ep[64], re[64] = "", slow[64] = "";
-        epochs_str(ep, sizeof ep, job->from + 1, job->to);
-        if (first == 1 && job->from > 0) {
-            char rp[32];
-            epochs_str(rp, sizeof rp, 1, job->from);
-            snprintf(re, sizeof re, "retrains %s, then ", rp);
-        }
-        if (w->scale != 1.0)
-            snprintf(slow, sizeof slow, " (%.3g times the nominal time)", w->scale);
-        if (job->from == 0 && !retried)
-            snprintf(e->line, sizeof e->line, "t=%g worker %u starts trial %u: %s for rung %u, "
-                     "%g s%s", e->now, wi, job->trial, ep, job->rung, plan - e->now, slow);
-        else if (retried)
-            snprintf(e->line, sizeof e->line, "t=%g worker %u retries dropped trial %u: %s%s for "
-                     "rung %u, %g s%s", e->now, wi, job->trial, re, ep, job->rung, plan - e->now,
-                     slow);
-        else
-            snprintf(e->line, sizeof e->line, "t=%g worker %u promotes trial %u to rung %u: %s%s, "
-                     "%g s%s", e->now, wi, job->trial, job->rung, re, ep, plan - e->now, slow);
-        narrate(e);
-    }
-    return 0;
+    if (!(e->mask & OBS_JOB_START))
+        return 0;
+    obs_event ev = { .kind = OBS_JOB_START, .time = e->now, .worker = wi,
+                     .u.job_start = { .id = w->id, .job = *job, .first = first,
+                                      .seconds = plan - e->now, .scale = w->scale,
+                                      .retried = retried } };
+    return emit(e, &ev);
 }
 
-static void end_job(engine *e, uint32_t wi, double t, job_outcome o)
+/* Worker wi's job ends at t with outcome o; retry: see obs_event.job_end. */
+static int end_job(engine *e, uint32_t wi, double t, job_outcome o, int retry)
 {
     worker *w = &e->w[wi];
     w->busy += t - w->start;
     w->busy_now = 0;
     w->idle_since = t;
-    if (w->row != NONE) {
-        job_row *r = &e->out->jobs[w->row];
-        r->end = t;
-        r->outcome = o;
-        if (o != OUT_CUT && o != OUT_DROPPED)
-            r->epoch_to = w->epoch;
-    }
+    if (!(e->mask & OBS_JOB_END))
+        return 0;
+    obs_event ev = { .kind = OBS_JOB_END, .time = t, .worker = wi,
+                     .u.job_end = { .id = w->id, .job = w->job, .epoch = w->epoch, .outcome = o,
+                                    .retry = retry } };
+    return emit(e, &ev);
 }
 
 static int note_best(engine *e, uint32_t trial, uint32_t epoch, double m, sched_decision d)
@@ -324,12 +268,11 @@ static int note_best(engine *e, uint32_t trial, uint32_t epoch, double m, sched_
         if (!isnan(e->p->target) && isnan(s->time_to_target_rmax) && m <= e->p->target)
             s->time_to_target_rmax = e->now;
     }
-    if (!changed || !e->p->trace)
+    if (!changed || !(e->mask & OBS_BEST))
         return 0;
-    if (GROW(e, best) < 0)
-        return -ENOMEM;
-    e->out->best[e->out->n_best++] = (best_row){ e->now, trial, epoch, m, s->best, s->best_rmax };
-    return 0;
+    obs_event ev = { .kind = OBS_BEST, .time = e->now, .worker = NONE,
+                     .u.best = { trial, epoch, m, s->best, s->best_rmax } };
+    return emit(e, &ev);
 }
 
 /* Sample i of n of the best-so-far curves (engine.h: run_result.samples). */
@@ -346,8 +289,10 @@ static int epoch_end(engine *e, uint32_t wi)
     uint32_t ep = ++w->epoch, trial = w->job.trial;
     double m = wl_trial_metric(&w->h, ep);
     sched_decision d = sched_report(e->core, trial, ep, m);
+    if (d == SCHED_DECISION_ERROR)
+        return sched_error(e->core);
     if (d == SCHED_CONTINUE && ep >= w->job.to)
-        d = ep >= e->r_max ? SCHED_FINISH : SCHED_PAUSE; /* a core must not run past its job */
+        return -EPROTO; /* core/sched.h: a core ends every job it hands out */
     s->epochs_trained++;
     s->results++;
     if (d == SCHED_FINISH) {
@@ -355,65 +300,44 @@ static int epoch_end(engine *e, uint32_t wi)
         if (isnan(s->time_first_rmax))
             s->time_first_rmax = e->now;
     }
-    if (e->p->trace) {
-        if (GROW(e, results) < 0)
-            return -ENOMEM;
-        e->out->results[e->out->n_results++] = (result_row){ e->now, wi, trial, ep, m, d,
-                                                             w->job.bracket };
+    int rc = 0;
+    if (e->mask & OBS_RESULT) {
+        obs_event ev = { .kind = OBS_RESULT, .time = e->now, .worker = wi,
+                         .u.result = { trial, ep, m, d, w->job.bracket } };
+        rc = emit(e, &ev);
     }
-    int rc = note_best(e, trial, ep, m, d);
+    /* the order of the rows' files and of the narration: result, best, end */
+    if (rc == 0)
+        rc = note_best(e, trial, ep, m, d);
     if (rc < 0)
         return rc;
-    if (e->p->narrate) {
-        int k = level_of(e, ep);
-        static const char *const what[] = {
-            [SCHED_CONTINUE] = "continues", [SCHED_PAUSE] = "pauses (it may be promoted later)",
-            [SCHED_STOP] = "stopped", [SCHED_FINISH] = "done: it reached r_max",
-        };
-        if (k >= 0 || d != SCHED_CONTINUE) {
-            char where[48] = "";
-            if (k >= 0)
-                snprintf(where, sizeof where, "rung %d, ", k);
-            snprintf(e->line, sizeof e->line, "t=%g trial %u reached epoch %u (%serror %.4g): %s",
-                     e->now, trial, ep, where, m, what[d]);
-            narrate(e);
-        }
-    }
     if (d == SCHED_CONTINUE)
         return push_next(e, wi, e->now + wl_trial_epoch_time(&w->h, ep + 1) * w->scale);
-    end_job(e, wi, e->now,
-            d == SCHED_PAUSE ? OUT_PAUSED : d == SCHED_STOP ? OUT_STOPPED : OUT_COMPLETED);
+    rc = end_job(e, wi, e->now,
+                 d == SCHED_PAUSE ? OUT_PAUSED : d == SCHED_STOP ? OUT_STOPPED : OUT_COMPLETED, 0);
     free_push(e, wi);
-    return 0;
+    return rc;
 }
 
-/* Worker wi's job is lost now: end its row, tell the core, free the worker. */
+/* Worker wi's job is lost now: end it, tell the core, free the worker. */
 static int job_drop(engine *e, uint32_t wi)
 {
     worker *w = &e->w[wi];
     sched_job rest = w->job;
     rest.from = w->epoch; /* the epochs reported so far happened */
     int retry = e->p->strag.drop_retry;
-    end_job(e, wi, e->now, OUT_DROPPED);
+    int rc = end_job(e, wi, e->now, OUT_DROPPED, retry);
+    if (rc < 0)
+        return rc;
     e->out->sum.jobs_dropped++;
-    if (e->p->narrate) {
-        char ep[64], k[80];
-        epochs_str(ep, sizeof ep, w->job.from + 1, w->job.to);
-        if (rest.from > w->job.from)
-            snprintf(k, sizeof k, "its results up to epoch %u are kept", rest.from);
-        else
-            snprintf(k, sizeof k, "it had reported no epoch");
-        if (retry)
-            snprintf(e->line, sizeof e->line, "t=%g worker %u drops its job (trial %u, %s); %s; "
-                     "the rest goes back to the front of the queue", e->now, wi, rest.trial, ep,
-                     k);
-        else
-            snprintf(e->line, sizeof e->line, "t=%g worker %u drops its job (trial %u, %s); %s; "
-                     "trial %u fails and counts as the worst at rung %u", e->now, wi, rest.trial,
-                     ep, k, rest.trial, rest.rung);
-        narrate(e);
+    if (retry) { /* the next job of this trial is its retry (engine.h) */
+        if (grow_trials(&e->retrying, &e->cap_retrying, rest.trial, 0) < 0)
+            return -ENOMEM;
+        e->retrying[rest.trial] = 1;
     }
-    sched_lost(e->core, &rest, retry);
+    rc = sched_lost(e->core, &rest, retry);
+    if (rc < 0)
+        return rc;
     free_push(e, wi);
     return 0;
 }
@@ -423,23 +347,48 @@ static int dispatch(engine *e)
     while (e->nfree) {
         sched_job job;
         sched_answer a = sched_next(e->core, &job);
+        if (a == SCHED_ERROR)
+            return sched_error(e->core);
         if (a != SCHED_RUN) {
-            if (e->p->narrate && a == SCHED_WAIT) {
-                char why[256];
-                sched_explain(e->core, why, sizeof why);
-                snprintf(e->line, sizeof e->line, "t=%g worker %u waits: %s", e->now,
-                         e->freeh[0], why);
-                narrate(e);
-            }
-            return 0;
+            if (!(e->mask & OBS_ANSWER))
+                return 0;
+            char why[256];
+            sched_explain(e->core, why, sizeof why); /* the core's words, passed on */
+            obs_event ev = { .kind = OBS_ANSWER, .time = e->now, .worker = e->freeh[0],
+                             .u.answer = { a, why } };
+            return emit(e, &ev);
         }
         if (job.trial >= workload_trials(e->wl) || job.to > e->r_max || job.from >= job.to)
-            return -EINVAL; /* a core bug: never run what the workload lacks */
+            return -EPROTO; /* a core bug (core/sched.h's contract): never run what the workload lacks */
         int rc = start_job(e, free_pop(e), &job);
         if (rc < 0)
             return rc;
     }
     return 0;
+}
+
+/* Register the engine's own observers (engine_params.trace, .narrate),
+ * then the caller's. */
+static void observers_init(engine *e, trace_rec *tr, narrator *nr)
+{
+    const engine_params *p = e->p;
+    if (p->trace) {
+        trace_rec_init(tr, e->out);
+        e->obs[e->nobs++] = (engine_observer){ TRACE_REC_MASK, trace_rec_observe, tr };
+    }
+    if (p->narrate) {
+        narrator_init(nr, p->narrate, p->narrate_ctx);
+        e->obs[e->nobs++] = (engine_observer){ NARRATOR_MASK, narrator_observe, nr };
+    }
+    size_t room = sizeof e->obs / sizeof *e->obs - e->nobs, n = p->observers ? p->n_observers : 0;
+    for (size_t i = 0; i < n && i < room; i++)
+        e->obs[e->nobs++] = p->observers[i];
+    if (n > room) {
+        e->more = p->observers + room;
+        e->nmore = n - room;
+    }
+    for (size_t i = 0; i < e->nobs + e->nmore; i++)
+        e->mask |= i < e->nobs ? e->obs[i].mask : e->more[i - e->nobs].mask;
 }
 
 int engine_run(const engine_params *p, sched *core, const workload *wl, run_result *out)
@@ -463,6 +412,10 @@ int engine_run(const engine_params *p, sched *core, const workload *wl, run_resu
         return -EINVAL; /* would never end */
 
     engine e = { .p = p, .core = core, .wl = wl, .out = out, .r_max = sp->r_max };
+    trace_rec tr;
+    narrator nr;
+    memset(&tr, 0, sizeof tr);
+    observers_init(&e, &tr, &nr);
     evq_init(&e.q);
     run_summary *s = &out->sum;
     s->best = s->best_rmax = s->time_to_target = s->time_first_rmax = (double)NAN;
@@ -480,10 +433,8 @@ int engine_run(const engine_params *p, sched *core, const workload *wl, run_resu
         for (uint32_t i = 0; i < p->workers; i++)
             e.slow[i] = straggler_slowdown(&p->strag, i, p->workers);
     }
-    for (uint32_t i = 0; i < p->workers; i++) {
+    for (uint32_t i = 0; i < p->workers; i++)
         e.freeh[i] = i; /* ascending: already a heap */
-        e.w[i].row = NONE;
-    }
     e.nfree = p->workers;
     size_t si = 0; /* next sample; samples before it hold the best at their time */
     if (p->n_samples) {
@@ -492,7 +443,15 @@ int engine_run(const engine_params *p, sched *core, const workload *wl, run_resu
             goto done;
     }
 
-    rc = dispatch(&e);
+    rc = 0;
+    if (e.mask & OBS_RUN) {
+        obs_event ev = { .kind = OBS_RUN, .time = 0, .worker = NONE,
+                         .u.run = { .workers = p->workers, .horizon = p->horizon } };
+        ev.u.run.levels = sched_get_levels(core, &ev.u.run.nlevels);
+        rc = emit(&e, &ev);
+    }
+    if (rc == 0)
+        rc = dispatch(&e);
     while (rc == 0 && evq_size(&e.q)) {
         double t = evq_top(&e.q)->time;
         if (t > p->horizon)
@@ -520,18 +479,13 @@ int engine_run(const engine_params *p, sched *core, const workload *wl, run_resu
     if (evq_size(&e.q)) { /* jobs running past the horizon are cut there */
         s->end_time = p->horizon;
         e.now = p->horizon;
-        for (uint32_t i = 0; i < p->workers; i++)
+        for (uint32_t i = 0; i < p->workers && rc == 0; i++)
             if (e.w[i].busy_now) {
-                if (p->narrate) {
-                    char ep[64];
-                    epochs_str(ep, sizeof ep, e.w[i].job.from + 1, e.w[i].job.to);
-                    snprintf(e.line, sizeof e.line, "t=%g horizon: worker %u's job (trial %u, %s) "
-                             "is cut", p->horizon, i, e.w[i].job.trial, ep);
-                    narrate(&e);
-                }
-                end_job(&e, i, p->horizon, OUT_CUT);
+                rc = end_job(&e, i, p->horizon, OUT_CUT, 0);
                 s->jobs_cut++;
             }
+        if (rc < 0)
+            goto done;
     }
     for (uint32_t i = 0; i < p->workers; i++) {
         rc = add_idle(&e, i, e.w[i].idle_since, s->end_time);
@@ -547,8 +501,9 @@ done:
     evq_destroy(&e.q);
     free(e.w);
     free(e.freeh);
-    free(e.last_row);
+    trace_rec_free(&tr);
     free(e.njobs);
+    free(e.retrying);
     free(e.slow);
     if (rc < 0)
         run_result_free(out);

@@ -22,8 +22,13 @@
  *   - nothing depends on addresses, threads or the machine.
  *
  * Ownership: engine_run() fills a run_result the caller releases with
- * run_result_free().  Errors: 0 or a negative errno code (-E2BIG: more than
- * max_events events); on error the result is released.
+ * run_result_free().  Errors: 0 or a negative errno code; on error the result
+ * is released.  -EINVAL: impossible parameters (a caller's bug or input its
+ * checks let through); -E2BIG: more than max_events events; -ENOMEM: out of
+ * memory, in the engine, an observer or the core (sched_next answered
+ * SCHED_ERROR or sched_report SCHED_DECISION_ERROR); -EPROTO: the core broke
+ * its contract (core/sched.h: a job outside the workload, or CONTINUE at a
+ * job's last epoch), a bug to report, never bad input.
  */
 #ifndef SHSIM_SIM_ENGINE_H
 #define SHSIM_SIM_ENGINE_H
@@ -101,15 +106,98 @@ typedef struct {
     double *samples;
 } run_result;
 
+/* Observers (SQLite's sqlite3_trace_v2 model): the engine reports what
+ * happens as structured events to the observers registered in
+ * engine_params; each observer names the kinds it wants in a mask and gets
+ * its context pointer back.  The engine never formats text: the trace
+ * recorder (sim/observe_trace.c, the run_result rows) and the narrator
+ * (sim/observe_narrate.c, `shsim run --explain`) are observers.  With no
+ * observer registered the hot path pays one mask test per event.
+ * Events of one run come in simulated-time order; within a time, in the
+ * order the engine acts (docs/design.md, semantics 1).  Pointers in an
+ * event are valid during the call only, but run.levels until the run ends. */
+typedef enum {
+    OBS_RUN = 1u << 0,       /* the run begins: run */
+    OBS_JOB_START = 1u << 1, /* a worker starts a job: job_start */
+    OBS_JOB_END = 1u << 2,   /* a job ends (paused, stopped, completed, cut, dropped): job_end */
+    OBS_RESULT = 1u << 3,    /* an epoch ended and the core decided: result */
+    OBS_IDLE = 1u << 4,      /* a worker was idle over [start, end), end > start: idle */
+    OBS_ANSWER = 1u << 5,    /* the core answered WAIT or DONE to a free worker: answer */
+    OBS_BEST = 1u << 6,      /* the best-so-far (or the best at r_max) improved: best */
+} obs_kind;
+#define OBS_ALL 0x7fu
+
+typedef struct {
+    obs_kind kind;
+    double time;     /* simulated seconds */
+    uint32_t worker; /* the worker concerned (OBS_ANSWER: the lowest free one) */
+    union {
+        struct {
+            const uint32_t *levels; /* the core's rung levels */
+            int nlevels;
+            uint32_t workers;
+            double horizon;
+        } run;
+        struct {
+            uint32_t id;     /* jobs are numbered 0, 1, 2, ... as they start */
+            sched_job job;   /* as the core gave it */
+            uint32_t first;  /* first epoch trained: 1 in restart mode, else job.from + 1 */
+            double seconds;  /* planned duration, retrained epochs included */
+            double scale;    /* the job's epoch seconds are multiplied by this */
+            int retried;     /* the trial's previous job was dropped and is retried */
+        } job_start;
+        struct {
+            uint32_t id;
+            sched_job job;   /* as the core gave it */
+            uint32_t epoch;  /* last epoch reported (job.from when none) */
+            job_outcome outcome;
+            int retry;       /* OUT_DROPPED: the job goes back to the queue (else the trial fails) */
+        } job_end;
+        struct {
+            uint32_t trial, epoch;
+            double metric;
+            sched_decision decision;
+            uint32_t bracket; /* the job's sched_job.bracket */
+        } result;
+        struct {
+            double start, end;
+        } idle;
+        struct {
+            sched_answer answer; /* SCHED_WAIT or SCHED_DONE */
+            const char *why;     /* the core's sched_explain() */
+        } answer;
+        struct {
+            uint32_t trial, epoch;
+            double metric, best, best_rmax; /* best_rmax NAN until a trial reaches r_max */
+        } best;
+    } u;
+} obs_event;
+
+/* 0 to go on, or a negative errno code: the run ends with it (-ENOMEM). */
+typedef int (*obs_callback)(void *ctx, const obs_event *ev);
+
+typedef struct {
+    unsigned mask; /* OR of obs_kind */
+    obs_callback fn;
+    void *ctx;
+} engine_observer;
+
 typedef struct {
     uint32_t workers;   /* >= 1 */
     double horizon;     /* > 0; INFINITY for none */
     int restart;        /* resume mode: 0 checkpoint, 1 restart */
     double target;      /* metric for time_to_target(_rmax); NAN for none */
-    int trace;          /* keep jobs/results/idle/best rows */
-    /* narration of decisions in plain words (shsim run --explain); NULL: none */
+    /* Two observers the engine registers itself when asked, before the
+     * ones below: trace != 0, the trace recorder (sim/observe_trace.c:
+     * run_result's jobs/results/idle/best rows); narrate != NULL, the
+     * narrator (sim/observe_narrate.c: every decision in plain words, one
+     * line per call, shsim run --explain) */
+    int trace;
     void (*narrate)(void *ctx, const char *line);
     void *narrate_ctx;
+    /* more observers, called in this order; NULL/0: none */
+    const engine_observer *observers;
+    size_t n_observers;
     /* optional, for sweeps: n_samples ascending times at which to sample the
      * best-so-far into run_result.samples; costs one compare per event time */
     const double *sample_times;
