@@ -105,7 +105,7 @@ int run_spec_run(const run_spec *rs, const workload *wl, run_result *res, char *
         return rc;
     }
     if (rc < 0) {
-        snprintf(err, n, "run failed: %s", rc == -ENOMEM ? "out of memory" : strerror(-rc));
+        snprintf(err, n, "run failed: %s", strerror(-rc));
         return rc;
     }
     char why[512];

@@ -140,7 +140,7 @@ static void test_observer_error_ends_run(void **state)
         run_result r;
         char err[512];
         assert_int_equal(run_spec_execute(&rs, &r, NULL, err, sizeof err), -ENOMEM);
-        assert_string_equal(err, "run failed: out of memory");
+        assert_string_equal(err, "run failed: Cannot allocate memory");
         assert_null(r.jobs);
         assert_int_equal(c.seen, at); /* nothing after the error */
     }
@@ -339,7 +339,7 @@ static void test_core_out_of_memory_ends_run(void **state)
     (void)state;
     char err[512];
     assert_int_equal(run_bad(4, err, sizeof err), -ENOMEM);
-    assert_string_equal(err, "run failed: out of memory");
+    assert_string_equal(err, "run failed: Cannot allocate memory");
 }
 
 int main(void)

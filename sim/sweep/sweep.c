@@ -47,6 +47,8 @@ int sweep_job_spec(const sweep_job *j, size_t mi, size_t si, run_spec *rs, char 
     rs->seed = p->seeds[si];
     rs->ep.trace = 0;
     rs->ep.narrate = NULL;
+    rs->ep.observers = NULL; /* runs go on in parallel threads: no shared observer */
+    rs->ep.n_observers = 0;
     rs->ep.sample_times = NULL;
     rs->ep.n_samples = 0;
     if (!j->wl[w]) {
