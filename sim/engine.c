@@ -64,11 +64,9 @@ typedef struct {
     uint32_t r_max;
     int draws;          /* straggler noise or drops: per-job draws needed */
     double now;
-    unsigned mask;      /* union of the observers' masks */
-    engine_observer obs[2 + 8]; /* trace recorder, narrator, then the caller's */
+    unsigned mask;        /* union of the observers' masks */
+    engine_observer *obs; /* trace recorder, narrator, then the caller's */
     size_t nobs;
-    const engine_observer *more; /* the caller's beyond the 8 that fit in obs */
-    size_t nmore;
 } engine;
 
 engine_params engine_default_params(void)
@@ -149,8 +147,8 @@ static uint32_t free_pop(engine *e)
  * order; the first error ends the run. */
 static int emit(engine *e, obs_event *ev)
 {
-    for (size_t i = 0; i < e->nobs + e->nmore; i++) {
-        const engine_observer *o = i < e->nobs ? &e->obs[i] : &e->more[i - e->nobs];
+    for (size_t i = 0; i < e->nobs; i++) {
+        const engine_observer *o = &e->obs[i];
         if (o->mask & ev->kind) {
             int rc = o->fn(o->ctx, ev);
             if (rc < 0)
@@ -368,10 +366,15 @@ static int dispatch(engine *e)
 }
 
 /* Register the engine's own observers (engine_params.trace, .narrate),
- * then the caller's. */
-static void observers_init(engine *e, trace_rec *tr, narrator *nr)
+ * then the caller's; -ENOMEM. */
+static int observers_init(engine *e, trace_rec *tr, narrator *nr)
 {
     const engine_params *p = e->p;
+    size_t n = p->observers ? p->n_observers : 0;
+    if (!p->trace && !p->narrate && !n)
+        return 0;
+    if (n > SIZE_MAX / sizeof *e->obs - 2 || !(e->obs = malloc((n + 2) * sizeof *e->obs)))
+        return -ENOMEM;
     if (p->trace) {
         trace_rec_init(tr, e->out);
         e->obs[e->nobs++] = (engine_observer){ TRACE_REC_MASK, trace_rec_observe, tr };
@@ -380,15 +383,11 @@ static void observers_init(engine *e, trace_rec *tr, narrator *nr)
         narrator_init(nr, p->narrate, p->narrate_ctx);
         e->obs[e->nobs++] = (engine_observer){ NARRATOR_MASK, narrator_observe, nr };
     }
-    size_t room = sizeof e->obs / sizeof *e->obs - e->nobs, n = p->observers ? p->n_observers : 0;
-    for (size_t i = 0; i < n && i < room; i++)
+    for (size_t i = 0; i < n; i++)
         e->obs[e->nobs++] = p->observers[i];
-    if (n > room) {
-        e->more = p->observers + room;
-        e->nmore = n - room;
-    }
-    for (size_t i = 0; i < e->nobs + e->nmore; i++)
-        e->mask |= i < e->nobs ? e->obs[i].mask : e->more[i - e->nobs].mask;
+    for (size_t i = 0; i < e->nobs; i++)
+        e->mask |= e->obs[i].mask;
+    return 0;
 }
 
 int engine_run(const engine_params *p, sched *core, const workload *wl, run_result *out)
@@ -415,7 +414,6 @@ int engine_run(const engine_params *p, sched *core, const workload *wl, run_resu
     trace_rec tr;
     narrator nr;
     memset(&tr, 0, sizeof tr);
-    observers_init(&e, &tr, &nr);
     evq_init(&e.q);
     run_summary *s = &out->sum;
     s->best = s->best_rmax = s->time_to_target = s->time_first_rmax = (double)NAN;
@@ -424,7 +422,7 @@ int engine_run(const engine_params *p, sched *core, const workload *wl, run_resu
     int rc = -ENOMEM;
     e.w = calloc(p->workers, sizeof *e.w);
     e.freeh = malloc(p->workers * sizeof *e.freeh);
-    if (!e.w || !e.freeh)
+    if (!e.w || !e.freeh || observers_init(&e, &tr, &nr) < 0)
         goto done;
     e.draws = straggler_draws(&p->strag);
     if (straggler_active(&p->strag)) {
@@ -502,6 +500,7 @@ done:
     free(e.w);
     free(e.freeh);
     trace_rec_free(&tr);
+    free(e.obs);
     free(e.njobs);
     free(e.retrying);
     free(e.slow);
