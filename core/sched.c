@@ -192,6 +192,8 @@ sched_answer sched_next(sched *s, sched_job *job)
     return impl_of(s->type)->next(s->state, job); /* a type that fails answers SCHED_ERROR itself */
 }
 
+/* A tail call: the hot path's one call per result.  A type that fails here
+ * answers SCHED_DECISION_ERROR itself (and records the error, sched_fail). */
 sched_decision sched_report(sched *s, uint32_t trial, uint32_t epoch, double metric)
 {
     return impl_of(s->type)->report(s->state, trial, epoch, metric);

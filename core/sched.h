@@ -17,7 +17,7 @@
  * engine never decides for it.
  * A core that runs out of memory says so (SCHED_ERROR, SCHED_DECISION_ERROR,
  * -ENOMEM from sched_lost) instead of changing the schedule; the error is
- * sticky (sched_error) and the run must end.
+ * kept (sched_error) and the run must end.
  *
  * Variants are data, not copies (GSL's type-object habit): one SH type with a
  * barrier switch, one ASHA type with a promotion/stopping switch and a rule,
@@ -142,11 +142,13 @@ sched_answer sched_next(sched *s, sched_job *job);
 sched_decision sched_report(sched *s, uint32_t trial, uint32_t epoch, double metric);
 /* A dropped job.  retry != 0: the job goes back to the front of the queue;
  * retry == 0: the trial failed and counts as worst at the job's rung.
- * 0, or -ENOMEM when the core could not record it (sticky, see below). */
+ * 0, or -ENOMEM when the core could not record it (kept, see below). */
 int sched_lost(sched *s, const sched_job *job, int retry);
 /* 0, or the negative errno code of the core's first failure (-ENOMEM): once
- * set, sched_next answers SCHED_ERROR and sched_report
- * SCHED_DECISION_ERROR. */
+ * set, sched_next answers SCHED_ERROR and sched_lost returns it.  A report
+ * that fails answers SCHED_DECISION_ERROR (a later one is judged on the
+ * books as they were: a failing type changes nothing), and the caller must
+ * end the run. */
 int sched_error(const sched *s);
 /* One line in plain words on why the last sched_next() answered WAIT or
  * DONE ("rung 0 of bracket 0 still runs trial 2"); "" when not known. */

@@ -12,7 +12,7 @@ typedef struct {
     sched_params p;
     uint32_t levels[SCHED_MAX_LEVELS];
     int nlevels;
-    /* where a type records its first failure (-ENOMEM): the sched's sticky
+    /* where a type records its first failure (-ENOMEM): the sched's
      * error, shared by every copy of this struct (the types keep one) */
     int *err;
 } sched_common;
@@ -23,7 +23,10 @@ typedef enum { SCHED_VARIANT_NONE, SCHED_VARIANT_BARRIER, SCHED_VARIANT_ASHA_TYP
 /* A type object.  A type may borrow its machinery from another (`base`):
  * then only `init` is its own and every other operation, and the state's
  * size, are the base's (Hyperband borrows SH's, asynchronous Hyperband
- * ASHA's, each with its own number of brackets). */
+ * ASHA's, each with its own number of brackets).
+ * A type that runs out of memory records it with sched_fail(), leaves its
+ * books as they were, and answers SCHED_ERROR (next) or
+ * SCHED_DECISION_ERROR (report); a failing fail() only records it. */
 struct sched_type {
     const char *name;
     const char *const *variants; /* NULL-terminated; NULL: none */
@@ -46,7 +49,7 @@ struct sched {
     sched_common c;
     sched_job *retry; /* FIFO served before anything else */
     size_t retry_head, retry_len, retry_cap;
-    int err;          /* sticky: 0 or the first failure (sched_error) */
+    int err;          /* kept: 0 or the first failure (sched_error) */
     void *state;
 };
 

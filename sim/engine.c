@@ -158,6 +158,14 @@ static int emit(engine *e, obs_event *ev)
     return 0;
 }
 
+/* The core answered an error: its code (-ENOMEM), or -EPROTO for a core
+ * that answered one without recording why. */
+static int core_failure(const engine *e)
+{
+    int rc = sched_error(e->core);
+    return rc < 0 ? rc : -EPROTO;
+}
+
 static int add_idle(engine *e, uint32_t w, double from, double to)
 {
     if (!(to > from))
@@ -288,7 +296,7 @@ static int epoch_end(engine *e, uint32_t wi)
     double m = wl_trial_metric(&w->h, ep);
     sched_decision d = sched_report(e->core, trial, ep, m);
     if (d == SCHED_DECISION_ERROR)
-        return sched_error(e->core);
+        return core_failure(e);
     if (d == SCHED_CONTINUE && ep >= w->job.to)
         return -EPROTO; /* core/sched.h: a core ends every job it hands out */
     s->epochs_trained++;
@@ -346,7 +354,7 @@ static int dispatch(engine *e)
         sched_job job;
         sched_answer a = sched_next(e->core, &job);
         if (a == SCHED_ERROR)
-            return sched_error(e->core);
+            return core_failure(e);
         if (a != SCHED_RUN) {
             if (!(e->mask & OBS_ANSWER))
                 return 0;
