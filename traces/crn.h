@@ -34,7 +34,7 @@
  * (that cost about a quarter of a synthetic event), and the simulation run
  * path needs no GSL at all, so it compiles to WebAssembly for the browser
  * page (web/) without it.  They give GSL's values bit for bit --
- * tests/test_workload.c compares them on many keys through the same
+ * tests/test_crn.c compares them on many keys through the same
  * generator wrapped as a gsl_rng_type (traces/crn_gsl.h), and fails should
  * a GSL release change its algorithms -- so which one the code calls
  * changes no result.
