@@ -424,8 +424,7 @@ int engine_run(const engine_params *p, sched *core, const workload *wl, run_resu
     memset(&tr, 0, sizeof tr);
     evq_init(&e.q);
     run_summary *s = &out->sum;
-    s->best = s->best_rmax = s->time_to_target = s->time_first_rmax = (double)NAN;
-    s->time_to_target_rmax = (double)NAN;
+    summary_init(s); /* NAN for the columns that may be missing */
     s->workers = p->workers;
     int rc = -ENOMEM;
     e.w = calloc(p->workers, sizeof *e.w);

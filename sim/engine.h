@@ -38,6 +38,7 @@
 
 #include "core/sched.h"
 #include "sim/straggler.h"
+#include "sim/summary.h"
 #include "traces/workload.h"
 
 typedef enum {
@@ -73,20 +74,7 @@ typedef struct {
     double metric, best, best_rmax; /* best_rmax NAN until a trial reaches r_max */
 } best_row;
 
-typedef struct {
-    uint64_t trials_started, trials_rmax, jobs, epochs_trained, epochs_replayed, results, events;
-    uint64_t jobs_cut, jobs_dropped;
-    double end_time, busy, idle;        /* worker-seconds */
-    double best, best_rmax;             /* NAN when none */
-    double time_to_target;              /* first time any result (any epoch of any trial,
-                                           paused ones too) had metric <= target; NAN when
-                                           never or no target */
-    double time_first_rmax;             /* first time a trial reached r_max; NAN if none */
-    double time_to_target_rmax;         /* first time a trial reached r_max with metric
-                                           <= target (a configuration found); NAN when
-                                           never or no target */
-    uint32_t workers;
-} run_summary;
+/* run_summary: the summary columns, one list (sim/summary.h). */
 
 typedef struct {
     run_summary sum;

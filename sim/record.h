@@ -42,7 +42,8 @@ int run_spec_execute(run_spec *rs, run_result *res, workload **wl_out, char *err
 int run_spec_prepare(run_spec *rs, const workload *wl, char *err, size_t n);
 int run_spec_run(const run_spec *rs, const workload *wl, run_result *res, char *err, size_t n);
 
-/* The summary columns (one sweep row). */
+/* The summary columns (one sweep row), sim/summary.c: the header line, and
+ * a run's row (with its newline). */
 void summary_header(FILE *f);
 /* Only the leading columns that describe the run (scheduler .. order), no
  * newline: what sweeps repeat in their per-cell files. */

@@ -379,7 +379,7 @@ int sweep_run(const sweep_plan *p, const char *dir, sweep_report *rep, char *err
     j.state = calloc(j.nruns + 1, 1);
     j.why = calloc(j.nruns + 1, sizeof *j.why);
     j.todo = malloc((j.nruns + 1) * sizeof *j.todo);
-    j.jcap = (2 * (size_t)p->curve_points + 32) * 32 + 3 * sizeof(char[1536]) + 256;
+    j.jcap = (2 * (size_t)p->curve_points + SUMMARY_NCOLUMNS + 16) * 32 + 3 * sizeof(char[1536]) + 256;
     j.jbuf = malloc(j.jcap);
     if (!j.sum || !j.samples || !j.state || !j.why || !j.todo || !j.jbuf)
         goto nomem;

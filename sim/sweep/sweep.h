@@ -24,9 +24,9 @@
  *                     that did not fail), and for every metric M its M_mean,
  *                     M_sd, M_lo, M_hi over the runs that did not fail
  *                     (lo/hi: the 95% confidence interval of the mean from
- *                     Student's t with runs_ok-1 degrees of freedom); metrics
- *                     that can be missing (best, best_rmax, time_to_target,
- *                     time_first_rmax, time_to_target_rmax) also get M_n,
+ *                     Student's t with runs_ok-1 degrees of freedom); the
+ *                     metrics are the summary columns (sim/summary.h), and
+ *                     those that can be missing (may_miss there) also get M_n,
  *                     the runs that have one, and are averaged over those
  *                     runs only;
  *   sweep_curves.csv  cell, the same describing columns, time, n, mean, sd,

@@ -6,11 +6,16 @@
  * DIR/.sweep.journal, text, one line per record, each ending in ",H\n" where
  * H is the FNV-1a hash (16 hex digits) of the bytes before the comma:
  *   shsim-sweep-journal 2,grid G,shard I/K,runs N,curve-points C,H
- *   RUN,ok,TS,TR,JOBS,EPT,EPR,CUT,DROP,WORKERS,END,BUSY,IDLE,BEST,BESTR,TTT,TFR,TTTR,
- *       S1..SC,R1..RC,H
+ *   RUN,ok,COUNTS,WORKERS,DOUBLES,S1..SC,R1..RC,H
  *   RUN,fail,MESSAGE,H
  *   input,FILEHASH,PATH,H      (after the header: a file the grid reads)
  * RUN is the run's index in the whole grid (cell * seeds + seed index);
+ * COUNTS and DOUBLES are the stored summary columns of sim/summary.h in
+ * their order, the counts and then the doubles (today TS,TR,JOBS,EPT,EPR,
+ * CUT,DROP and END,BUSY,IDLE,BEST,BESTR,TTT,TFR,TTTR); a derived column
+ * (idle_fraction) is recomputed, not journaled.  A record with another
+ * field count (a journal of a build with other columns) is not valid, so
+ * its run is run again;
  * FILEHASH is part of the grid hash G, and names the file when G differs;
  * numbers are printed as in the CSV files (shortest round trip, NaN empty),
  * so a resumed run's row is the bytes the run itself gave; MESSAGE has ','
@@ -45,6 +50,10 @@ static double mono_s(void)
 
 static const char journal_magic[] = "shsim-sweep-journal 2";
 
+/* The fields of an ok record before its samples: RUN, ok, the stored
+ * summary columns and WORKERS. */
+#define JOURNAL_OK_FIELDS (3 + SUMMARY_NCOUNTS + SUMMARY_NSTORED_DOUBLES)
+
 static void journal_header(const sweep_job *j, const char *grid, char *buf, size_t n)
 {
     const sweep_plan *p = j->p;
@@ -77,19 +86,19 @@ int sweep_journal_append(sweep_job *j, size_t r)
                             j->state[r] == RUN_OK ? "ok" : "fail");
     if (j->state[r] == RUN_OK) {
         const run_summary *s = &j->sum[r];
-        len += (size_t)snprintf(b + len, cap - len, ",%llu,%llu,%llu,%llu,%llu,%llu,%llu,%u",
-                                (unsigned long long)s->trials_started,
-                                (unsigned long long)s->trials_rmax, (unsigned long long)s->jobs,
-                                (unsigned long long)s->epochs_trained,
-                                (unsigned long long)s->epochs_replayed,
-                                (unsigned long long)s->jobs_cut,
-                                (unsigned long long)s->jobs_dropped, s->workers);
-        double v[] = { s->end_time,      s->busy,           s->idle,
-                       s->best,          s->best_rmax,      s->time_to_target,
-                       s->time_first_rmax, s->time_to_target_rmax };
-        for (size_t i = 0; i < 8 + 2 * k; i++) {
+#define PUT_C_(name) len += (size_t)snprintf(b + len, cap - len, ",%llu", (unsigned long long)s->name);
+        SUMMARY_COLUMN_MAP(PUT_C_, SUMMARY_COUNT_NONE_, SUMMARY_COUNT_NONE_)
+#undef PUT_C_
+        len += (size_t)snprintf(b + len, cap - len, ",%u", s->workers);
+#define VAL_D_(name, may_miss) s->name,
+        double v[SUMMARY_NSTORED_DOUBLES] = { SUMMARY_COLUMN_MAP(SUMMARY_COUNT_NONE_, VAL_D_,
+                                                                 SUMMARY_COUNT_NONE_) };
+#undef VAL_D_
+        for (size_t i = 0; i < SUMMARY_NSTORED_DOUBLES + 2 * k; i++) {
             b[len++] = ',';
-            fmt_double(b + len, cap - len, i < 8 ? v[i] : j->samples[r * 2 * k + i - 8]);
+            fmt_double(b + len, cap - len,
+                       i < SUMMARY_NSTORED_DOUBLES ? v[i]
+                                                   : j->samples[r * 2 * k + i - SUMMARY_NSTORED_DOUBLES]);
             len += strlen(b + len);
         }
     } else {
@@ -244,7 +253,7 @@ static int journal_record(sweep_job *j, char *line, size_t len, char **f)
 {
     const sweep_plan *p = j->p;
     size_t ns = p->nseeds, k = p->curve_points, nf;
-    if (journal_fields(line, len, f, 19 + 2 * k, &nf) < 0 || nf < 3)
+    if (journal_fields(line, len, f, JOURNAL_OK_FIELDS + 1 + 2 * k, &nf) < 0 || nf < 3)
         return -1;
     uint64_t g;
     if (parse_u64(f[0], &g) < 0 || g / ns >= p->ncells || (g / ns) % p->shards != p->shard)
@@ -269,27 +278,31 @@ static int journal_record(sweep_job *j, char *line, size_t len, char **f)
         j->state[r] = RUN_FAILED;
         return 0;
     }
-    if (strcmp(f[1], "ok") != 0 || nf != 18 + 2 * k)
+    if (strcmp(f[1], "ok") != 0 || nf != JOURNAL_OK_FIELDS + 2 * k)
         return -1;
     run_summary s;
     memset(&s, 0, sizeof s);
-    uint64_t *u[] = { &s.trials_started, &s.trials_rmax,  &s.jobs,        &s.epochs_trained,
-                      &s.epochs_replayed, &s.jobs_cut,    &s.jobs_dropped };
-    for (size_t i = 0; i < 7; i++)
-        if (parse_u64(f[2 + i], u[i]) < 0)
+#define ADDR_C_(name) &s.name,
+#define ADDR_D_(name, may_miss) &s.name,
+    uint64_t *u[SUMMARY_NCOUNTS] = { SUMMARY_COLUMN_MAP(ADDR_C_, SUMMARY_COUNT_NONE_,
+                                                        SUMMARY_COUNT_NONE_) };
+    double *d[SUMMARY_NSTORED_DOUBLES] = { SUMMARY_COLUMN_MAP(SUMMARY_COUNT_NONE_, ADDR_D_,
+                                                              SUMMARY_COUNT_NONE_) };
+#undef ADDR_C_
+#undef ADDR_D_
+    char **at = f + 2;
+    for (size_t i = 0; i < SUMMARY_NCOUNTS; i++)
+        if (parse_u64(*at++, u[i]) < 0)
             return -1;
     uint64_t w;
-    if (parse_u64(f[9], &w) < 0 || w > UINT32_MAX)
+    if (parse_u64(*at++, &w) < 0 || w > UINT32_MAX)
         return -1;
     s.workers = (uint32_t)w;
-    double *d[] = { &s.end_time,       &s.busy,           &s.idle,
-                    &s.best,           &s.best_rmax,      &s.time_to_target,
-                    &s.time_first_rmax, &s.time_to_target_rmax };
-    for (size_t i = 0; i < 8; i++)
-        if (parse_num(f[10 + i], d[i]) < 0)
+    for (size_t i = 0; i < SUMMARY_NSTORED_DOUBLES; i++)
+        if (parse_num(*at++, d[i]) < 0)
             return -1;
     for (size_t i = 0; i < 2 * k; i++)
-        if (parse_num(f[18 + i], &j->samples[r * 2 * k + i]) < 0)
+        if (parse_num(*at++, &j->samples[r * 2 * k + i]) < 0)
             return -1;
     j->sum[r] = s;
     free(j->why[r]);
@@ -330,7 +343,7 @@ static int journal_load(sweep_job *j, char *text, size_t len, const char *hdr, s
         return -EINVAL;
     }
     *keep = hlen;
-    char **f = malloc((21 + 2 * (size_t)j->p->curve_points) * sizeof *f);
+    char **f = malloc((JOURNAL_OK_FIELDS + 3 + 2 * (size_t)j->p->curve_points) * sizeof *f);
     if (!f) {
         snprintf(err, n, "%s: out of memory", j->jpath);
         return -ENOMEM;

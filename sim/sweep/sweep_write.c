@@ -16,42 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* The metrics aggregated per cell: the columns of sweep_agg.csv. */
-static const struct {
-    const char *name;
-    int may_miss; /* NAN in some runs: gets an M_n column */
-} metrics[] = {
-    { "trials_started", 0 }, { "trials_rmax", 0 }, { "jobs", 0 },      { "epochs_trained", 0 },
-    { "epochs_replayed", 0 }, { "jobs_cut", 0 },   { "jobs_dropped", 0 }, { "end_time", 0 },
-    { "busy", 0 },           { "idle", 0 },        { "idle_fraction", 0 }, { "best", 1 },
-    { "best_rmax", 1 },      { "time_to_target", 1 }, { "time_first_rmax", 1 },
-    { "time_to_target_rmax", 1 },
-};
-#define NMETRICS (sizeof metrics / sizeof *metrics)
-
-static double metric_value(const run_summary *s, size_t m)
-{
-    double cap = (double)s->workers * s->end_time;
-    switch (m) {
-    case 0: return (double)s->trials_started;
-    case 1: return (double)s->trials_rmax;
-    case 2: return (double)s->jobs;
-    case 3: return (double)s->epochs_trained;
-    case 4: return (double)s->epochs_replayed;
-    case 5: return (double)s->jobs_cut;
-    case 6: return (double)s->jobs_dropped;
-    case 7: return s->end_time;
-    case 8: return s->busy;
-    case 9: return s->idle;
-    case 10: return cap > 0 ? s->idle / cap : 0.0; /* as summary_row() */
-    case 11: return s->best;
-    case 12: return s->best_rmax;
-    case 13: return s->time_to_target;
-    case 14: return s->time_first_rmax;
-    default: return s->time_to_target_rmax;
-    }
-}
-
+/* One statistic of sweep_agg.csv (its metrics: the summary columns of
+ * sim/summary.h, summary_columns[] and summary_value()). */
 static void put_stat(FILE *f, sweep_stat st, int with_n)
 {
     double v[] = { st.mean, st.sd, st.lo, st.hi };
@@ -121,11 +87,11 @@ int sweep_job_write(sweep_job *j, const char *dir, run_spec *rs, const char *gri
     fputs("cell,", agg);
     summary_spec_header(agg);
     fputs(",runs,runs_ok", agg);
-    for (size_t mt = 0; mt < NMETRICS; mt++) {
-        fprintf(agg, ",%s_mean,%s_sd,%s_lo,%s_hi", metrics[mt].name, metrics[mt].name,
-                metrics[mt].name, metrics[mt].name);
-        if (metrics[mt].may_miss)
-            fprintf(agg, ",%s_n", metrics[mt].name);
+    for (size_t mt = 0; mt < SUMMARY_NCOLUMNS; mt++) {
+        const char *nm = summary_columns[mt].name;
+        fprintf(agg, ",%s_mean,%s_sd,%s_lo,%s_hi", nm, nm, nm, nm);
+        if (summary_columns[mt].may_miss)
+            fprintf(agg, ",%s_n", nm);
     }
     fputc('\n', agg);
     fputs("cell,", cur);
@@ -147,7 +113,7 @@ int sweep_job_write(sweep_job *j, const char *dir, run_spec *rs, const char *gri
             }
             const char *msg = j->why[r] ? j->why[r] : "out of memory";
             summary_spec_row(runs, rs);
-            for (size_t mt = 0; mt <= NMETRICS; mt++) /* empty metrics, then the status */
+            for (size_t mt = 0; mt <= SUMMARY_NCOLUMNS; mt++) /* empty metrics, then the status */
                 fputc(',', runs);
             put_csv_field(runs, msg);
             fputc('\n', runs);
@@ -158,11 +124,11 @@ int sweep_job_write(sweep_job *j, const char *dir, run_spec *rs, const char *gri
         fprintf(agg, "%zu,", c);
         summary_spec_row(agg, rs);
         fprintf(agg, ",%zu,%zu", ns, ok);
-        for (size_t mt = 0; mt < NMETRICS; mt++) {
+        for (size_t mt = 0; mt < SUMMARY_NCOLUMNS; mt++) {
             for (size_t si = 0; si < ns; si++)
-                v[si] = j->state[mi * ns + si] == RUN_OK ? metric_value(&j->sum[mi * ns + si], mt)
-                                                        : (double)NAN;
-            put_stat(agg, sweep_stat_of(v, ns), metrics[mt].may_miss);
+                v[si] = j->state[mi * ns + si] == RUN_OK ? summary_value(&j->sum[mi * ns + si], mt)
+                                                         : (double)NAN;
+            put_stat(agg, sweep_stat_of(v, ns), summary_columns[mt].may_miss);
         }
         fputc('\n', agg);
         if (!sweep_has_curve(p, rs))

@@ -1,0 +1,97 @@
+/*
+ * sim/summary.h -- the summary columns: one list (an X-macro, libuv's
+ * UV_ERRNO_MAP habit) from which everything that names, stores, prints,
+ * aggregates or journals a run's summary metrics is generated:
+ *   - the run_summary struct's fields (below);
+ *   - summary.csv's and sweep.csv's metric columns, header and row
+ *     (summary_header/summary_row, sim/summary.c);
+ *   - sweep_agg.csv's M_mean, M_sd, M_lo, M_hi (and M_n for a column that
+ *     may be missing) per column (sim/sweep/sweep_write.c);
+ *   - the sweep journal's record of a run (sim/sweep/sweep_journal.c): the
+ *     stored columns, counts first, then run_summary.workers, then the
+ *     stored doubles; derived ones are recomputed, not journaled;
+ *   - the engine's start values (NAN for a column that may be missing).
+ * Adding a column is one line here, plus the code that measures it (the
+ * engine, for a stored column; nothing for a derived one) -- docs/design.md,
+ * "Extension tasks".
+ *
+ * SUMMARY_COLUMN_MAP(C, D, F), in CSV order:
+ *   C(name)                a count (uint64_t), printed as an integer;
+ *   D(name, may_miss)      a double the engine stores;
+ *   F(name, may_miss, fn)  a double derived from the others, fn(const
+ *                          run_summary *): stored nowhere, journaled never.
+ * may_miss: NAN in some runs (none found, no target): sweep_agg.csv gives it
+ * an M_n column and averages it over the runs that have one.  Doubles print
+ * in the shortest form that reads back exactly, NAN as an empty field.
+ */
+#ifndef SHSIM_SIM_SUMMARY_H
+#define SHSIM_SIM_SUMMARY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SUMMARY_COLUMN_MAP(C, D, F)                                                            \
+    C(trials_started)       /* trials the core started */                                     \
+    C(trials_rmax)          /* trials that reached r_max */                                   \
+    C(jobs)                 /* jobs handed out */                                             \
+    C(epochs_trained)       /* epochs trained (reported or not) */                            \
+    C(epochs_replayed)      /* epochs retrained under restart */                              \
+    C(jobs_cut)             /* jobs cut at the horizon */                                     \
+    C(jobs_dropped)         /* jobs lost (stragglers' --drop) */                              \
+    D(end_time, 0)          /* the clock when the run ended */                                \
+    D(busy, 0)              /* worker-seconds spent training */                               \
+    D(idle, 0)              /* worker-seconds spent idle */                                   \
+    F(idle_fraction, 0, summary_idle_fraction) /* idle / (workers x end_time) */              \
+    D(best, 1)              /* best metric of any result; NAN when none */                    \
+    D(best_rmax, 1)         /* best metric at r_max; NAN when none */                         \
+    D(time_to_target, 1)    /* first time any result (any epoch of any trial, paused     */   \
+                            /* ones too) had metric <= target; NAN: never or no target   */   \
+    D(time_first_rmax, 1)   /* first time a trial reached r_max; NAN if none */               \
+    D(time_to_target_rmax, 1) /* first time a trial reached r_max with metric <= target  */   \
+                              /* (a configuration found); NAN: never or no target        */
+
+#define SUMMARY_COUNT_ONE_(...) +1
+#define SUMMARY_COUNT_NONE_(...)
+
+typedef struct {
+#define SUMMARY_FIELD_C_(name) uint64_t name;
+#define SUMMARY_FIELD_D_(name, may_miss) double name;
+    SUMMARY_COLUMN_MAP(SUMMARY_FIELD_C_, SUMMARY_FIELD_D_, SUMMARY_COUNT_NONE_)
+#undef SUMMARY_FIELD_C_
+#undef SUMMARY_FIELD_D_
+    /* not columns: counted by the engine for its own checks and bench */
+    uint64_t results, events;
+    uint32_t workers; /* journaled: idle_fraction derives from it */
+} run_summary;
+
+enum {
+    /* every column; the counts; the stored doubles */
+    SUMMARY_NCOLUMNS = 0 SUMMARY_COLUMN_MAP(SUMMARY_COUNT_ONE_, SUMMARY_COUNT_ONE_,
+                                            SUMMARY_COUNT_ONE_),
+    SUMMARY_NCOUNTS = 0 SUMMARY_COLUMN_MAP(SUMMARY_COUNT_ONE_, SUMMARY_COUNT_NONE_,
+                                           SUMMARY_COUNT_NONE_),
+    SUMMARY_NSTORED_DOUBLES = 0 SUMMARY_COLUMN_MAP(SUMMARY_COUNT_NONE_, SUMMARY_COUNT_ONE_,
+                                                   SUMMARY_COUNT_NONE_)
+};
+
+/* idle / (workers x end_time); 0 for a run of no time. */
+static inline double summary_idle_fraction(const run_summary *s)
+{
+    double cap = (double)s->workers * s->end_time;
+    return cap > 0 ? s->idle / cap : 0.0;
+}
+
+/* Column i's name and whether it may be missing (NAN). */
+typedef struct {
+    const char *name;
+    int may_miss;
+} summary_column;
+extern const summary_column summary_columns[SUMMARY_NCOLUMNS];
+
+/* Column i's value (a count converted to double: exact below 2^53). */
+double summary_value(const run_summary *s, size_t i);
+
+/* The engine's start values: 0, and NAN for a column that may be missing. */
+void summary_init(run_summary *s);
+
+#endif
