@@ -3,8 +3,10 @@
  * the header they generate, pinned byte for byte; a run's row has a field
  * per header column and each metric field is summary_value() of that
  * column; the start values; the derived column's known value; the counts
- * the journal and the sweep files size themselves by.
+ * the journal and the sweep files size themselves by; compare's table rows
+ * are columns of the list.
  */
+#include "sim/cli/cli_compare.h"
 #include "sim/output.h"
 #include "sim/record.h"
 #include "tests/testutil.h"
@@ -151,6 +153,21 @@ static void test_init_and_derived(void **state)
     assert_true(isnan(summary_value(&s, SUMMARY_NCOLUMNS))); /* past the end */
 }
 
+/* `shsim compare`'s table names summary columns (and reads them back from
+ * the files): every one of its rows is a column of the list. */
+static void test_compare_rows_are_columns(void **state)
+{
+    (void)state;
+    assert_true(compare_nmetrics > 0);
+    for (size_t m = 0; m < compare_nmetrics; m++) {
+        size_t i = 0;
+        while (i < SUMMARY_NCOLUMNS && strcmp(summary_columns[i].name, compare_metrics[m].column))
+            i++;
+        if (i == SUMMARY_NCOLUMNS)
+            fail_msg("compare's row '%s' is not a summary column", compare_metrics[m].column);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -158,6 +175,7 @@ int main(void)
         cmocka_unit_test(test_counts),
         cmocka_unit_test(test_row_matches_values),
         cmocka_unit_test(test_init_and_derived),
+        cmocka_unit_test(test_compare_rows_are_columns),
     };
     return cmocka_run_group_tests_name("summary", tests, NULL, NULL);
 }
