@@ -88,6 +88,51 @@ static void test_open_unknown_spec(void **state)
     assert_true(wl_default_params().seed == 1);
 }
 
+/* The kinds come from one table (WL_KIND_MAP): listed in its order, each
+ * named by the unknown-spec message, recorded ones with their documented
+ * default order, and the kinds that read a file say which. */
+static void test_kinds_table(void **state)
+{
+    static const struct {
+        const char *syntax;
+        int recorded;
+        wl_order order;
+    } want[] = {
+        {"lenet", 1, WL_ORDER_SEEDED},       {"lenet-cpu31", 1, WL_ORDER_FILE},
+        {"lenet-model[:FILE]", 0, 0},        {"figure", 1, WL_ORDER_FILE},
+        {"table:FILE", 1, WL_ORDER_SEEDED},  {"synthetic[:DIST[:MEAN[:SPREAD]]]", 0, 0},
+    };
+    workload *w;
+    char err[512], list[512];
+    size_t i = 0;
+    int recorded;
+    wl_order order;
+    const char *k;
+
+    (void)state;
+    assert_int_equal(workload_open(&w, "bogus", NULL, err, sizeof err), -EINVAL);
+    for (; (k = workload_kind(i, &recorded, &order)) != NULL; i++) {
+        assert_true(i < sizeof want / sizeof want[0]);
+        assert_string_equal(k, want[i].syntax);
+        assert_int_equal(recorded, want[i].recorded);
+        if (recorded)
+            assert_int_equal(order, want[i].order);
+        assert_contains(err, k);
+    }
+    assert_int_equal(i, sizeof want / sizeof want[0]);
+    size_t need = workload_kinds_list(list, sizeof list, ", ", " or ");
+    assert_int_equal(need, strlen(list));
+    assert_string_equal(list, "lenet, lenet-cpu31, lenet-model[:FILE], figure, table:FILE or "
+                              "synthetic[:DIST[:MEAN[:SPREAD]]]");
+    assert_int_equal(workload_kinds_list(list, 8, "|", "|"), 87); /* cut, snprintf's contract */
+    assert_string_equal(list, "lenet|l");
+    assert_string_equal(workload_spec_file("table:a.csv"), "a.csv");
+    assert_string_equal(workload_spec_file("lenet-model:p.params"), "p.params");
+    assert_null(workload_spec_file("lenet-model"));
+    assert_null(workload_spec_file("synthetic:normal"));
+    assert_null(workload_spec_file("tables:x"));
+}
+
 /* ---- synthetic ------------------------------------------------------- */
 
 static workload *open_synth(const char *spec, uint64_t seed)
@@ -320,6 +365,7 @@ int main(void)
         cmocka_unit_test(test_figure_values),
         cmocka_unit_test(test_figure_rejects_argument),
         cmocka_unit_test(test_open_unknown_spec),
+        cmocka_unit_test(test_kinds_table),
         cmocka_unit_test(test_synthetic_defaults),
         cmocka_unit_test(test_synthetic_order_free),
         cmocka_unit_test(test_synthetic_seeds_differ),

@@ -83,6 +83,7 @@ static void fig_config(const void *state, uint32_t k, char *buf, size_t n)
 
 const wl_type wl_figure_type = {
     .name = "figure",
+    .syntax = "figure",
     .open = fig_open,
     .free = fig_free,
     .epoch_time = fig_epoch_time,

@@ -24,7 +24,10 @@
 #include "traces/workload.h"
 
 typedef struct wl_type {
-    const char *name; /* the spec word: "figure", "table", "synthetic" */
+    const char *name;   /* the spec word: "figure", "table", "synthetic" */
+    const char *syntax; /* the spec as help texts and messages show it:
+                           "table:FILE", "synthetic[:DIST[:MEAN[:SPREAD]]]" */
+    int arg_is_file;    /* "name:ARG" reads the file ARG (a sweep checksums it) */
     /* arg is the text after "name:", or NULL when the spec is just name. */
     int (*open)(workload *w, const char *arg, const wl_params *p, char *err, size_t errlen);
     void (*free)(void *state);
@@ -55,12 +58,16 @@ struct workload {
                                   file order (or a generated workload) */
 };
 
-extern const wl_type wl_figure_type;
-extern const wl_type wl_table_type;
-extern const wl_type wl_synthetic_type;
-extern const wl_type wl_lenet_type;       /* wl_lenet.c */
-extern const wl_type wl_lenet_cpu31_type; /* wl_lenet.c */
-extern const wl_type wl_model_type;       /* wl_model.c: lenet-model */
+/* The kinds of workload, one line each, in the order help texts and
+ * messages list them (workload_kind()): X(NAME) declares wl_NAME_type,
+ * defined in its own file (lenet and lenet_cpu31: wl_lenet.c; model, the
+ * lenet-model: wl_model.c; the others wl_NAME.c), and puts it into
+ * workload.c's table.  A new kind is its file and one line here. */
+#define WL_KIND_MAP(X) X(lenet) X(lenet_cpu31) X(model) X(figure) X(table) X(synthetic)
+
+#define WL_KIND_DECLARE_(kind) extern const wl_type wl_##kind##_type;
+WL_KIND_MAP(WL_KIND_DECLARE_)
+#undef WL_KIND_DECLARE_
 
 /* Open w as a `table:` workload read from len bytes at data (a table
  * embedded into the binary); messages name `name` as the file.  Queries then

@@ -79,6 +79,7 @@ static void lenet_config(const void *state, uint32_t k, char *buf, size_t n)
 
 const wl_type wl_lenet_type = {
     .name = "lenet",
+    .syntax = "lenet",
     .open = lenet_rs_open,
     .free = lenet_free,
     .epoch_time = lenet_epoch_time,
@@ -91,6 +92,7 @@ const wl_type wl_lenet_type = {
 
 const wl_type wl_lenet_cpu31_type = {
     .name = "lenet-cpu31",
+    .syntax = "lenet-cpu31",
     .open = lenet_cpu31_open,
     .free = lenet_free,
     .epoch_time = lenet_epoch_time,

@@ -332,6 +332,8 @@ static void wlm_config(const void *state, uint32_t k, char *buf, size_t n)
 
 const wl_type wl_model_type = {
     .name = "lenet-model",
+    .syntax = "lenet-model[:FILE]",
+    .arg_is_file = 1,
     .open = wlm_open,
     .free = wlm_free,
     .epoch_time = wlm_epoch_time,

@@ -95,7 +95,7 @@ static int syn_parse(syn_state *st, const char *spec, const char *arg, char *err
     for (char *p = buf;;) {
         char *colon = strchr(p, ':');
         if (nf == 3) {
-            wl_errf(err, errlen, "%s: too many fields (expected synthetic[:DIST[:MEAN[:SPREAD]]])", spec);
+            wl_errf(err, errlen, "%s: too many fields (expected %s)", spec, wl_synthetic_type.syntax);
             return -EINVAL;
         }
         field[nf++] = p;
@@ -268,6 +268,7 @@ static void syn_config(const void *state, uint32_t k, char *buf, size_t n)
 
 const wl_type wl_synthetic_type = {
     .name = "synthetic",
+    .syntax = "synthetic[:DIST[:MEAN[:SPREAD]]]",
     .open = syn_open,
     .free = syn_free,
     .epoch_time = syn_epoch_time,

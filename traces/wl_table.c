@@ -515,6 +515,8 @@ static void tbl_config(const void *state, uint32_t k, char *buf, size_t n)
 
 const wl_type wl_table_type = {
     .name = "table",
+    .syntax = "table:FILE",
+    .arg_is_file = 1,
     .open = tbl_open,
     .free = tbl_free,
     .epoch_time = tbl_epoch_time,

@@ -26,8 +26,12 @@
 #include "traces/wl_impl.h"
 #include "traces/workload.h"
 
-static const wl_type *const wl_types[] = {&wl_figure_type, &wl_table_type, &wl_synthetic_type, &wl_lenet_type,
-                                          &wl_lenet_cpu31_type, &wl_model_type};
+static const wl_type *const wl_types[] = {
+#define WL_KIND_ENTRY_(kind) &wl_##kind##_type,
+    WL_KIND_MAP(WL_KIND_ENTRY_)
+#undef WL_KIND_ENTRY_
+};
+#define WL_NTYPES (sizeof wl_types / sizeof wl_types[0])
 
 #define WL_REQUIRE(cond) \
     do {                 \
@@ -35,13 +39,38 @@ static const wl_type *const wl_types[] = {&wl_figure_type, &wl_table_type, &wl_s
             abort();     \
     } while (0)
 
+static const wl_type *wl_type_of(const char *spec, const char **arg);
+
 const char *workload_spec_file(const char *spec)
 {
-    static const char *const with_file[] = {"table:", "lenet-model:"};
-    for (size_t i = 0; i < sizeof with_file / sizeof with_file[0]; i++)
-        if (strncmp(spec, with_file[i], strlen(with_file[i])) == 0)
-            return spec + strlen(with_file[i]);
-    return NULL;
+    const char *arg = NULL;
+    const wl_type *type = wl_type_of(spec, &arg);
+    return type != NULL && type->arg_is_file ? arg : NULL;
+}
+
+const char *workload_kind(size_t i, int *recorded, wl_order *default_order)
+{
+    if (i >= WL_NTYPES)
+        return NULL;
+    if (recorded != NULL)
+        *recorded = wl_types[i]->recorded;
+    if (default_order != NULL)
+        *default_order = wl_types[i]->default_order;
+    return wl_types[i]->syntax;
+}
+
+size_t workload_kinds_list(char *buf, size_t n, const char *sep, const char *last)
+{
+    size_t len = 0;
+    if (n > 0)
+        buf[0] = '\0';
+    for (size_t i = 0; i < WL_NTYPES; i++) {
+        const char *s = i == 0 ? "" : i + 1 < WL_NTYPES ? sep : last;
+        int w = snprintf(buf + (len < n ? len : n), len < n ? n - len : 0, "%s%s", s,
+                         wl_types[i]->syntax);
+        len += w > 0 ? (size_t)w : 0;
+    }
+    return len;
 }
 
 void wl_errf(char *err, size_t errlen, const char *fmt, ...)
@@ -104,7 +133,7 @@ wl_params wl_default_params(void)
 /* The type a spec names, and where its argument starts (NULL: none). */
 static const wl_type *wl_type_of(const char *spec, const char **arg)
 {
-    for (size_t i = 0; i < sizeof wl_types / sizeof wl_types[0]; i++) {
+    for (size_t i = 0; i < WL_NTYPES; i++) {
         size_t len = strlen(wl_types[i]->name);
         if (strncmp(spec, wl_types[i]->name, len) != 0)
             continue;
@@ -172,10 +201,9 @@ int workload_open(workload **out, const char *spec, const wl_params *p, char *er
 
     type = wl_type_of(spec, &arg);
     if (type == NULL) {
-        wl_errf(err, errlen,
-                "%s: unknown workload (expected lenet, lenet-cpu31, lenet-model[:FILE], figure, table:FILE or "
-                "synthetic[:DIST[:MEAN[:SPREAD]]])",
-                spec);
+        char kinds[512];
+        workload_kinds_list(kinds, sizeof kinds, ", ", " or ");
+        wl_errf(err, errlen, "%s: unknown workload (expected %s)", spec, kinds);
         return -EINVAL;
     }
 

@@ -32,19 +32,13 @@
  * (O(1), no allocation); then a table's query is an array load and a
  * model's is that epoch's own draws only.
  *
- * Specs understood by workload_open():
- *   lenet                  recorded LeNet runs (d2l random search, V100):
- *                          traces/data/lenet_rs.csv, compiled in
- *   lenet-cpu31            the 31 configurations of the book's ASHA run, full
- *                          curves: traces/data/lenet_cpu31.csv, compiled in
- *   lenet-model[:FILE]     unbounded trials of the model fitted to lenet
- *                          (traces/model.h, `shsim fit`); parameters from
- *                          traces/data/lenet_model.params (compiled in) or FILE
- *   figure                 the integer model of d2l Fig. 19.5.1/19.5.2
- *   table:FILE             CSV: config_id, epoch, epoch_time, error[, hyper...]
- *   synthetic[:DIST[:MEAN[:SPREAD]]]
- *                          DIST constant|normal|lognormal seconds per epoch
- *                          (drawn once per trial), a seeded error-curve family
+ * Specs understood by workload_open(): one kind per line of WL_KIND_MAP
+ * (traces/wl_impl.h), which help texts and messages list from
+ * workload_kind() -- today lenet (the recorded d2l LeNet runs), lenet-cpu31
+ * (the book's ASHA run), lenet-model[:FILE] (the model fitted to them),
+ * figure (d2l Fig. 19.5.1/19.5.2), table:FILE (a CSV of yours) and
+ * synthetic[:DIST[:MEAN[:SPREAD]]].  Each kind's file (traces/wl_*.c) opens
+ * with what it is and what its spec's arguments mean.
  *
  * Ownership: workload_open() allocates, workload_free() releases
  * (workload_free(NULL) does nothing).  Errors: workload_open() returns 0 or a
@@ -66,10 +60,10 @@ typedef struct workload workload;
 typedef enum {
     WL_ORDER_FILE = 0,   /* trial k is the k-th configuration of the table */
     WL_ORDER_SEEDED = 1, /* trial k is row perm[k], perm drawn from the seed */
-    WL_ORDER_AUTO = 2    /* the workload's default: seeded for lenet and
-                            table:FILE, file for lenet-cpu31 (the order the
-                            book's ASHA run drew them in) and figure (the
-                            book's figures) */
+    WL_ORDER_AUTO = 2    /* the workload's default (workload_kind() tells
+                            it): seeded for lenet and table:FILE, file for
+                            lenet-cpu31 (the order the book's ASHA run drew
+                            them in) and figure (the book's figures) */
 } wl_order;
 
 typedef struct {
@@ -91,6 +85,16 @@ void workload_free(workload *w);
 /* The file a spec reads (table:FILE, lenet-model:FILE), or NULL when it
  * reads none: what a sweep checksums into its identity. */
 const char *workload_spec_file(const char *spec);
+/* The kinds workload_open() knows (one table, WL_KIND_MAP in wl_impl.h), in
+ * the order help texts list them: kind i's spec syntax ("lenet",
+ * "lenet-model[:FILE]", "table:FILE", ...), or NULL past the last; recorded
+ * and default_order (either may be NULL) get whether it is a recorded table
+ * and the order it has by default. */
+const char *workload_kind(size_t i, int *recorded, wl_order *default_order);
+/* Every kind's syntax joined into buf: sep between them, last before the
+ * last one ("lenet, ..., table:FILE or synthetic[...]").  snprintf's
+ * contract: the length the whole needs. */
+size_t workload_kinds_list(char *buf, size_t n, const char *sep, const char *last);
 
 const char *workload_name(const workload *w);  /* the spec it was opened with */
 uint32_t workload_trials(const workload *w);   /* WL_UNBOUNDED for a model */

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "sim/record.h"
 
@@ -86,6 +87,15 @@ int cli_brackets_check(const run_spec *rs);
 /* Is a seed among the n given twice?  1 and which, or 0 (also when out of
  * memory: the runs then show it).  Sweep's and compare's --seeds. */
 int cli_seed_twice(const uint64_t *seeds, size_t n, uint64_t *which);
+/* Help text made from tables (cli_help.c).  An option's entry: opt, then
+ * text from column 36, wrapped at 90 columns ('\n' in text: a new line). */
+void cli_help_entry(FILE *f, const char *opt, const char *text);
+/* --workload's entry: every workload kind, then "(default DFLT)". */
+void cli_help_workload(FILE *f, const char *dflt);
+/* --order's entry: which recorded kinds are in which order by default. */
+void cli_help_order(FILE *f);
+/* "lenet, lenet-cpu31, ... or synthetic[...]": what --workload expects. */
+void cli_workload_kinds(char *buf, size_t n);
 /* Finish a spec after parsing: the rule default depends on the ASHA type. */
 void cli_spec_finish(run_spec *rs, int rule_given);
 /* Run a spec and write its files into dir; prints errors; returns an exit

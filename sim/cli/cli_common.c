@@ -148,8 +148,9 @@ int cli_spec_option(int opt, const char *arg, run_spec *rs, int *rule_given)
         return 1;
     case 'W':
         if (!*arg) {
-            cli_error("--workload '': empty (expected lenet, lenet-cpu31, lenet-model[:FILE], "
-                      "figure, table:FILE or synthetic[:DIST[:MEAN[:SPREAD]]])");
+            char kinds[512];
+            cli_workload_kinds(kinds, sizeof kinds);
+            cli_error("--workload '': empty (expected %s)", kinds);
             return -1;
         }
         if (strlen(arg) >= sizeof rs->workload) {

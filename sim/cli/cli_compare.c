@@ -57,10 +57,9 @@ static const char usage[] =
     "                                   at most 81)\n"
     "      --resume checkpoint|restart  promoted trials continue, or retrain from epoch 1\n"
     "                                   (default checkpoint)\n"
-    "Workload and run (as `shsim run`):\n"
-    "  -W, --workload SPEC              lenet | lenet-cpu31 | lenet-model[:FILE] | figure |\n"
-    "                                   table:FILE | synthetic[:DIST[:MEAN[:SPREAD]]]\n"
-    "                                   (default lenet)\n"
+    "Workload and run (as `shsim run`):\n";
+/* then cli_help_workload(), then: */
+static const char usage_run[] =
     "  -w, --workers N                  virtual workers (default 4)\n"
     "  -n, --trials N                   at most N configurations (default: all the workload has)\n"
     "  -T, --horizon T                  stop at simulated time T seconds; running jobs are cut\n"
@@ -409,6 +408,8 @@ int cli_compare(int argc, char **argv)
     int rc = parse(argc, argv, &o);
     if (rc > 0) {
         fputs(usage, stdout);
+        cli_help_workload(stdout, "lenet");
+        fputs(usage_run, stdout);
         fputs(cli_straggler_help, stdout);
         fputs(usage_out, stdout);
         cli_scheduler_help(stdout);

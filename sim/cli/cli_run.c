@@ -31,18 +31,15 @@ static const char usage[] =
     "                                   at most 81)\n"
     "      --resume checkpoint|restart  promoted trials continue, or retrain from epoch 1\n"
     "                                   (default checkpoint)\n"
-    "Workload and run:\n"
-    "  -W, --workload SPEC              lenet | lenet-cpu31 | lenet-model[:FILE] | figure |\n"
-    "                                   table:FILE | synthetic[:DIST[:MEAN[:SPREAD]]]\n"
-    "                                   (default lenet)\n"
+    "Workload and run:\n";
+/* then cli_help_workload(), then: */
+static const char usage_run[] =
     "  -w, --workers N                  virtual workers (default 4)\n"
     "  -n, --trials N                   at most N configurations (default: all the workload has)\n"
     "  -T, --horizon T                  stop at simulated time T seconds; running jobs are cut\n"
-    "      --seed S                     seed of every random draw of the workload (default 1)\n"
-    "      --order file|seeded          recorded workloads: trial k is the table's k-th\n"
-    "                                   configuration, or one drawn from the seed without\n"
-    "                                   replacement (default seeded for lenet and table:FILE,\n"
-    "                                   file for lenet-cpu31 and figure)\n"
+    "      --seed S                     seed of every random draw of the workload (default 1)\n";
+/* then cli_help_order(), then: */
+static const char usage_target[] =
     "      --target M                   record the first time any result is <= M\n"
     "                                   (time_to_target) and a trial at r_max is\n"
     "                                   (time_to_target_rmax: a configuration found)\n"
@@ -139,6 +136,10 @@ int cli_run(int argc, char **argv)
         return EXIT_USAGE;
     if (rc > 0) {
         fputs(usage, stdout);
+        cli_help_workload(stdout, "lenet");
+        fputs(usage_run, stdout);
+        cli_help_order(stdout);
+        fputs(usage_target, stdout);
         fputs(cli_straggler_help, stdout);
         fputs(usage_out, stdout);
         cli_scheduler_help(stdout);
