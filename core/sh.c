@@ -26,6 +26,7 @@
  * (a scan from the oldest unfinished bracket grew with the run: one
  * straggler in an old bracket kept every newer one in the scan).
  */
+#include "core/base.h"
 #include "core/sched_impl.h"
 
 #include <errno.h>
@@ -115,30 +116,12 @@ static void ready_push(sh_state *s, uint32_t i)
     if (s->c.p.barrier != SCHED_BARRIER_FILL || b->in_ready)
         return;
     b->in_ready = 1;
-    uint32_t k = s->nready++;
-    while (k > 0 && s->ready[(k - 1) / 2] > i) {
-        s->ready[k] = s->ready[(k - 1) / 2];
-        k = (k - 1) / 2;
-    }
-    s->ready[k] = i;
+    base_u32heap_push(s->ready, &s->nready, i);
 }
 
 static void ready_pop(sh_state *s)
 {
-    uint32_t last = s->ready[--s->nready], i = 0, n = s->nready;
-    for (;;) {
-        uint32_t c = 2 * i + 1;
-        if (c >= n)
-            break;
-        if (c + 1 < n && s->ready[c + 1] < s->ready[c])
-            c++;
-        if (s->ready[c] >= last)
-            break;
-        s->ready[i] = s->ready[c];
-        i = c;
-    }
-    if (n)
-        s->ready[i] = last;
+    (void)base_u32heap_pop(s->ready, &s->nready);
 }
 
 static int trials_left(const sh_state *s)

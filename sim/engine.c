@@ -23,6 +23,7 @@
  * pays one predictable branch per event and builds no event.
  */
 #include "sim/engine.h"
+#include "core/base.h"
 #include "sim/evq.h"
 #include "sim/observe.h"
 
@@ -114,34 +115,10 @@ static int push_next(engine *e, uint32_t wi, double t)
     return evq_push(&e->q, t, wi, EV_EPOCH_END);
 }
 
-static void free_push(engine *e, uint32_t w)
-{
-    uint32_t i = e->nfree++;
-    while (i > 0 && e->freeh[(i - 1) / 2] > w) {
-        e->freeh[i] = e->freeh[(i - 1) / 2];
-        i = (i - 1) / 2;
-    }
-    e->freeh[i] = w;
-}
-
-static uint32_t free_pop(engine *e)
-{
-    uint32_t top = e->freeh[0], last = e->freeh[--e->nfree], i = 0, n = e->nfree;
-    for (;;) {
-        uint32_t c = 2 * i + 1;
-        if (c >= n)
-            break;
-        if (c + 1 < n && e->freeh[c + 1] < e->freeh[c])
-            c++;
-        if (e->freeh[c] >= last)
-            break;
-        e->freeh[i] = e->freeh[c];
-        i = c;
-    }
-    if (n)
-        e->freeh[i] = last;
-    return top;
-}
+/* The free workers: a min-heap of their indices (core/base.h), so the
+ * lowest free worker is offered first (docs/design.md, semantics 1). */
+static void free_push(engine *e, uint32_t w) { base_u32heap_push(e->freeh, &e->nfree, w); }
+static uint32_t free_pop(engine *e) { return base_u32heap_pop(e->freeh, &e->nfree); }
 
 /* Tell ev to every observer that asked for its kind, in registration
  * order; the first error ends the run. */

@@ -3,6 +3,7 @@
  * Invariant: ev[i] <= ev[2i+1], ev[2i+2] in (time, seq) order.
  */
 #include "sim/evq.h"
+#include "core/base.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -52,12 +53,10 @@ static void sift_down(evq *q, size_t i, event e)
 int evq_push(evq *q, double time, uint32_t worker, uint32_t kind)
 {
     if (q->n == q->cap) {
-        size_t cap = q->cap ? 2 * q->cap : 64;
-        event *p = realloc(q->ev, cap * sizeof *p);
+        event *p = base_grow(q->ev, &q->cap, q->n + 1, sizeof *p, 64);
         if (!p)
             return -ENOMEM;
         q->ev = p;
-        q->cap = cap;
     }
     event e = { .time = time, .seq = q->next_seq++, .worker = worker, .kind = kind };
     sift_up(q, q->n++, e);

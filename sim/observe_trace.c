@@ -6,6 +6,7 @@
  * start).
  */
 #include "sim/observe.h"
+#include "core/base.h"
 
 #include <errno.h>
 #include <math.h>
@@ -30,14 +31,10 @@ void trace_rec_free(trace_rec *t)
 /* Grow an array of `size`-byte rows to hold one more; -ENOMEM on failure. */
 static int grow(void **arr, size_t *cap, size_t n, size_t size)
 {
-    if (n < *cap)
-        return 0;
-    size_t c = *cap ? 2 * *cap : 256;
-    void *p = realloc(*arr, c * size);
+    void *p = base_grow(*arr, cap, n + 1, size, 256);
     if (!p)
         return -ENOMEM;
     *arr = p;
-    *cap = c;
     return 0;
 }
 #define GROW(o, name) grow((void **)&(o)->name, &(o)->cap_##name, (o)->n_##name, sizeof *(o)->name)

@@ -4,8 +4,8 @@
  * Every output is written to a temporary name in its folder and renamed into
  * place only when all files of a run are complete (out_set_commit), so a
  * failed run leaves the folder as it was.  Numbers are printed in the
- * shortest form that reads back to the same double, so a CSV round-trips to
- * the last bit and stays readable ("4", "0.1").
+ * shortest form that reads back to the same double (core/base.h), so a CSV
+ * round-trips to the last bit and stays readable ("4", "0.1").
  */
 #ifndef SHSIM_SIM_OUTPUT_H
 #define SHSIM_SIM_OUTPUT_H
@@ -38,13 +38,9 @@ int out_set_commit(out_set *s);
  * failure elsewhere). */
 void out_set_abort(out_set *s);
 
-/* Shortest round-trip representation of x ("nan" printed as empty field). */
-void fmt_double(char *buf, size_t n, double x);
-/* fprintf of fmt_double. */
-void put_double(FILE *f, double x);
-
-/* A CSV field, quoted (RFC 4180) when it holds a comma, quote or newline. */
-void put_csv_field(FILE *f, const char *s);
+/* Numbers (base_put_double: shortest round trip, NaN empty) and CSV fields
+ * (base_put_csv_field) are written with core/base.h's functions. */
+#include "core/base.h"
 
 /* mkdir -p; 0 or -errno. */
 int make_dirs(const char *path);

@@ -149,9 +149,9 @@ static void write_jobs(FILE *f, const run_result *r)
         const job_row *j = &r->jobs[i];
         fprintf(f, "%u,%u,%u,%u,%u,%u,", j->job, j->worker, j->trial, j->rung, j->epoch_from,
                 j->epoch_to);
-        put_double(f, j->start);
+        base_put_double(f, j->start);
         fputc(',', f);
-        put_double(f, j->end);
+        base_put_double(f, j->end);
         fprintf(f, ",%s,%u\n", job_outcome_name(j->outcome), j->bracket);
     }
 }
@@ -161,9 +161,9 @@ static void write_results(FILE *f, const run_result *r)
     fputs("time,worker,trial,epoch,metric,decision,bracket\n", f);
     for (size_t i = 0; i < r->n_results; i++) {
         const result_row *x = &r->results[i];
-        put_double(f, x->time);
+        base_put_double(f, x->time);
         fprintf(f, ",%u,%u,%u,", x->worker, x->trial, x->epoch);
-        put_double(f, x->metric);
+        base_put_double(f, x->metric);
         fprintf(f, ",%s,%u\n", sched_decision_name(x->decision), x->bracket);
     }
 }
@@ -173,9 +173,9 @@ static void write_idle(FILE *f, const run_result *r)
     fputs("worker,start,end\n", f);
     for (size_t i = 0; i < r->n_idle; i++) {
         fprintf(f, "%u,", r->idle[i].worker);
-        put_double(f, r->idle[i].start);
+        base_put_double(f, r->idle[i].start);
         fputc(',', f);
-        put_double(f, r->idle[i].end);
+        base_put_double(f, r->idle[i].end);
         fputc('\n', f);
     }
 }
@@ -185,13 +185,13 @@ static void write_best(FILE *f, const run_result *r)
     fputs("time,trial,epoch,metric,best,best_rmax\n", f);
     for (size_t i = 0; i < r->n_best; i++) {
         const best_row *b = &r->best[i];
-        put_double(f, b->time);
+        base_put_double(f, b->time);
         fprintf(f, ",%u,%u,", b->trial, b->epoch);
-        put_double(f, b->metric);
+        base_put_double(f, b->metric);
         fputc(',', f);
-        put_double(f, b->best);
+        base_put_double(f, b->best);
         fputc(',', f);
-        put_double(f, b->best_rmax);
+        base_put_double(f, b->best_rmax);
         fputc('\n', f);
     }
 }
@@ -222,7 +222,7 @@ static void write_trials(FILE *f, const run_result *r, const workload *wl)
     char cfg[8192];
     for (uint64_t t = 0; t < nt; t++) {
         fprintf(f, "%llu,%u,", (unsigned long long)t, last[t]);
-        put_double(f, metric[t]);
+        base_put_double(f, metric[t]);
         workload_config(wl, (uint32_t)t, cfg, sizeof cfg);
         if (*hdr)
             fprintf(f, ",%s", cfg);

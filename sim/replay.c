@@ -10,6 +10,7 @@
  */
 #include "sim/replay.h"
 #include "sim/replay_book.h"
+#include "core/base.h"
 
 #include <errno.h>
 #include <math.h>
@@ -165,21 +166,17 @@ static int make_books(replay_result *out, work *w)
 static int note_order(replay_result *out, work *w, sched_rule rule, const size_t *mem, const uint32_t *perm,
                       uint32_t g)
 {
-    if (out->norder == w->order_cap) {
-        size_t cap = w->order_cap ? 2 * w->order_cap : 8;
-        replay_order *o = realloc(out->order, cap * sizeof *o);
-        if (o == NULL)
-            return -ENOMEM;
-        out->order = o;
-        w->order_cap = cap;
-    }
+    replay_order *o = base_grow(out->order, &w->order_cap, out->norder + 1, sizeof *o, 8);
+    if (o == NULL)
+        return -ENOMEM;
+    out->order = o;
     size_t first = out->norder ? out->order[out->norder - 1].first + out->order[out->norder - 1].n : 0;
     if (first + g > w->order_row_cap) {
         size_t cap = 2 * (first + g);
-        size_t *o = realloc(out->order_row, cap * sizeof *o);
-        if (o == NULL)
+        size_t *rows = realloc(out->order_row, cap * sizeof *rows);
+        if (rows == NULL)
             return -ENOMEM;
-        out->order_row = o;
+        out->order_row = rows;
         w->order_row_cap = cap;
     }
     for (uint32_t i = 0; i < g; i++)

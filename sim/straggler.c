@@ -26,12 +26,11 @@
 enum { STREAM_NOISE = 1, STREAM_DROP = 2, STREAM_DROP_RATE = 3 };
 #define SALT UINT64_C(0x5354524147474c52) /* "STRAGGLR" */
 
+/* The key of (seed, trial, job j, stream): crn_key() of the salted seed
+ * (the same hash, word for word, that this file once spelt out itself). */
 static uint64_t key(uint64_t seed, uint32_t trial, uint32_t j, uint64_t stream)
 {
-    uint64_t h = crn_mix((seed ^ SALT) + CRN_GAMMA);
-    h = crn_mix(h ^ ((uint64_t)trial + UINT64_C(0x632be59bd9b4e019)));
-    h = crn_mix(h ^ ((uint64_t)j + UINT64_C(0x85157af5ae3d1b3d)));
-    return crn_mix(h ^ (stream + UINT64_C(0xd6e8feb86659fd93)));
+    return crn_key(seed ^ SALT, trial, j, stream);
 }
 
 straggler_params straggler_default_params(void)
@@ -265,7 +264,7 @@ void straggler_noise_str(const straggler_params *p, char *buf, size_t n)
     static const char *const names[] = { "none",        "lognormal", "normal", "pareto",
                                          "exponential", "halfnormal" };
     char v[32];
-    fmt_double(v, sizeof v, p->noise_param);
+    base_fmt_double(v, sizeof v, p->noise_param);
     if (p->noise == STRAG_NOISE_NONE || p->noise == STRAG_NOISE_EXPONENTIAL)
         snprintf(buf, n, "%s", names[p->noise]);
     else
@@ -275,7 +274,7 @@ void straggler_noise_str(const straggler_params *p, char *buf, size_t n)
 void straggler_drop_str(const straggler_params *p, char *buf, size_t n)
 {
     char v[32];
-    fmt_double(v, sizeof v, p->drop_rate > 0 ? p->drop_rate : p->drop);
+    base_fmt_double(v, sizeof v, p->drop_rate > 0 ? p->drop_rate : p->drop);
     snprintf(buf, n, "%s%s", p->drop_rate > 0 ? "rate:" : "", v);
 }
 
@@ -286,7 +285,7 @@ void straggler_speeds_str(const straggler_params *p, char *buf, size_t n)
         buf[0] = '\0';
     for (uint32_t i = 0; i < p->n_speed && used < n; i++) {
         char v[32];
-        fmt_double(v, sizeof v, p->speed[i]);
+        base_fmt_double(v, sizeof v, p->speed[i]);
         int k = snprintf(buf + used, n - used, "%s%s", i ? "," : "", v);
         if (k < 0)
             break;
@@ -297,7 +296,7 @@ void straggler_speeds_str(const straggler_params *p, char *buf, size_t n)
 void straggler_slow_str(const straggler_params *p, char *buf, size_t n)
 {
     char v[32];
-    fmt_double(v, sizeof v, p->slow_factor);
+    base_fmt_double(v, sizeof v, p->slow_factor);
     if (p->slow_k)
         snprintf(buf, n, "%u:%s", p->slow_k, v);
     else if (n)

@@ -68,16 +68,16 @@ static void spec_put_workers(FILE *f, const run_spec *rs) { fprintf(f, "%u", rs-
 static void spec_put_eta(FILE *f, const run_spec *rs) { fprintf(f, "%u", rs->sp.eta); }
 static void spec_put_r_min(FILE *f, const run_spec *rs) { fprintf(f, "%u", rs->sp.r_min); }
 static void spec_put_r_max(FILE *f, const run_spec *rs) { fprintf(f, "%u", rs->sp.r_max); }
-static void spec_put_workload(FILE *f, const run_spec *rs) { put_csv_field(f, rs->workload); }
+static void spec_put_workload(FILE *f, const run_spec *rs) { base_put_csv_field(f, rs->workload, 0); }
 static void spec_put_seed(FILE *f, const run_spec *rs)
 {
     fprintf(f, "%llu", (unsigned long long)rs->seed);
 }
 static void spec_put_horizon(FILE *f, const run_spec *rs)
 {
-    put_double(f, isinf(rs->ep.horizon) ? (double)NAN : rs->ep.horizon);
+    base_put_double(f, isinf(rs->ep.horizon) ? (double)NAN : rs->ep.horizon);
 }
-static void spec_put_target(FILE *f, const run_spec *rs) { put_double(f, rs->ep.target); }
+static void spec_put_target(FILE *f, const run_spec *rs) { base_put_double(f, rs->ep.target); }
 
 /* The straggler columns: each a short text of straggler.h (only the speed
  * list may hold a comma). */
@@ -87,7 +87,7 @@ static void put_strag(FILE *f, const run_spec *rs, void (*str)(const straggler_p
     char buf[STRAG_MAX_SPEEDS * 32];
     str(&rs->ep.strag, buf, sizeof buf);
     if (quote)
-        put_csv_field(f, buf);
+        base_put_csv_field(f, buf, 0);
     else
         fputs(buf, f);
 }
@@ -174,8 +174,8 @@ void summary_row(FILE *f, const run_spec *rs, const run_summary *s)
 {
     summary_spec_row(f, rs);
 #define ROW_C_(name) fprintf(f, ",%llu", (unsigned long long)s->name);
-#define ROW_D_(name, may_miss) (fputc(',', f), put_double(f, s->name));
-#define ROW_F_(name, may_miss, fn) (fputc(',', f), put_double(f, fn(s)));
+#define ROW_D_(name, may_miss) (fputc(',', f), base_put_double(f, s->name));
+#define ROW_F_(name, may_miss, fn) (fputc(',', f), base_put_double(f, fn(s)));
     SUMMARY_COLUMN_MAP(ROW_C_, ROW_D_, ROW_F_)
 #undef ROW_C_
 #undef ROW_D_

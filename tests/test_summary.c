@@ -118,7 +118,7 @@ static void test_row_matches_values(void **state)
     assert_string_equal(rf[18], "1");
     for (size_t i = 0; i < SUMMARY_NCOLUMNS; i++) {
         char want[64];
-        fmt_double(want, sizeof want, summary_value(&r.sum, i));
+        base_fmt_double(want, sizeof want, summary_value(&r.sum, i));
         assert_string_equal(hf[19 + i], summary_columns[i].name);
         if (strcmp(rf[19 + i], want) != 0)
             fail_msg("column %s: row has '%s', summary_value '%s'", summary_columns[i].name,

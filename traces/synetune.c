@@ -36,7 +36,7 @@
 #include <string.h>
 
 #include "traces/table_read.h"
-#include "traces/wl_impl.h"
+#include "traces/wl_impl.h" /* core/base.h too */
 #include "traces/workload.h"
 
 enum { RS_TRIAL, RS_EPOCH, RS_TIME, RS_METRIC, RS_NCOL };
@@ -121,7 +121,7 @@ static char *rs_join(const rs_build *b, const char *const *field, int header)
 
     for (size_t h = 0; h < b->nhyper; h++) {
         const char *f = field[b->hyper[h]] + (header ? strlen("config_") : 0);
-        len += 1 + wl_csv_field(NULL, 0, f, strlen(f));
+        len += 1 + base_csv_field(NULL, 0, f, strlen(f), BASE_CSV_BLANKS);
     }
     s = malloc(len);
     if (s == NULL)
@@ -131,7 +131,7 @@ static char *rs_join(const rs_build *b, const char *const *field, int header)
         const char *f = field[b->hyper[h]] + (header ? strlen("config_") : 0);
         if (h > 0)
             s[at++] = ',';
-        at += wl_csv_field(s + at, len - at, f, strlen(f));
+        at += base_csv_field(s + at, len - at, f, strlen(f), BASE_CSV_BLANKS);
     }
     return s;
 }
@@ -232,22 +232,22 @@ static int rs_trial(rs_build *b, const tr_record *rec, const char *id, uint32_t 
     }
     {
         size_t cap = b->trial_cap;
-        char **ids = wl_grow(r->trial_id, &cap, (size_t)r->ntrial + 1, sizeof *ids);
+        char **ids = base_grow(r->trial_id, &cap, (size_t)r->ntrial + 1, sizeof *ids, 16);
         if (ids == NULL)
             return rs_nomem(b, err, errlen);
         r->trial_id = ids;
         cap = b->trial_cap;
-        char **hy = wl_grow(r->hyper, &cap, (size_t)r->ntrial + 1, sizeof *hy);
+        char **hy = base_grow(r->hyper, &cap, (size_t)r->ntrial + 1, sizeof *hy, 16);
         if (hy == NULL)
             return rs_nomem(b, err, errlen);
         r->hyper = hy;
         cap = b->trial_cap;
-        uint32_t *le = wl_grow(b->last_epoch, &cap, (size_t)r->ntrial + 1, sizeof *le);
+        uint32_t *le = base_grow(b->last_epoch, &cap, (size_t)r->ntrial + 1, sizeof *le, 16);
         if (le == NULL)
             return rs_nomem(b, err, errlen);
         b->last_epoch = le;
         cap = b->trial_cap;
-        double *lt = wl_grow(b->last_time, &cap, (size_t)r->ntrial + 1, sizeof *lt);
+        double *lt = base_grow(b->last_time, &cap, (size_t)r->ntrial + 1, sizeof *lt, 16);
         if (lt == NULL)
             return rs_nomem(b, err, errlen);
         b->last_time = lt;
@@ -326,7 +326,7 @@ static int rs_row(void *ctx, const tr_record *rec, char *err, size_t errlen)
                 b->colname[b->col[RS_TIME]], rec->field[b->col[RS_TIME]]);
         return -EINVAL;
     }
-    row = wl_grow(r->row, &b->row_cap, r->nrow + 1, sizeof *row);
+    row = base_grow(r->row, &b->row_cap, r->nrow + 1, sizeof *row, 16);
     if (row == NULL)
         return rs_nomem(b, err, errlen);
     r->row = row;
@@ -404,18 +404,6 @@ uint32_t wl_results_last_epoch(const wl_results *r, uint32_t trial)
         if (r->row[i].trial == trial && r->row[i].epoch > last)
             last = r->row[i].epoch;
     return last;
-}
-
-/* Shortest %g that reads back as x (15 to 17 digits). */
-static void rs_put_exact(FILE *f, double x)
-{
-    char buf[64];
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, sizeof buf, "%.*g", prec, x);
-        if (strtod(buf, NULL) == x)
-            break;
-    }
-    fputs(buf, f);
 }
 
 /* Epoch seconds of trial k's E epochs (rows idx[0..E)) into sec[]: see the
@@ -533,10 +521,10 @@ int wl_results_write_table(const wl_results *r, FILE *f, const char *comment, wl
         rc = rs_epoch_seconds(r, idx, E, sec, err, errlen);
         if (rc < 0)
             goto out;
-        wl_csv_field(id, sizeof id, r->trial_id[k], strlen(r->trial_id[k]));
+        base_csv_field(id, sizeof id, r->trial_id[k], strlen(r->trial_id[k]), BASE_CSV_BLANKS);
         for (uint32_t e = 0; e < E; e++) {
             fprintf(f, "%s,%lu,%.10g,", id, (unsigned long)e + 1, sec[e]);
-            rs_put_exact(f, r->row[idx[e]].metric);
+            base_put_double(f, r->row[idx[e]].metric);
             fprintf(f, "%s%s\n", r->hyper_header[0] != '\0' ? "," : "", r->hyper[k]);
         }
         st->kept++;

@@ -95,13 +95,13 @@ static void tr_on_field(void *s, size_t len, void *data)
         tr_fail(r, -EINVAL);
         return;
     }
-    arena = wl_grow(r->arena, &r->arena_cap, r->arena_len + len + 1, 1);
+    arena = base_grow(r->arena, &r->arena_cap, r->arena_len + len + 1, 1, 16);
     if (arena == NULL) {
         tr_nomem(r);
         return;
     }
     r->arena = arena;
-    off = wl_grow(r->off, &r->off_cap, r->nfield + 1, sizeof *r->off);
+    off = base_grow(r->off, &r->off_cap, r->nfield + 1, sizeof *r->off, 16);
     if (off == NULL) {
         tr_nomem(r);
         return;
@@ -142,7 +142,7 @@ static void tr_on_record(int c, void *data)
     if (r->rc != 0)
         return;
     /* Offsets become pointers only now: the arena may move while it grows. */
-    ptr = wl_grow(r->ptr, &r->ptr_cap, r->nfield + 1, sizeof *r->ptr);
+    ptr = base_grow(r->ptr, &r->ptr_cap, r->nfield + 1, sizeof *r->ptr, 16);
     if (ptr == NULL) {
         tr_nomem(r);
         return;

@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/base.h" /* base_grow, base_csv_field */
 #include "traces/workload.h"
 
 typedef struct wl_type {
@@ -90,17 +91,7 @@ int wl_table_open_mem(workload *w, const char *name, const char *data, size_t le
 
 /* snprintf into err (nothing when err is NULL or errlen is 0). */
 void wl_errf(char *err, size_t errlen, const char *fmt, ...) WL_PRINTF(3, 4);
-/* p grown to hold at least need elements of size elem, or NULL (p still
- * valid, cap unchanged) when memory is out; doubling keeps appends
- * amortised O(1). */
-void *wl_grow(void *p, size_t *cap, size_t need, size_t elem);
 /* strdup (not in C11); NULL when memory is out. */
 char *wl_strdup(const char *s);
-
-/* Copy src into buf as a CSV field, quoted (RFC 4180) when it holds a comma,
- * quote, CR or LF, or starts or ends with a blank (libcsv would trim those).
- * Returns the length the field needs, excluding the NUL; writes at most
- * n - 1 characters (n may be 0, buf NULL) -- snprintf's contract. */
-size_t wl_csv_field(char *buf, size_t n, const char *src, size_t len);
 
 #endif

@@ -135,15 +135,15 @@ static int tbl_nomem(const tbl_build *b, char *err, size_t errlen)
 static int tbl_cfg_put(tbl_build *b, const char *s, int first)
 {
     size_t len = strlen(s);
-    size_t need = wl_csv_field(NULL, 0, s, len) + 2;
-    char *cfg = wl_grow(b->st->cfg, &b->cfg_cap, b->cfg_len + need, 1);
+    size_t need = base_csv_field(NULL, 0, s, len, BASE_CSV_BLANKS) + 2;
+    char *cfg = base_grow(b->st->cfg, &b->cfg_cap, b->cfg_len + need, 1, 16);
 
     if (cfg == NULL)
         return -ENOMEM;
     b->st->cfg = cfg;
     if (!first)
         cfg[b->cfg_len++] = ',';
-    b->cfg_len += wl_csv_field(cfg + b->cfg_len, need, s, len);
+    b->cfg_len += base_csv_field(cfg + b->cfg_len, need, s, len, BASE_CSV_BLANKS);
     return 0;
 }
 
@@ -197,7 +197,7 @@ static int tbl_header(tbl_build *b, const tr_record *rec, char *err, size_t errl
     hlen = strlen("config_id") + 1;
     for (size_t h = 0; h < b->nhyper; h++) {
         const char *name = b->colname[b->hyper[h]];
-        hlen += 1 + wl_csv_field(NULL, 0, name, strlen(name));
+        hlen += 1 + base_csv_field(NULL, 0, name, strlen(name), BASE_CSV_BLANKS);
     }
     b->st->header = malloc(hlen);
     if (b->st->header == NULL)
@@ -206,7 +206,7 @@ static int tbl_header(tbl_build *b, const tr_record *rec, char *err, size_t errl
     for (size_t h = 0, at = strlen("config_id"); h < b->nhyper; h++) {
         const char *name = b->colname[b->hyper[h]];
         b->st->header[at++] = ',';
-        at += wl_csv_field(b->st->header + at, hlen - at, name, strlen(name));
+        at += base_csv_field(b->st->header + at, hlen - at, name, strlen(name), BASE_CSV_BLANKS);
     }
     return 0;
 }
@@ -287,7 +287,7 @@ static int tbl_new_config(tbl_build *b, const tr_record *rec, const char *id, do
     }
 
     seen = tbl_seen_add(b, id, rec->line);
-    off = wl_grow(b->st->cfg_off, &b->off_cap, (size_t)b->st->trials + 1, sizeof *off);
+    off = base_grow(b->st->cfg_off, &b->off_cap, (size_t)b->st->trials + 1, sizeof *off, 16);
     if (seen == NULL || off == NULL)
         return tbl_nomem(b, err, errlen);
     b->st->cfg_off = off;
@@ -374,11 +374,11 @@ static int tbl_row(void *ctx, const tr_record *rec, char *err, size_t errlen)
         return -EINVAL;
     }
 
-    t = wl_grow(b->st->time, &b->time_cap, b->nrows + 1, sizeof *t);
+    t = base_grow(b->st->time, &b->time_cap, b->nrows + 1, sizeof *t, 16);
     if (t == NULL)
         return tbl_nomem(b, err, errlen);
     b->st->time = t;
-    m = wl_grow(b->st->metric, &b->metric_cap, b->nrows + 1, sizeof *m);
+    m = base_grow(b->st->metric, &b->metric_cap, b->nrows + 1, sizeof *m, 16);
     if (m == NULL)
         return tbl_nomem(b, err, errlen);
     b->st->metric = m;

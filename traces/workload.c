@@ -1,6 +1,7 @@
 /*
  * traces/workload.c -- open a workload by spec, dispatch queries to its type,
- * free it; plus the two helpers every type shares (error text, CSV quoting).
+ * free it; plus the helpers every type shares (error text, strdup); the
+ * growable array and CSV quoting are core/base.h's.
  *
  * A spec is "NAME" or "NAME:ARG"; NAME picks the type object (wl_impl.h) and
  * ARG is the type's business.  The per-epoch queries check their API
@@ -82,46 +83,6 @@ void wl_errf(char *err, size_t errlen, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err, errlen, fmt, ap);
     va_end(ap);
-}
-
-static int wl_needs_quotes(const char *s, size_t len)
-{
-    if (len == 0)
-        return 0;
-    if (s[0] == ' ' || s[0] == '\t' || s[len - 1] == ' ' || s[len - 1] == '\t')
-        return 1;
-    for (size_t i = 0; i < len; i++)
-        if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n')
-            return 1;
-    return 0;
-}
-
-size_t wl_csv_field(char *buf, size_t n, const char *src, size_t len)
-{
-    size_t need = 0;
-    int quote = wl_needs_quotes(src, len);
-
-/* Count every character, store those that fit and keep room for the NUL. */
-#define PUT(c)                      \
-    do {                            \
-        if (need + 1 < n)           \
-            buf[need] = (char)(c); \
-        need++;                     \
-    } while (0)
-
-    if (quote)
-        PUT('"');
-    for (size_t i = 0; i < len; i++) {
-        if (quote && src[i] == '"')
-            PUT('"');
-        PUT(src[i]);
-    }
-    if (quote)
-        PUT('"');
-#undef PUT
-    if (n > 0)
-        buf[need < n ? need : n - 1] = '\0';
-    return need;
 }
 
 wl_params wl_default_params(void)
@@ -316,22 +277,6 @@ void workload_config(const workload *w, uint32_t k, char *buf, size_t n)
     if (buf == NULL || n == 0)
         return;
     w->type->config(w->state, wl_row(w, k), buf, n);
-}
-
-void *wl_grow(void *p, size_t *cap, size_t need, size_t elem)
-{
-    size_t ncap = *cap ? *cap : 16;
-    if (need <= *cap)
-        return p;
-    while (ncap < need) {
-        if (ncap > SIZE_MAX / 2 / elem)
-            return NULL;
-        ncap *= 2;
-    }
-    void *np = realloc(p, ncap * elem);
-    if (np != NULL)
-        *cap = ncap;
-    return np;
 }
 
 char *wl_strdup(const char *s)

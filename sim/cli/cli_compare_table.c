@@ -48,16 +48,12 @@ static void grid_field(void *s, size_t len, void *data)
     csv_grid *g = data;
     if (g->rc)
         return;
-    if (g->nf == g->cap) {
-        size_t cap = g->cap ? 2 * g->cap : 64;
-        char **q = realloc(g->f, cap * sizeof *q);
-        if (!q) {
-            g->rc = -ENOMEM;
-            return;
-        }
-        g->f = q;
-        g->cap = cap;
+    char **q = base_grow(g->f, &g->cap, g->nf + 1, sizeof *q, 64);
+    if (!q) {
+        g->rc = -ENOMEM;
+        return;
     }
+    g->f = q;
     char *v = malloc(len + 1);
     if (!v) {
         g->rc = -ENOMEM;
@@ -336,13 +332,13 @@ int compare_table_write(const compare_table *t, const compare_set *cs, const cha
             fprintf(f, t->seeds ? ",%s_%s" : ",%s", compare_metrics[m].column, suffix[k]);
     fputc('\n', f);
     for (size_t s = 0; s < t->nsched; s++) {
-        put_csv_field(f, cs->label[s]);
+        base_put_csv_field(f, cs->label[s], 0);
         if (t->seeds)
             fprintf(f, ",%s", t->runs_ok[s]);
         for (size_t m = 0; m < t->nmetrics; m++)
             for (int k = 0; k < (t->seeds ? 4 : 1); k++) {
                 fputc(',', f);
-                put_csv_field(f, t->val[s * t->nmetrics + m][k]);
+                base_put_csv_field(f, t->val[s * t->nmetrics + m][k], 0);
             }
         fputc('\n', f);
     }

@@ -53,7 +53,7 @@ static const char usage[] =
 static void put_num(FILE *f, double x)
 {
     if (isfinite(x))
-        put_double(f, x);
+        base_put_double(f, x);
 }
 
 /* Curves as gnuplot data: a blank line after each trial's rows. */

@@ -96,7 +96,7 @@ int sweep_journal_append(sweep_job *j, size_t r)
 #undef VAL_D_
         for (size_t i = 0; i < SUMMARY_NSTORED_DOUBLES + 2 * k; i++) {
             b[len++] = ',';
-            fmt_double(b + len, cap - len,
+            base_fmt_double(b + len, cap - len,
                        i < SUMMARY_NSTORED_DOUBLES ? v[i]
                                                    : j->samples[r * 2 * k + i - SUMMARY_NSTORED_DOUBLES]);
             len += strlen(b + len);

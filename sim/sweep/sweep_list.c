@@ -30,14 +30,10 @@ void sweep_strv_free(sweep_strv *sv)
 
 static int strv_push(sweep_strv *sv, const char *s, size_t len)
 {
-    if (sv->n == sv->cap) {
-        size_t cap = sv->cap ? 2 * sv->cap : 8;
-        char **p = realloc(sv->v, cap * sizeof *p);
-        if (!p)
-            return -ENOMEM;
-        sv->v = p;
-        sv->cap = cap;
-    }
+    char **p = base_grow(sv->v, &sv->cap, sv->n + 1, sizeof *p, 8);
+    if (!p)
+        return -ENOMEM;
+    sv->v = p;
     char *c = malloc(len + 1);
     if (!c)
         return -ENOMEM;
@@ -163,7 +159,7 @@ static int expand_range(const char *item, sweep_strv *sv, char *err, size_t n)
             snprintf(err, n, "'%s': more than %d values", item, SWEEP_MAX_LIST);
             return -EINVAL;
         }
-        fmt_double(buf, sizeof buf, v > db ? db : v);
+        base_fmt_double(buf, sizeof buf, v > db ? db : v);
         if (strv_push(sv, buf, strlen(buf)) < 0)
             goto nomem;
     }

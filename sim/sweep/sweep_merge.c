@@ -252,8 +252,7 @@ int sweep_merge(const char *const *dirs, size_t ndirs, const char *out, char *er
                     goto out;
                 }
                 if (nl == cap) {
-                    cap = cap ? 2 * cap : 1024;
-                    merge_line *ml = realloc(lines, cap * sizeof *ml);
+                    merge_line *ml = base_grow(lines, &cap, nl + 1, sizeof *ml, 1024);
                     if (!ml) {
                         rc = -ENOMEM;
                         snprintf(err, n, "merge: out of memory");

@@ -23,7 +23,7 @@ static void put_stat(FILE *f, sweep_stat st, int with_n)
     double v[] = { st.mean, st.sd, st.lo, st.hi };
     for (size_t i = 0; i < 4; i++) {
         fputc(',', f);
-        put_double(f, v[i]);
+        base_put_double(f, v[i]);
     }
     if (with_n)
         fprintf(f, ",%zu", st.n);
@@ -115,7 +115,7 @@ int sweep_job_write(sweep_job *j, const char *dir, run_spec *rs, const char *gri
             summary_spec_row(runs, rs);
             for (size_t mt = 0; mt <= SUMMARY_NCOLUMNS; mt++) /* empty metrics, then the status */
                 fputc(',', runs);
-            put_csv_field(runs, msg);
+            base_put_csv_field(runs, msg, 0);
             fputc('\n', runs);
             if (p->failed)
                 p->failed(p->failed_ctx, c, p->seeds[si], msg);
@@ -137,7 +137,7 @@ int sweep_job_write(sweep_job *j, const char *dir, run_spec *rs, const char *gri
             fprintf(cur, "%zu,", c);
             summary_spec_row(cur, rs);
             fputc(',', cur);
-            put_double(cur, sweep_sample_time(rs, i, (uint32_t)k));
+            base_put_double(cur, sweep_sample_time(rs, i, (uint32_t)k));
             /* best, then best_rmax: samples [r * 2K + i] and [r * 2K + K + i] */
             for (size_t half = 0; half < 2; half++) {
                 for (size_t si = 0; si < ns; si++)
@@ -149,7 +149,7 @@ int sweep_job_write(sweep_job *j, const char *dir, run_spec *rs, const char *gri
                 double w[] = { st.mean, st.sd, st.lo, st.hi };
                 for (size_t x = 0; x < 4; x++) {
                     fputc(',', cur);
-                    put_double(cur, w[x]);
+                    base_put_double(cur, w[x]);
                 }
             }
             fputc('\n', cur);

@@ -1,0 +1,87 @@
+/*
+ * core/base.h -- the small pieces every folder shares: a growable array,
+ * a min-heap of indices, numbers printed in their shortest exact form, and
+ * CSV fields quoted.  core/ is the lowest layer (core, traces and sim may
+ * all include it, and it includes nothing of theirs), so these live here
+ * once rather than once per folder (docs/design.md, "Shared pieces").
+ *
+ * No state, no I/O but the FILE a caller passes, no GSL: the cores stay
+ * pure decision logic.  (SplitMix64 is the exception that is not here:
+ * traces/crn.h holds it with its GSL adapter, and sim/ includes that.)
+ */
+#ifndef SHSIM_CORE_BASE_H
+#define SHSIM_CORE_BASE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* ---- growable array ------------------------------------------------------ */
+
+/* p grown to hold at least need elements of size elem (capacity doubling
+ * from `first`, kept in *cap), or NULL with p still valid and *cap
+ * unchanged when memory is out or the size would overflow.  Doubling keeps
+ * appends amortised O(1). */
+void *base_grow(void *p, size_t *cap, size_t need, size_t elem, size_t first);
+
+/* ---- min-heap of indices ----------------------------------------------- */
+
+/* A binary min-heap of uint32_t in h[0..*n) (free workers, ready brackets):
+ * the smallest index first, which is what the tie rules ask for ("the
+ * lowest worker", "the oldest bracket").  The caller keeps room for one
+ * more before a push; pop needs *n > 0.  O(log n) each. */
+static inline void base_u32heap_push(uint32_t *h, uint32_t *n, uint32_t v)
+{
+    uint32_t i = (*n)++;
+    while (i > 0 && h[(i - 1) / 2] > v) {
+        h[i] = h[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    h[i] = v;
+}
+
+static inline uint32_t base_u32heap_pop(uint32_t *h, uint32_t *n)
+{
+    uint32_t top = h[0], last = h[--*n], i = 0, m = *n;
+    for (;;) {
+        uint32_t c = 2 * i + 1;
+        if (c >= m)
+            break;
+        if (c + 1 < m && h[c + 1] < h[c])
+            c++;
+        if (h[c] >= last)
+            break;
+        h[i] = h[c];
+        i = c;
+    }
+    if (m)
+        h[i] = last;
+    return top;
+}
+
+/* ---- numbers ------------------------------------------------------------- */
+
+/* x in the shortest %.Ng, N = 15..17, that reads back (strtod) to x: every
+ * CSV number round-trips to the last bit and stays readable ("4", "0.1").
+ * NAN prints as the empty string (a missing value), infinities as "inf" and
+ * "-inf".  snprintf's contract on buf. */
+void base_fmt_double(char *buf, size_t n, double x);
+/* fputs of base_fmt_double. */
+void base_put_double(FILE *f, double x);
+
+/* ---- CSV fields ---------------------------------------------------------- */
+
+/* Quote a field (RFC 4180: in double quotes, a quote doubled) when it holds
+ * a comma, quote, CR or LF, and with BASE_CSV_BLANKS also when it starts or
+ * ends with a blank (libcsv trims those when reading: what traces/ writes
+ * for it to read back). */
+enum { BASE_CSV_BLANKS = 1 };
+int base_csv_needs_quotes(const char *s, size_t len, int flags);
+/* Copy src (len bytes) into buf as a field, quoted as above.  Returns the
+ * length the field needs, without the NUL; writes at most n - 1 characters
+ * (n may be 0, buf NULL) -- snprintf's contract. */
+size_t base_csv_field(char *buf, size_t n, const char *src, size_t len, int flags);
+/* Write the C string s to f as a field, quoted as above. */
+void base_put_csv_field(FILE *f, const char *s, int flags);
+
+#endif

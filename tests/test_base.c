@@ -1,0 +1,140 @@
+/*
+ * tests/test_base.c -- core/base.h's shared pieces: the growable array
+ * (first capacity, doubling, overflow refused), the index min-heap against
+ * sorting, shortest round-trip printing (known values, and every printed
+ * value reads back exactly), and CSV quoting (both policies, snprintf's
+ * contract).
+ */
+#include "core/base.h"
+#include "tests/testutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void test_grow(void **state)
+{
+    (void)state;
+    size_t cap = 0;
+    int *p = base_grow(NULL, &cap, 1, sizeof *p, 16);
+    assert_non_null(p);
+    assert_int_equal(cap, 16);
+    assert_ptr_equal(base_grow(p, &cap, 16, sizeof *p, 16), p); /* room: unchanged */
+    assert_int_equal(cap, 16);
+    p = base_grow(p, &cap, 17, sizeof *p, 16);
+    assert_non_null(p);
+    assert_int_equal(cap, 32);
+    p = base_grow(p, &cap, 200, sizeof *p, 16);
+    assert_int_equal(cap, 256);
+    size_t before = cap;
+    assert_null(base_grow(p, &cap, SIZE_MAX / 2, sizeof *p, 16)); /* would overflow */
+    assert_int_equal(cap, before);
+    free(p);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Pushes and pops interleaved give what sorting gives. */
+static void test_u32heap_against_sort(void **state)
+{
+    (void)state;
+    enum { N = 2000 };
+    uint32_t *h = malloc(N * sizeof *h), *all = malloc(N * sizeof *all), n = 0;
+    uint64_t x = 12345;
+    assert_non_null(h);
+    assert_non_null(all);
+    for (uint32_t i = 0; i < N; i++) {
+        x = x * 6364136223846793005u + 1442695040888963407u;
+        all[i] = (uint32_t)(x >> 40) % 500; /* duplicates too */
+        base_u32heap_push(h, &n, all[i]);
+    }
+    qsort(all, N, sizeof *all, cmp_u32);
+    for (uint32_t i = 0; i < N / 2; i++)
+        assert_int_equal(base_u32heap_pop(h, &n), all[i]);
+    /* push the popped half back, then drain: sorted again */
+    for (uint32_t i = 0; i < N / 2; i++)
+        base_u32heap_push(h, &n, all[i]);
+    for (uint32_t i = 0; i < N; i++)
+        assert_int_equal(base_u32heap_pop(h, &n), all[i]);
+    assert_int_equal(n, 0);
+    free(h);
+    free(all);
+}
+
+static void test_fmt_double(void **state)
+{
+    (void)state;
+    static const struct {
+        double x;
+        const char *want;
+    } k[] = {
+        { 4, "4" },           { 0.1, "0.1" },      { -2.5, "-2.5" },
+        { 1.0 / 3, "0.3333333333333333" },           { 0.1 + 0.2, "0.30000000000000004" },
+        { 1e300, "1e+300" },
+        { 0.0, "0" },         { -0.0, "-0" },
+    };
+    char buf[40];
+    for (size_t i = 0; i < sizeof k / sizeof *k; i++) {
+        base_fmt_double(buf, sizeof buf, k[i].x);
+        assert_string_equal(buf, k[i].want);
+    }
+    base_fmt_double(buf, sizeof buf, (double)NAN);
+    assert_string_equal(buf, "");
+    base_fmt_double(buf, sizeof buf, (double)INFINITY);
+    assert_string_equal(buf, "inf");
+    base_fmt_double(buf, sizeof buf, -(double)INFINITY);
+    assert_string_equal(buf, "-inf");
+    uint64_t x = 99;
+    for (int i = 0; i < 10000; i++) { /* every bit pattern reads back */
+        x = x * 6364136223846793005u + 1442695040888963407u;
+        double v;
+        memcpy(&v, &x, sizeof v);
+        if (!isfinite(v))
+            continue;
+        base_fmt_double(buf, sizeof buf, v);
+        assert_double_exact(strtod(buf, NULL), v);
+    }
+}
+
+static void test_csv_field(void **state)
+{
+    (void)state;
+    char buf[64];
+    assert_int_equal(base_csv_field(buf, sizeof buf, "plain", 5, 0), 5);
+    assert_string_equal(buf, "plain");
+    assert_int_equal(base_csv_field(buf, sizeof buf, "a,b", 3, 0), 5);
+    assert_string_equal(buf, "\"a,b\"");
+    assert_int_equal(base_csv_field(buf, sizeof buf, "say \"hi\"", 8, 0), 12);
+    assert_string_equal(buf, "\"say \"\"hi\"\"\"");
+    assert_int_equal(base_csv_field(buf, sizeof buf, " x", 2, 0), 2); /* blanks: only asked */
+    assert_string_equal(buf, " x");
+    assert_int_equal(base_csv_field(buf, sizeof buf, " x", 2, BASE_CSV_BLANKS), 4);
+    assert_string_equal(buf, "\" x\"");
+    assert_int_equal(base_csv_field(buf, 4, "a\nbcd", 5, 0), 7); /* cut, snprintf's contract */
+    assert_string_equal(buf, "\"a\n");
+    assert_int_equal(base_csv_field(NULL, 0, "a,b", 3, 0), 5);
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    assert_non_null(f);
+    base_put_csv_field(f, "a,\"b\"", 0);
+    fputc('|', f);
+    base_put_csv_field(f, "c", 0);
+    assert_int_equal(fclose(f), 0);
+    assert_string_equal(out, "\"a,\"\"b\"\"\"|c");
+    free(out);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_grow),
+        cmocka_unit_test(test_u32heap_against_sort),
+        cmocka_unit_test(test_fmt_double),
+        cmocka_unit_test(test_csv_field),
+    };
+    return cmocka_run_group_tests_name("base", tests, NULL, NULL);
+}
