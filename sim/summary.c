@@ -16,7 +16,7 @@
 const summary_column summary_columns[SUMMARY_NCOLUMNS] = {
 #define COL_C_(name) { #name, 0 },
 #define COL_D_(name, may_miss) { #name, may_miss },
-#define COL_F_(name, may_miss, fn) { #name, may_miss },
+#define COL_F_(name, may_miss, expr) { #name, may_miss },
     SUMMARY_COLUMN_MAP(COL_C_, COL_D_, COL_F_)
 #undef COL_C_
 #undef COL_D_
@@ -28,7 +28,7 @@ double summary_value(const run_summary *s, size_t i)
     size_t at = 0;
 #define VAL_C_(name) if (i == at++) return (double)s->name;
 #define VAL_D_(name, may_miss) if (i == at++) return s->name;
-#define VAL_F_(name, may_miss, fn) if (i == at++) return fn(s);
+#define VAL_F_(name, may_miss, expr) if (i == at++) return (expr);
     SUMMARY_COLUMN_MAP(VAL_C_, VAL_D_, VAL_F_)
 #undef VAL_C_
 #undef VAL_D_
@@ -175,7 +175,7 @@ void summary_row(FILE *f, const run_spec *rs, const run_summary *s)
     summary_spec_row(f, rs);
 #define ROW_C_(name) fprintf(f, ",%llu", (unsigned long long)s->name);
 #define ROW_D_(name, may_miss) (fputc(',', f), base_put_double(f, s->name));
-#define ROW_F_(name, may_miss, fn) (fputc(',', f), base_put_double(f, fn(s)));
+#define ROW_F_(name, may_miss, expr) (fputc(',', f), base_put_double(f, (expr)));
     SUMMARY_COLUMN_MAP(ROW_C_, ROW_D_, ROW_F_)
 #undef ROW_C_
 #undef ROW_D_

@@ -11,15 +11,17 @@
  *     stored columns, counts first, then run_summary.workers, then the
  *     stored doubles; derived ones are recomputed, not journaled;
  *   - the engine's start values (NAN for a column that may be missing).
- * Adding a column is one line here, plus the code that measures it (the
- * engine, for a stored column; nothing for a derived one) -- docs/design.md,
- * "Extension tasks".
+ * Adding a column is one line here: for a derived column that is all; a
+ * stored one also needs the engine (sim/engine.c) to measure it --
+ * docs/design.md, "Extension tasks".
  *
  * SUMMARY_COLUMN_MAP(C, D, F), in CSV order:
  *   C(name)                a count (uint64_t), printed as an integer;
  *   D(name, may_miss)      a double the engine stores;
- *   F(name, may_miss, fn)  a double derived from the others, fn(const
- *                          run_summary *): stored nowhere, journaled never.
+ *   F(name, may_miss, expr) a double derived from the others: expr of
+ *                          `s`, a const run_summary * (one line, or a
+ *                          static inline function below); stored nowhere,
+ *                          journaled never.
  * may_miss: NAN in some runs (none found, no target): sweep_agg.csv gives it
  * an M_n column and averages it over the runs that have one.  Doubles print
  * in the shortest form that reads back exactly, NAN as an empty field.
@@ -41,7 +43,7 @@
     D(end_time, 0)          /* the clock when the run ended */                                \
     D(busy, 0)              /* worker-seconds spent training */                               \
     D(idle, 0)              /* worker-seconds spent idle */                                   \
-    F(idle_fraction, 0, summary_idle_fraction) /* idle / (workers x end_time) */              \
+    F(idle_fraction, 0, summary_idle_fraction(s)) /* idle / (workers x end_time) */           \
     D(best, 1)              /* best metric of any result; NAN when none */                    \
     D(best_rmax, 1)         /* best metric at r_max; NAN when none */                         \
     D(time_to_target, 1)    /* first time any result (any epoch of any trial, paused     */   \
