@@ -142,8 +142,10 @@ int run_spec_execute(run_spec *rs, run_result *res, workload **wl_out, char *err
     return rc;
 }
 
-static void write_jobs(FILE *f, const run_result *r)
+static void write_jobs(FILE *f, const run_spec *rs, const run_result *r, const workload *wl)
 {
+    (void)rs;
+    (void)wl;
     fputs("job,worker,trial,rung,epoch_from,epoch_to,start,end,outcome,bracket\n", f);
     for (size_t i = 0; i < r->n_jobs; i++) {
         const job_row *j = &r->jobs[i];
@@ -156,8 +158,10 @@ static void write_jobs(FILE *f, const run_result *r)
     }
 }
 
-static void write_results(FILE *f, const run_result *r)
+static void write_results(FILE *f, const run_spec *rs, const run_result *r, const workload *wl)
 {
+    (void)rs;
+    (void)wl;
     fputs("time,worker,trial,epoch,metric,decision,bracket\n", f);
     for (size_t i = 0; i < r->n_results; i++) {
         const result_row *x = &r->results[i];
@@ -168,8 +172,10 @@ static void write_results(FILE *f, const run_result *r)
     }
 }
 
-static void write_idle(FILE *f, const run_result *r)
+static void write_idle(FILE *f, const run_spec *rs, const run_result *r, const workload *wl)
 {
+    (void)rs;
+    (void)wl;
     fputs("worker,start,end\n", f);
     for (size_t i = 0; i < r->n_idle; i++) {
         fprintf(f, "%u,", r->idle[i].worker);
@@ -180,8 +186,10 @@ static void write_idle(FILE *f, const run_result *r)
     }
 }
 
-static void write_best(FILE *f, const run_result *r)
+static void write_best(FILE *f, const run_spec *rs, const run_result *r, const workload *wl)
 {
+    (void)rs;
+    (void)wl;
     fputs("time,trial,epoch,metric,best,best_rmax\n", f);
     for (size_t i = 0; i < r->n_best; i++) {
         const best_row *b = &r->best[i];
@@ -197,8 +205,9 @@ static void write_best(FILE *f, const run_result *r)
 }
 
 /* trials.csv: one row per trial started, its hyperparameters and fate. */
-static void write_trials(FILE *f, const run_result *r, const workload *wl)
+static void write_trials(FILE *f, const run_spec *rs, const run_result *r, const workload *wl)
 {
+    (void)rs;
     const char *hdr = workload_config_header(wl);
     fprintf(f, "trial,last_epoch,last_metric%s%s\n", *hdr ? "," : "", hdr);
     uint64_t nt = r->sum.trials_started;
@@ -232,31 +241,40 @@ static void write_trials(FILE *f, const run_result *r, const workload *wl)
     free(metric);
 }
 
+static void write_summary(FILE *f, const run_spec *rs, const run_result *r, const workload *wl)
+{
+    (void)wl;
+    summary_header(f);
+    summary_row(f, rs, &r->sum);
+}
+
+/* The files of a run, in the order they are written and listed (`shsim run
+ * --help`): a new file is its writer above and one line here. */
+static const struct {
+    const char *name;
+    void (*write)(FILE *f, const run_spec *rs, const run_result *r, const workload *wl);
+} record_files[] = {
+    { "jobs.csv", write_jobs },   { "results.csv", write_results }, { "idle.csv", write_idle },
+    { "best.csv", write_best },   { "trials.csv", write_trials },   { "summary.csv", write_summary },
+};
+#define NRECORD_FILES (sizeof record_files / sizeof *record_files)
+
+const char *record_file_name(size_t i)
+{
+    return i < NRECORD_FILES ? record_files[i].name : NULL;
+}
+
 int record_write(const char *dir, const run_spec *rs, const run_result *res, const workload *wl,
                  char *err, size_t n)
 {
     out_set os;
     out_set_init(&os);
-    FILE *f;
-    if (!(f = out_set_open(&os, dir, "jobs.csv")))
-        goto err;
-    write_jobs(f, res);
-    if (!(f = out_set_open(&os, dir, "results.csv")))
-        goto err;
-    write_results(f, res);
-    if (!(f = out_set_open(&os, dir, "idle.csv")))
-        goto err;
-    write_idle(f, res);
-    if (!(f = out_set_open(&os, dir, "best.csv")))
-        goto err;
-    write_best(f, res);
-    if (!(f = out_set_open(&os, dir, "trials.csv")))
-        goto err;
-    write_trials(f, res, wl);
-    if (!(f = out_set_open(&os, dir, "summary.csv")))
-        goto err;
-    summary_header(f);
-    summary_row(f, rs, &res->sum);
+    for (size_t i = 0; i < NRECORD_FILES; i++) {
+        FILE *f = out_set_open(&os, dir, record_files[i].name);
+        if (!f)
+            goto err;
+        record_files[i].write(f, rs, res, wl);
+    }
     if (out_set_commit(&os) < 0)
         goto err;
     return 0;

@@ -51,6 +51,9 @@ void summary_spec_header(FILE *f);
 void summary_spec_row(FILE *f, const run_spec *rs);
 void summary_row(FILE *f, const run_spec *rs, const run_summary *s);
 
+/* The name of the i-th file record_write() writes ("jobs.csv", ...), or
+ * NULL past the last. */
+const char *record_file_name(size_t i);
 /* Write the run's files into dir; 0 or -errno with a message in err. */
 int record_write(const char *dir, const run_spec *rs, const run_result *res, const workload *wl,
                  char *err, size_t n);

@@ -85,6 +85,12 @@ static void test_counts(void **state)
         may_miss += summary_columns[i].may_miss != 0;
     assert_int_equal(may_miss, 5);
     assert_string_equal(summary_columns[10].name, "idle_fraction");
+    /* the files of a run, as `shsim run --help` lists them */
+    static const char *const files[] = { "jobs.csv", "results.csv", "idle.csv", "best.csv",
+                                         "trials.csv", "summary.csv" };
+    for (size_t i = 0; i < 6; i++)
+        assert_string_equal(record_file_name(i), files[i]);
+    assert_null(record_file_name(6));
 }
 
 /* A real run's row: one field per header column, the describing ones as

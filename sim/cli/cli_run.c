@@ -7,10 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char usage[] =
+static const char usage_head[] =
     "Usage: shsim run [OPTIONS]\n"
-    "Simulate one tuning run of a scheduler on N virtual workers and write\n"
-    "jobs.csv, results.csv, idle.csv, best.csv, trials.csv and summary.csv.\n"
+    "Simulate one tuning run of a scheduler on N virtual workers and write\n";
+/* then the files (record_file_name()), then: */
+static const char usage[] =
     "\n"
     "Scheduler:\n"
     "  -s, --scheduler NAME             scheduler (default asha): one of the types below\n"
@@ -135,6 +136,11 @@ int cli_run(int argc, char **argv)
     if (rc < 0)
         return EXIT_USAGE;
     if (rc > 0) {
+        fputs(usage_head, stdout);
+        for (size_t i = 0; record_file_name(i); i++)
+            printf("%s%s", i == 0 ? "" : record_file_name(i + 1) ? ", " : " and ",
+                   record_file_name(i));
+        fputs(".\n", stdout);
         fputs(usage, stdout);
         cli_help_workload(stdout, "lenet");
         fputs(usage_run, stdout);
