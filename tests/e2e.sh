@@ -273,7 +273,7 @@ sed -n 's/^| `summary.csv` | one row: \(.*\) |$/\1/p' README.md | sed 's/, /,/g'
     || bad "README: the summary.csv columns differ from the header a run writes"
 # the browser page's summary table (web/page.js SUMCOLS) and compare's table
 # name summary columns: each is one of the header a run writes
-sed -n '/^var SUMCOLS = \[/,/^\];/p' web/page.js | grep -o "\['[^']*', '[a-z_]*'" | sed "s/.*, '//; s/'$//" \
+sed -n '/^var SUMCOLS = \[/,/^\];/p' web/page.js | grep -o "\['[^']*', '[^']*'" | sed "s/.*, '//; s/'$//" \
     >"$tmp/page_cols"
 [ "$(wc -l <"$tmp/page_cols")" -ge 10 ] && ok || bad "web/page.js: SUMCOLS not found"
 while read -r c; do
