@@ -197,6 +197,7 @@ test: $(TEST_BIN) $(BDIR)/shsim
 	$(Q)fail=0; for t in $(TEST_BIN); do \
 	  SHSIM=$(BDIR)/shsim $$t || fail=1; done; \
 	SHSIM=$(BDIR)/shsim sh tests/e2e.sh || fail=1; \
+	SHSIM=$(BDIR)/shsim sh tests/e2e_compare.sh || fail=1; \
 	SHSIM=$(BDIR)/shsim sh tests/e2e_asha_paper.sh || fail=1; \
 	SHSIM=$(BDIR)/shsim sh tests/e2e_peers.sh || fail=1; \
 	SHSIM=$(BDIR)/shsim sh tests/e2e_hostile.sh || fail=1; \
