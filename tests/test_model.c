@@ -24,12 +24,6 @@
 static char tmpdir[64];
 static char path[128];
 
-#define assert_contains(hay, needle)                                                        \
-    do {                                                                                    \
-        if (strstr((hay), (needle)) == NULL)                                                \
-            fail_msg("'%s' does not contain '%s'", (hay), (needle));                       \
-    } while (0)
-
 static int group_setup(void **state)
 {
     (void)state;

@@ -16,13 +16,6 @@
 #include "tests/testutil.h"
 #include "traces/workload.h"
 
-#define assert_contains(hay, needle)                                                              \
-    do {                                                                                          \
-        if (strstr((hay), (needle)) == NULL)                                                      \
-            print_error("'%s' does not contain '%s'\n", (hay), (needle));                         \
-        assert_non_null(strstr((hay), (needle)));                                                 \
-    } while (0)
-
 static char tmpdir[64];
 static char path[128];
 

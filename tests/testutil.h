@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <cmocka.h>
 
 #define assert_close(a, b, rel, abs_)                                                           \
@@ -27,6 +28,13 @@
         double a_ = (a), b_ = (b);                                                              \
         if (!(a_ == b_))                                                                        \
             fail_msg("%s = %.17g but %s = %.17g", #a, a_, #b, b_);                              \
+    } while (0)
+
+/* hay contains needle, or the test fails naming both. */
+#define assert_contains(hay, needle)                                                            \
+    do {                                                                                        \
+        if (strstr((hay), (needle)) == NULL)                                                    \
+            fail_msg("'%s' does not contain '%s'", (hay), (needle));                            \
     } while (0)
 
 #endif
