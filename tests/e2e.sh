@@ -3,19 +3,7 @@
 # (the same command twice gives byte-identical files), --help everywhere,
 # exit status 2 and untouched outputs on bad input.
 # Usage: SHSIM=path/to/shsim sh tests/e2e.sh
-SHSIM=${SHSIM:-./shsim}
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-
-# expect STATUS CMD...: run CMD, check its exit status
-expect() {
-    want=$1; shift
-    "$@" >"$tmp/stdout" 2>"$tmp/stderr"; got=$?
-    if [ "$got" = "$want" ]; then ok; else bad "exit $got (want $want): $*"; cat "$tmp/stderr"; fi
-}
+. tests/e2e_common.sh # SHSIM, $tmp, ok, bad, expect
 
 # determinism: every scheduler, twice, byte-identical
 for s in "sh --barrier strict" "sh --barrier fill" "asha --type promotion" \

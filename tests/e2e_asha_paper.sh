@@ -7,21 +7,9 @@
 # the Figure 7 cells sigma 0.10 and 1.33) and compared with the README's
 # tables and with the committed docs/figures/asha-paper/figN/sweep_agg.csv.
 # Usage: SHSIM=path/to/shsim sh tests/e2e_asha_paper.sh   (from the repo root)
-SHSIM=${SHSIM:-./shsim}
+. tests/e2e_common.sh # SHSIM, $tmp, ok, bad, expect
 README=README.md
 FIGS=docs/figures/asha-paper
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-
-# expect STATUS CMD...: run CMD, check its exit status
-expect() {
-    want=$1; shift
-    "$@" >"$tmp/stdout" 2>"$tmp/stderr"; got=$?
-    if [ "$got" = "$want" ]; then ok; else bad "exit $got (want $want): $*"; cat "$tmp/stderr"; fi
-}
 
 # ---- the options ------------------------------------------------------------
 expect 0 $SHSIM run --scheduler asha --eta 4 --r-max 64 --workers 5 --resume restart \

@@ -4,19 +4,7 @@
 # --seeds is `shsim sweep`'s aggregate; bad input is refused and writes
 # nothing; the figure (when gnuplot is installed).
 # Usage: SHSIM=path/to/shsim sh tests/e2e_compare.sh
-SHSIM=${SHSIM:-./shsim}
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-
-# expect STATUS CMD...: run CMD, check its exit status
-expect() {
-    want=$1; shift
-    "$@" >"$tmp/stdout" 2>"$tmp/stderr"; got=$?
-    if [ "$got" = "$want" ]; then ok; else bad "exit $got (want $want): $*"; cat "$tmp/stderr"; fi
-}
+. tests/e2e_common.sh # SHSIM, $tmp, ok, bad, expect
 
 # shsim compare (issue 10): its runs are `shsim run`'s, byte for byte; its
 # table is their summaries; --seeds is `shsim sweep`'s aggregate

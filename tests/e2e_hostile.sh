@@ -3,19 +3,7 @@
 # cases (issue 12): empty shards, bounded memory, overflow at input, no
 # output on failure, import checks, resume identity, merge checks, messages.
 # Usage: SHSIM=path/to/shsim sh tests/e2e_hostile.sh
-SHSIM=${SHSIM:-./shsim}
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-
-# expect STATUS CMD...: run CMD, check its exit status
-expect() {
-    want=$1; shift
-    "$@" >"$tmp/stdout" 2>"$tmp/stderr"; got=$?
-    if [ "$got" = "$want" ]; then ok; else bad "exit $got (want $want): $*"; cat "$tmp/stderr"; fi
-}
+. tests/e2e_common.sh # SHSIM, $tmp, ok, bad, expect
 # printable FILE: only printable ASCII, tabs and line ends
 printable() { ! LC_ALL=C grep -q '[^[:print:][:space:]]' "$1"; }
 
