@@ -45,7 +45,7 @@ int run_spec_run(const run_spec *rs, const workload *wl, run_result *res, char *
 /* The summary columns (one sweep row), sim/summary.c: the header line, and
  * a run's row (with its newline). */
 void summary_header(FILE *f);
-/* Only the leading columns that describe the run (scheduler .. order), no
+/* Only the leading columns that describe the run (scheduler .. brackets), no
  * newline: what sweeps repeat in their per-cell files. */
 void summary_spec_header(FILE *f);
 void summary_spec_row(FILE *f, const run_spec *rs);

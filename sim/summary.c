@@ -1,6 +1,6 @@
 /*
  * sim/summary.c -- summary.csv's columns, from two lists: the columns that
- * describe the run (SPEC_COLUMN_MAP below: scheduler .. order, what sweeps
+ * describe the run (SPEC_COLUMN_MAP below: scheduler .. brackets, what sweeps
  * repeat in their per-cell files) and the summary metrics
  * (SUMMARY_COLUMN_MAP, sim/summary.h).  Headers, rows, the metric names and
  * accessors are generated from them; nothing else spells a column.

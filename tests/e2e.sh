@@ -159,9 +159,10 @@ expect 0 $SHSIM run --workload lenet --order file --scheduler sh --workers 4 -q 
 [ "$(cut -d, -f1-6 "$tmp/ordr/results.csv" | cksum)" = "369031694 10572" ] && \
     [ "$(cksum <"$tmp/ordr/trials.csv")" = "3939045195 4745" ] && ok || bad "lenet --order file: not the old sh run"
 [ "$(col "$tmp/cpu31/summary.csv" order)" = file ] && ok || bad "lenet-cpu31: default order not file"
-# README "Files a run writes" lists summary.csv's columns: the header a run
+# README "Files a run writes" lists summary.csv's columns (remarks in
+# parentheses aside): the header a run
 # writes (sim/summary.h and sim/summary.c generate it)
-sed -n 's/^| `summary.csv` | one row: \(.*\) |$/\1/p' README.md | sed 's/, /,/g' >"$tmp/readme_cols"
+sed -n 's/^| `summary.csv` | one row: \(.*\) |$/\1/p' README.md | sed 's/ ([^)]*)//g; s/, /,/g' >"$tmp/readme_cols"
 [ -s "$tmp/readme_cols" ] && head -1 "$tmp/cpu31/summary.csv" | cmp -s - "$tmp/readme_cols" && ok \
     || bad "README: the summary.csv columns differ from the header a run writes"
 # the browser page's summary table (web/page.js SUMCOLS) and compare's table
