@@ -66,7 +66,7 @@ grep -q "not a regular file" "$tmp/stderr" && [ -d "$tmp/od/jobs.csv" ] && ok ||
 $SHSIM figure sync-sh --no-plot --out "$tmp/full" >/dev/full 2>"$tmp/stderr"
 if [ $? = 1 ] && grep -q "write error" "$tmp/stderr"; then ok; else bad "write error not reported"; fi
 
-# stragglers (issue 5): deterministic, shown in the traces, bad values named
+# stragglers (docs/stragglers.md): deterministic, shown in the traces, bad values named
 for i in 1 2; do
     $SHSIM run --scheduler sh --workers 6 --eta 3 --r-max 9 --trials 54 --workload synthetic:constant:1 \
         --noise lognormal:0.5 --slow-workers 2:3 --drop 0.1 --on-drop lose --seed 4 -q --out "$tmp/s$i" \
@@ -88,7 +88,7 @@ $SHSIM run -s sh -W figure -w 2 --r-max 4 -T 32 --explain -q --out "$tmp/e" >"$t
 grep -q "t=12 worker 1 waits: rung 0 of bracket 0 still runs trial 2" "$tmp/explain" && ok \
     || bad "--explain does not say why worker 1 waits"
 
-# the text Gantt chart never hides a cut or dropped job (issue 10): this run
+# the text Gantt chart never hides a cut or dropped job (docs/stragglers.md): this run
 # has 5 dropped jobs (one of them exactly as wide as its label "|T0r1") and a
 # job cut by the horizon on every worker (one column wide)
 $SHSIM run -s sh -W synthetic:constant:6 -w 4 --eta 2 --r-max 4 -T 72 --drop 0.15 --gantt -q \
@@ -132,9 +132,9 @@ head -1 "$tmp/sw/sweep_agg.csv" | grep -q "noise,worker_speed,slow_workers,drop,
 expect 2 $SHSIM sweep --noise normal:x --dry-run
 grep -q -- "--noise" "$tmp/stderr" && ok || bad "sweep: message does not name --noise"
 
-# recorded LeNet data: the default workload, import, replay (issue 3)
+# recorded LeNet data: the default workload, import, replay (docs/lenet-data.md)
 expect 0 $SHSIM run --workload lenet-cpu31 --scheduler sh --r-min 2 -q --out "$tmp/cpu31"
-# seeds replicate on recorded workloads (issue 9): lenet's default order is
+# seeds replicate on recorded workloads (docs/workloads.md): lenet's default order is
 # drawn from the seed, so three seeds give three different runs and a
 # confidence interval of nonzero width; --orders file gives back the one
 # file-order run three times
@@ -148,7 +148,7 @@ awk -v lo="$(col "$tmp/ord/sweep_agg.csv" busy_lo)" -v hi="$(col "$tmp/ord/sweep
 expect 0 $SHSIM sweep --workloads lenet --orders file --schedulers asha --workers 4 --seeds 1..3 \
     --horizon 900 -q --out "$tmp/ordf"
 [ "$(col "$tmp/ordf/sweep.csv" busy | sort -u | wc -l)" = 1 ] && ok || bad "lenet --orders file: seeds differ"
-# file order is the order of before issue 9, byte for byte (cksum of main's
+# file order is the order of before the seeded order, byte for byte (cksum of main's
 # outputs before the change); lenet-cpu31 keeps file order by default
 expect 0 $SHSIM run --workload lenet --order file --scheduler asha --workers 4 --horizon 900 -q \
     --out "$tmp/ordr"
@@ -159,12 +159,12 @@ expect 0 $SHSIM run --workload lenet --order file --scheduler sh --workers 4 -q 
 [ "$(cut -d, -f1-6 "$tmp/ordr/results.csv" | cksum)" = "369031694 10572" ] && \
     [ "$(cksum <"$tmp/ordr/trials.csv")" = "3939045195 4745" ] && ok || bad "lenet --order file: not the old sh run"
 [ "$(col "$tmp/cpu31/summary.csv" order)" = file ] && ok || bad "lenet-cpu31: default order not file"
-# README "Files a run writes" lists summary.csv's columns (remarks in
+# docs/files.md lists summary.csv's columns (remarks in
 # parentheses aside): the header a run
 # writes (sim/summary.h and sim/summary.c generate it)
-sed -n 's/^| `summary.csv` | one row: \(.*\) |$/\1/p' README.md | sed 's/ ([^)]*)//g; s/, /,/g' >"$tmp/readme_cols"
+sed -n 's/^| `summary.csv` | one row: \(.*\) |$/\1/p' docs/files.md | sed 's/ ([^)]*)//g; s/, /,/g' >"$tmp/readme_cols"
 [ -s "$tmp/readme_cols" ] && head -1 "$tmp/cpu31/summary.csv" | cmp -s - "$tmp/readme_cols" && ok \
-    || bad "README: the summary.csv columns differ from the header a run writes"
+    || bad "docs/files.md: the summary.csv columns differ from the header a run writes"
 # the browser page's summary table (web/page.js SUMCOLS) and compare's table
 # name summary columns: each is one of the header a run writes
 sed -n '/^var SUMCOLS = \[/,/^\];/p' web/page.js | grep -o "\['[^']*', '[^']*'" | sed "s/.*, '//; s/'$//" \
@@ -199,7 +199,7 @@ expect 0 $SHSIM sweep --preset figures --schedulers sh:strict --workers 32 --eta
     [ "$(agg_at "$tmp/stdfig2/sweep_agg.csv" sh strict 32 3 time_to_target_rmax_mean)" = 739 ] && \
     [ "$(agg_at "$tmp/stdfig2/sweep_agg.csv" sh strict 32 4 time_to_target_rmax_mean)" = 559 ] && ok \
     || bad "README standard figures: strict SH's plateau"
-# README "Hyperband": the four schedulers of the hyperband preset at 64
+# docs/hyperband.md: the four schedulers of the hyperband preset at 64
 # workers (time_to_target_rmax, one decimal), and the committed figure data
 agg1() { # FILE SCHEDULER WORKERS: time_to_target_rmax_mean with one decimal
     awk -F, -v s="$2" -v w="$3" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
@@ -208,9 +208,9 @@ agg1() { # FILE SCHEDULER WORKERS: time_to_target_rmax_mean with one decimal
 expect 0 $SHSIM sweep --preset hyperband --workers 64 -q --curve-points 0 --out "$tmp/hbfig"
 [ "$(agg1 "$tmp/hbfig/sweep_agg.csv" sh 64) $(agg1 "$tmp/hbfig/sweep_agg.csv" hyperband 64)" = "738.6 1079.6" ] && \
     [ "$(agg1 "$tmp/hbfig/sweep_agg.csv" asha 64) $(agg1 "$tmp/hbfig/sweep_agg.csv" async-hyperband 64)" = "145.5 192.7" ] && \
-    grep -q "At 64 workers: strict SH 738.6 s, strict\$" README.md && \
+    grep -q "At 64 workers: strict SH 738.6 s, strict\$" docs/hyperband.md && \
     [ "$(agg1 docs/figures/hyperband/sweep_agg.csv async-hyperband 64)" = 192.7 ] && ok \
-    || bad "README Hyperband: time to find a configuration at 64 workers"
+    || bad "docs/hyperband.md: time to find a configuration at 64 workers"
 # with one bracket the Hyperband types are SH and ASHA, file for file
 expect 0 $SHSIM run --scheduler sh --barrier fill -w 5 --trials 60 -q --out "$tmp/hb1/sh"
 expect 0 $SHSIM run --scheduler hyperband --barrier fill --brackets 1 -w 5 --trials 60 -q --out "$tmp/hb1/hb"
@@ -225,12 +225,12 @@ grep -q "only hyperband and async-hyperband take --brackets" "$tmp/stderr" && ok
 expect 2 $SHSIM run --scheduler hyperband --brackets 6 --r-max 10 -q --out "$tmp/hb1/x"
 grep -q -- "--brackets 6: at most 5, one per rung level" "$tmp/stderr" && ok || bad "--brackets beyond the levels"
 [ ! -e "$tmp/hb1/x" ] && ok || bad "a refused run wrote its folder"
-# the summary lines of README "Real LeNet data" (lenet-cpu31 keeps file
+# the summary lines of docs/lenet-data.md (lenet-cpu31 keeps file
 # order) and of the lab's step 2 (docs/lab/key.md)
 expect 0 $SHSIM run --workload lenet-cpu31 --scheduler sh --r-min 2 --workers 2 --out "$tmp/out/sh31"
-grep -q "out/sh31: 31 trials started, 4 reached r_max 10, 128 epochs, end 572.434 s, idle 12.7% of worker time, best error 0.1325 (any epoch), 0.1325 at r_max$" "$tmp/stdout" && ok || bad "README: the sh31 line"
+grep -q "out/sh31: 31 trials started, 4 reached r_max 10, 128 epochs, end 572.434 s, idle 12.7% of worker time, best error 0.1325 (any epoch), 0.1325 at r_max$" "$tmp/stdout" && ok || bad "docs/lenet-data.md: the sh31 line"
 expect 0 $SHSIM run --workload lenet-cpu31 --scheduler asha --type stopping --r-min 2 --workers 2 --horizon 720 --out "$tmp/out/asha31"
-grep -q "out/asha31: 28 trials started, 11 reached r_max 10, 189 epochs, end 720 s, idle 0.0% of worker time, best error 0.1325 (any epoch), 0.1325 at r_max$" "$tmp/stdout" && ok || bad "README: the asha31 line"
+grep -q "out/asha31: 28 trials started, 11 reached r_max 10, 189 epochs, end 720 s, idle 0.0% of worker time, best error 0.1325 (any epoch), 0.1325 at r_max$" "$tmp/stdout" && ok || bad "docs/lenet-data.md: the asha31 line"
 expect 0 $SHSIM run -s sh -W synthetic:constant:6 -w 4 --eta 2 --r-max 4 -T 72 --slow-workers 1:3 --out "$tmp/lab/slow-sh"
 grep -q "slow-sh: 12 trials started, 2 reached r_max 4, 22 epochs, end 72 s, idle 41.7% of worker time, best error 0.173426 (any epoch), 0.173426 at r_max$" "$tmp/stdout" && ok || bad "docs/lab (step 2): the slow strict SH line"
 # the numbers of the course lab's step 6 (docs/lab/key.md; make lab checks them all): lenet, seed 1
@@ -252,8 +252,8 @@ expect 0 $SHSIM run --workload table:"$tmp/imp/t.csv" -q --out "$tmp/imp/run"
 expect 2 $SHSIM import synetune tests/data/synetune_small.csv --metric nope -o "$tmp/imp/u.csv"
 grep -q "synetune_small.csv:1: field 'nope'" "$tmp/stderr" && ok || bad "import error names file:line:field"
 if [ -e "$tmp/imp/u.csv" ]; then bad "a failed import wrote output"; else ok; fi
-# the book's run (issue 9, 2): every judged decision agrees under quantile;
-# README "Replaying the book's ASHA run" and traces/README.md quote these lines
+# the book's run (docs/lenet-data.md): every judged decision agrees under quantile;
+# docs/lenet-data.md ("Replaying the book's ASHA run") and traces/README.md quote these lines
 expect 0 $SHSIM replay tests/data/d2l_asha_19.5_trace.csv --r-min 2 --eta 2 --r-max 10 --rule quantile \
     --horizon 720
 grep -qx "quantile: 58 of 58 decisions agree with the recorded run" "$tmp/stdout" && ok || bad "replay of the book's run"
@@ -267,12 +267,12 @@ grep -qx "(rank would have agreed on 54 of 58; 0 under a tie order; 0 stops at t
     "$tmp/stdout" && ok || bad "replay: rank"
 grep -qx "(ray would have agreed on 55 of 58; 2 under a tie order; 0 stops at the end not judged)" \
     "$tmp/stdout" && ok || bad "replay: ray"
-# every line README.md shows of that replay is in the output
-sed -n '/^\$ shsim replay tests\/data\/d2l_asha_19.5_trace.csv/,/^```/p' README.md | sed '1d;$d' \
+# every line docs/lenet-data.md shows of that replay is in the output
+sed -n '/^\$ shsim replay tests\/data\/d2l_asha_19.5_trace.csv/,/^```/p' docs/lenet-data.md | sed '1d;$d' \
     | grep -v '^   \.\.\.$' >"$tmp/readme_replay"
-[ -s "$tmp/readme_replay" ] && ok || bad "README: the replay example not found"
+[ -s "$tmp/readme_replay" ] && ok || bad "docs/lenet-data.md: the replay example not found"
 while IFS= read -r line; do
-    grep -qxF -- "$line" "$tmp/stdout" || bad "README replay line not in the output: $line"
+    grep -qxF -- "$line" "$tmp/stdout" || bad "docs/lenet-data.md replay line not in the output: $line"
 done <"$tmp/readme_replay"
 expect 0 $SHSIM replay tests/data/replay_end.csv --r-max 2 --horizon 45 -q
 grep -qx "(0 of them under a tie order; 1 stops at the end of the run not judged)" "$tmp/stdout" && ok \
@@ -283,7 +283,7 @@ expect 2 $SHSIM replay tests/data/replay_small.csv --r-max 2
 
 # decision for decision against the peers' own code: tests/e2e_peers.sh
 
-# the ray rule (issue 9, 1b): stopping type only, refused for promotion
+# the ray rule (docs/design.md, semantics 4): stopping type only, refused for promotion
 expect 2 $SHSIM run --rule ray --out "$tmp/ray/p"
 grep -q -- "--rule ray is a stopping rule" "$tmp/stderr" && ok || bad "run: ray with promotion not refused"
 if [ -e "$tmp/ray/p" ]; then bad "a refused ray run wrote output"; else ok; fi
@@ -294,7 +294,7 @@ expect 0 $SHSIM run --scheduler asha --type stopping --rule ray --workers 3 --r-
 grep -q "^asha,stopping,ray," "$tmp/ray/s/summary.csv" && ok || bad "run: ray rule not in summary.csv"
 grep -q ",STOP,0$" "$tmp/ray/s/results.csv" && ok || bad "run: the ray rule stopped nothing"
 
-# the fitted LeNet model: shsim fit, --workload lenet-model[:FILE] (issue 3)
+# the fitted LeNet model: shsim fit, --workload lenet-model[:FILE] (docs/model.md)
 expect 0 $SHSIM fit --help
 expect 0 $SHSIM fit -q --out "$tmp/fit/m.params" --trials 200
 for i in 1 2; do
@@ -312,11 +312,11 @@ expect 0 $SHSIM fit -q --trials 20 --out "$tmp/fit/fifo"
 wait
 if [ -p "$tmp/fit/fifo" ] && grep -q "^format = 2" "$tmp/fit/got"; then ok; else bad "fit replaced a FIFO"; fi
 
-# README "The fitted LeNet model": every line of each marked block is what
+# docs/model.md (the fitted LeNet model): every line of each marked block is what
 # `shsim fit` prints (with the block's options)
 readme_block() { # NAME: the lines between "<!-- NAME: begin -->" and "... end -->"
     awk -v b="<!-- $1: begin -->" -v e="<!-- $1: end -->" \
-        '$0 == e { on = 0 } on && NF && !/^```/ { print } $0 == b { on = 1 }' README.md
+        '$0 == e { on = 0 } on && NF && !/^```/ { print } $0 == b { on = 1 }' docs/model.md
 }
 for opts in "" "--floor 0" "--floor 0.12"; do
     # shellcheck disable=SC2086
@@ -324,12 +324,12 @@ for opts in "" "--floor 0" "--floor 0.12"; do
     name=$(echo "shsim fit $opts" | sed 's/ *$//')
     readme_block "$name" >"$tmp/fit/readme.want"
     if [ -s "$tmp/fit/readme.want" ] && grep -Fxvf "$tmp/fit/readme.out" "$tmp/fit/readme.want" >"$tmp/fit/readme.miss"
-    then bad "README block '$name' differs from shsim fit: $(head -1 "$tmp/fit/readme.miss")"
+    then bad "docs/model.md block '$name' differs from shsim fit: $(head -1 "$tmp/fit/readme.miss")"
     elif [ -s "$tmp/fit/readme.want" ]; then ok
-    else bad "README has no block '$name'"; fi
+    else bad "docs/model.md has no block '$name'"; fi
 done
 
-# sweep and merge (issue 4): config file, shards joined byte-identical to
+# sweep and merge (docs/sweeps.md): config file, shards joined byte-identical to
 # one sweep whatever the thread count, bad shards and parts refused
 for c in sweep merge bench; do
     expect 0 $SHSIM $c --help
@@ -356,7 +356,7 @@ expect 0 $SHSIM sweep --preset figures --dry-run
 grep -q "4 schedulers x 3 eta x 9 workers x 10 seeds = 108 cells, 1080 runs" "$tmp/stdout" && ok \
     || bad "figures preset grid"
 
-# hostile input (issue 6): every command refuses unknown options, missing
+# hostile input (docs/input-errors.md): every command refuses unknown options, missing
 # and non-numeric arguments with status 2; bad config files and merge parts
 # are named by file:line[:field]; nothing is written
 for c in run figure sweep merge bench import replay check fit; do
@@ -493,6 +493,31 @@ if (ulimit -v 300000 && $SHSIM --version) >/dev/null 2>&1; then
 else
     echo "e2e: note: ulimit -v unusable here (sanitizer build?): out-of-memory checks skipped"
 fi
+
+# the documentation's relative links (README.md and docs/*.md, outside code
+# blocks) name files that exist, and a #anchor a heading of that file
+# (GitHub's rule: lower case, spaces to -, other punctuation dropped)
+md_links() { # FILE: its relative link targets, one a line
+    awk '/^```/ { code = !code; next } !code {
+        s = $0
+        while (match(s, /\]\([^) ]+\)/)) { print substr(s, RSTART + 2, RLENGTH - 3); s = substr(s, RSTART + RLENGTH) }
+    }' "$1" | grep -v '^[a-z]*:'
+}
+md_anchors() { # FILE: the anchors of its headings
+    awk '/^```/ { code = !code; next } !code && /^#+ / { sub(/^#+ /, ""); s = tolower($0)
+        gsub(/[^a-z0-9 _-]/, "", s); gsub(/ /, "-", s); print s }' "$1"
+}
+for f in README.md docs/*.md; do
+    dir=$(dirname "$f") missing=
+    for l in $(md_links "$f"); do
+        path=${l%%#*} anchor=
+        case $l in *#*) anchor=${l#*#} ;; esac
+        [ -n "$path" ] && target="$dir/$path" || target=$f
+        if [ ! -e "$target" ]; then missing="$missing $l"
+        elif [ -n "$anchor" ] && ! md_anchors "$target" | grep -qxF -- "$anchor"; then missing="$missing $l"; fi
+    done
+    [ -z "$missing" ] && ok || bad "$f: dangling links:$missing"
+done
 
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" = 0 ]

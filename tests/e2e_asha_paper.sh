@@ -1,14 +1,14 @@
 #!/bin/sh
 # tests/e2e_asha_paper.sh -- end-to-end checks of the ASHA paper's straggler
-# experiment (issue 9): the options --noise halfnormal:SIGMA and --drop-rate
+# experiment (docs/asha-paper.md): the options --noise halfnormal:SIGMA and --drop-rate
 # P of run and sweep, the presets asha-paper (Figure 8) and asha-paper-fig7,
-# and every number README.md's section "The ASHA paper's straggler
-# experiment" quotes, re-run here (the Figure 8 lines p = 1e-4 and 3.2e-3,
-# the Figure 7 cells sigma 0.10 and 1.33) and compared with the README's
+# and every number docs/asha-paper.md quotes, re-run here (the Figure 8
+# lines p = 1e-4 and 3.2e-3, the Figure 7 cells sigma 0.10 and 1.33) and
+# compared with that page's
 # tables and with the committed docs/figures/asha-paper/figN/sweep_agg.csv.
 # Usage: SHSIM=path/to/shsim sh tests/e2e_asha_paper.sh   (from the repo root)
 . tests/e2e_common.sh # SHSIM, $tmp, ok, bad, expect
-README=README.md
+PAGE=docs/asha-paper.md
 FIGS=docs/figures/asha-paper
 
 # ---- the options ------------------------------------------------------------
@@ -87,7 +87,7 @@ for sg in 0 0.33 0.67 1 1.33 1.67; do
             row="$row $(fmt "$m" "$n") |"
         done
     done
-    grep -qF -- "$row" "$README" && ok || bad "README lacks the Figure 8 row: $row"
+    grep -qF -- "$row" "$PAGE" && ok || bad "$PAGE lacks the Figure 8 row: $row"
 done
 # Figure 7's table: | sigma | scheduler | p 1e-4 | p 3.2e-3 | p 1e-2 |
 for sg in 0.1 1.33; do
@@ -97,7 +97,7 @@ for sg in 0.1 1.33; do
         for d in rate:0.0001 rate:0.0032 rate:0.01; do
             row="$row $(fmt "$(val "$tmp/f7/sweep_agg.csv" $s halfnormal:$sg $d trials_rmax_mean)") |"
         done
-        grep -qF -- "$row" "$README" && ok || bad "README lacks the Figure 7 row: $row"
+        grep -qF -- "$row" "$PAGE" && ok || bad "$PAGE lacks the Figure 7 row: $row"
     done
 done
 # at sigma 0, p 1e-4: within 5% of the paper's 350 (ASHA) and 361 (SHA)
@@ -106,27 +106,27 @@ s=$(val "$tmp/f8/sweep_agg.csv" sh halfnormal:0 rate:0.0001 time_first_rmax_mean
 awk -v a="$a" -v s="$s" 'BEGIN { exit !((a - 350) / 350 < 0.05 && (350 - a) / 350 < 0.05 &&
                                        (s - 361) / 361 < 0.05 && (361 - s) / 361 < 0.05) }' && ok \
     || bad "Figure 8 at sigma 0: $a / $s, not within 5% of 350 / 361"
-# the derived numbers of the README's text
+# the derived numbers of the page's text
 pct() { awk -v x="$1" -v y="$2" 'BEGIN { d = (x - y) / y * 100; printf "%.1f", d < 0 ? -d : d }'; }
-grep -qF "($(pct "$a" 350)% above)" "$README" && ok || bad "README: ASHA's distance to 350"
-grep -qF "($(pct "$s" 361)% below)" "$README" && ok || bad "README: SHA's distance to 361"
-grep -qF "paper's SHA slows $(awk 'BEGIN { printf "%.1f", 1874 / 361 }') times" "$README" && ok \
-    || bad "README: the paper's SHA slow-down"
+grep -qF "($(pct "$a" 350)% above)" "$PAGE" && ok || bad "$PAGE: ASHA's distance to 350"
+grep -qF "($(pct "$s" 361)% below)" "$PAGE" && ok || bad "$PAGE: SHA's distance to 361"
+grep -qF "paper's SHA slows $(awk 'BEGIN { printf "%.1f", 1874 / 361 }') times" "$PAGE" && ok \
+    || bad "$PAGE: the paper's SHA slow-down"
 s167=$(val "$tmp/f8/sweep_agg.csv" sh halfnormal:1.67 rate:0.0001 time_first_rmax_mean)
-grep -qF "ours $(awk -v x="$s167" -v y="$s" 'BEGIN { printf "%.1f", x / y }') times" "$README" && ok \
-    || bad "README: our SHA slow-down"
-grep -qF "(1 − 0.0032)^256 ≈ $(awk 'BEGIN { printf "%.2f", exp(256 * log(1 - 0.0032)) }')" "$README" \
-    && ok || bad "README: survival of a 256-unit job"
+grep -qF "ours $(awk -v x="$s167" -v y="$s" 'BEGIN { printf "%.1f", x / y }') times" "$PAGE" && ok \
+    || bad "$PAGE: our SHA slow-down"
+grep -qF "(1 − 0.0032)^256 ≈ $(awk 'BEGIN { printf "%.2f", exp(256 * log(1 - 0.0032)) }')" "$PAGE" \
+    && ok || bad "$PAGE: survival of a 256-unit job"
 n=$(val "$tmp/f8/sweep_agg.csv" sh halfnormal:1.67 rate:0.0032 time_first_rmax_n)
-grep -qF "$((25 - n)) of its 25 runs at σ 1.67 do not" "$README" && ok || bad "README: SHA runs without R"
-# the old variant, as the README gives it, is still a valid grid
+grep -qF "$((25 - n)) of its 25 runs at σ 1.67 do not" "$PAGE" && ok || bad "$PAGE: SHA runs without R"
+# the old variant, as the page gives it, is still a valid grid
 expect 0 $SHSIM sweep --preset asha-paper --noise normal:0,normal:0.5,normal:1 \
     --resume-modes checkpoint --drop-rate 0 --drop 0,0.001,0.01 --on-drop retry --seeds 1..10 --dry-run
 grep -q "2 schedulers x 3 noise x 3 drop x 10 seeds = 18 cells, 180 runs" "$tmp/stdout" && ok \
     || bad "the old variant's grid"
-# the configurations ASHA trains to R at sigma 0, p 1e-4, as the README words it
+# the configurations ASHA trains to R at sigma 0, p 1e-4, as the page words it
 t=$(fmt "$(val "$tmp/f8/sweep_agg.csv" asha halfnormal:0 rate:0.0001 trials_rmax_mean)")
-grep -qF "$t configurations" "$README" && ok || bad "README lacks '$t configurations'"
+grep -qF "$t configurations" "$PAGE" && ok || bad "$PAGE lacks '$t configurations'"
 
 echo "e2e_asha_paper: $pass passed, $fail failed"
 [ "$fail" = 0 ]

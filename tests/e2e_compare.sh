@@ -25,21 +25,21 @@ expect 0 $SHSIM compare --workload figure --workers 2 --r-max 4 --horizon 32 --g
 [ "$(grep -c '^== ' "$tmp/stdout") $(grep -c '^W[01] ' "$tmp/stdout")" = "3 6" ] && \
     grep -qF 'W1  |T1r0---------|T3r0-----..............|T3r1-----|T4r0---------|~|' "$tmp/stdout" && ok \
     || bad "compare --gantt: three text charts"
-# the README's slow-worker example: strict 60 s, fill 48 s, ASHA 30 s to error <= 0.174
+# the README's slow-worker example (its tour): strict 60 s, fill 48 s, ASHA 30 s to error <= 0.174
 expect 0 $SHSIM compare -W synthetic:constant:6 -w 4 --eta 2 --r-max 4 -T 72 --slow-workers 1:3 \
     --target 0.174 --no-plot --out "$tmp/cmps"
 grep -q '^time to target (s)  *60.0  *48.0  *30.0$' "$tmp/stdout" && \
     grep -q '^target at r_max (s)  *60.0  *48.0  *30.0$' "$tmp/stdout" && \
     grep -q '^idle % of worker time  *41.7  *0.0  *0.0$' "$tmp/stdout" && \
     grep -q '^trials at r_max  *2  *4  *4$' "$tmp/stdout" && ok || bad "compare: slow-worker table"
-# the README's --seeds example
+# docs/commands.md's --seeds example (shsim compare)
 expect 0 $SHSIM compare --workload lenet-model --workers 8 --horizon 1800 --target 0.15 \
     --slow-workers 1:3 --seeds 1..20 -j 2 --no-plot --out "$tmp/cmp20"
 grep -q '^trials at r_max  *14.2 \[13.9, 14.4\]  *32.1 \[31.8, 32.5\]  *45.5 \[43.5, 47.6\]$' "$tmp/stdout" && \
     grep -q '^time to target (s)  *407.6 \[289.1, 526.1\]  *248.9 \[197.3, 300.5\]  *202.9 \[152.7, 253.1\]$' \
     "$tmp/stdout" && \
     grep -q '^target at r_max (s)  *448.4 \[328.7, 568.0\]  *292.9 \[238.2, 347.7\]  *227.0 \[176.1, 278.0\]$' \
-    "$tmp/stdout" && ok || bad "compare --seeds: the README's table"
+    "$tmp/stdout" && ok || bad "compare --seeds: docs/commands.md's table"
 for i in 1 2; do
     $SHSIM compare -W synthetic:lognormal:1:0.5 -w 3 --eta 3 --r-max 9 -T 50 --target 0.1 \
         --schedulers sh:strict,asha:stopping:rank,random --seeds 1..4 -j 2 --no-plot -q \
