@@ -102,8 +102,8 @@ $(GEN_OBJ): $(GEN_SRC)
 
 # Refit the LeNet model to traces/data/ (seconds: lenet_rs.csv, the V100;
 # curves: lenet_rs.csv, lenet_cpu31.csv, lenet_cpu_tail.csv): rewrites
-# traces/data/lenet_model.params and docs/figures/model/ (the README's
-# validation table is what it prints).
+# traces/data/lenet_model.params and docs/figures/model/ (docs/model.md's
+# validation tables are what it prints).
 fit: $(BDIR)/shsim
 	$(BDIR)/shsim fit --out traces/data/lenet_model.params --plot docs/figures/model
 
@@ -173,7 +173,7 @@ lab-figures: $(BDIR)/shsim
 	$(Q)SHSIM=$(BDIR)/shsim sh tools/lab_check.sh --keep $(BUILD)/lab $(LAB_MD)
 	$(Q)sh tools/lab_figures.sh $(BUILD)/lab $(LABFIGDIR)
 
-# Speed (README, "Speed"): a benchmark, never part of the tests.
+# Speed (docs/speed.md): a benchmark, never part of the tests.
 bench: $(BDIR)/shsim
 	$(BDIR)/shsim bench
 
@@ -249,7 +249,7 @@ fuzz: $(GEN_SRC)
 	  grep -E "stat::number_of_executed_units|stat::peak_rss" $(BUILD)/fuzz/$$h.log; \
 	done
 
-# The browser page (README, "In the browser"): the run path -- core/, the
+# The browser page (docs/web.md): the run path -- core/, the
 # engine, the workloads with their embedded tables, `run`'s option parser --
 # compiled to WebAssembly by Debian's emscripten into one self-contained
 # HTML file (the wasm and the page's JS inlined: it opens from file://).
@@ -304,7 +304,7 @@ web-test: $(WEB_DIR)/shsim.html $(BDIR)/shsim
 	SHSIM=$(BDIR)/shsim PAGE=$(WEB_DIR)/shsim.html CHROMIUM=$(CHROMIUM) OUTDIR=$(WEB_DIR)/test \
 	  node web/test/web_test.mjs
 
-# The README's screenshot of the page (docs/figures/web/shsim.png).
+# The screenshot of the page in the README and docs/web.md (docs/figures/web/shsim.png).
 web-figure: $(WEB_DIR)/shsim.html
 	$(Q)[ -d web/node_modules/playwright-core ] || (cd web && npm ci --no-audit --no-fund)
 	@mkdir -p docs/figures/web

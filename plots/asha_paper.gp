@@ -9,7 +9,7 @@
 #          over the runs that reached R within the budget);
 #   fig=7 (`shsim sweep --preset asha-paper-fig7`): Figure 7, the
 #          configurations trained to R within the budget (trials_rmax).
-# Black diamonds: the values README.md quotes from the paper's figure.
+# Black diamonds: the values docs/asha-paper.md quotes from the paper's figure.
 #
 # Reads (CSV with a header; columns found by name, so their order may change):
 #   DIR/sweep_agg.csv   scheduler, noise (halfnormal:SIGMA), drop (rate:P),
@@ -64,7 +64,7 @@ plab(d) = sprintf("p = %g", d + 0)
 # each drop rate nudged sideways a little so that error bars stay apart
 dx(i) = (i - (nr + 1) / 2.0) * 0.008
 
-# The values README.md quotes from the paper's figures (σ, value).
+# The values docs/asha-paper.md quotes from the paper's figures (σ, value).
 paper_pts(s) = (fig == 8) ? ((s eq "asha") ? "0 350\\n1.67 1031\\n" : "0 361\\n1.67 1874\\n") \
                          : ((s eq "asha") ? "0.10 15.9\\n" : "1.33 0\\n")
 # the paper's points must fit too

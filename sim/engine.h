@@ -194,7 +194,7 @@ typedef struct {
     straggler_params strag;
     /* stop with -E2BIG once this many events were delivered (0: never):
      * what bounds a run's memory and time, since every trial, job and trace
-     * row costs at least one event (README, "Memory") */
+     * row costs at least one event (docs/input-errors.md, "Memory") */
     uint64_t max_events;
     /* optional: called every 2^20 events with the count and the clock, for
      * a progress line on a terminal; NULL: none */

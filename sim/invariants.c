@@ -1,5 +1,6 @@
 /*
- * sim/invariants.c -- the end-of-run checks of issue 6:
+ * sim/invariants.c -- the end-of-run checks (docs/input-errors.md: a
+ * check that does not hold is an internal error, status 1):
  *   - event (result) times never decrease;
  *   - each trial's reported epochs are 1, 2, 3, ... : contiguous and each
  *     trained once (restart replays report nothing, so this holds there too);

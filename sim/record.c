@@ -1,5 +1,5 @@
 /*
- * sim/record.c -- the files a run writes (docs/design.md and the README, "Files a run writes").
+ * sim/record.c -- the files a run writes (docs/files.md).
  */
 #include "sim/record.h"
 #include "sim/invariants.h"

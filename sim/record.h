@@ -25,7 +25,7 @@ typedef struct {
     int r_max_given; /* 0: r_max is the workload's epochs */
 } run_spec;
 
-/* The default --max-events of every run (README, "Memory"). */
+/* The default --max-events of every run (docs/input-errors.md, "Memory"). */
 #define RUN_MAX_EVENTS 10000000u
 run_spec run_spec_default(void);
 /* The run of d2l Fig. 19.5.1 (type sched_sh: strict SH) or Fig. 19.5.2

@@ -1,6 +1,6 @@
 #!/bin/sh
-# tests/e2e_hostile.sh -- end-to-end regressions of the hostile tester's
-# cases (issue 12): empty shards, bounded memory, overflow at input, no
+# tests/e2e_hostile.sh -- end-to-end regressions of hostile input
+# (docs/input-errors.md, docs/sweeps.md): empty shards, bounded memory, overflow at input, no
 # output on failure, import checks, resume identity, merge checks, messages.
 # Usage: SHSIM=path/to/shsim sh tests/e2e_hostile.sh
 . tests/e2e_common.sh # SHSIM, $tmp, ok, bad, expect

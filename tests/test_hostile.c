@@ -1,9 +1,9 @@
 /*
- * tests/test_hostile.c -- regressions of the hostile tester's cases (issue
- * 12) that are best checked below the command line: line numbers whatever
- * the line ends, and the memory a run may take (README, "Memory"): every
- * run stops at --max-events events, and the bytes per event and per worker
- * the README promises are measured here as peak RSS growth of a forked
+ * tests/test_hostile.c -- regressions of hostile input that are best
+ * checked below the command line: line numbers whatever the line ends, and
+ * the memory a run may take (docs/input-errors.md, "Memory"): every run
+ * stops at --max-events events, and the bytes per event and per worker
+ * that page promises are measured here as peak RSS growth of a forked
  * child (skipped under sanitizers and valgrind, whose allocators inflate
  * it).
  */
@@ -77,7 +77,7 @@ static void test_line_ends(void **state)
     free(big);
 }
 
-/* The README's bounds (section "Memory"), checked below. */
+/* The bounds of docs/input-errors.md (section "Memory"), checked below. */
 #define TRACE_BYTES_PER_EVENT 150.0
 #define BARE_BYTES_PER_EVENT 50.0
 #define BYTES_PER_WORKER 256.0
@@ -153,13 +153,13 @@ static void test_memory_per_event(void **state)
     double grown = child_growth(&rs, &rc);
     assert_int_equal(rc, -E2BIG);
     if (!inflated_allocator() && grown > TRACE_BYTES_PER_EVENT * 1e6)
-        fail_msg("with traces: %.0f bytes per event, the README says at most %.0f", grown / 1e6,
+        fail_msg("with traces: %.0f bytes per event, docs/input-errors.md says at most %.0f", grown / 1e6,
                  TRACE_BYTES_PER_EVENT);
     rs.ep.trace = 0;
     grown = child_growth(&rs, &rc);
     assert_int_equal(rc, -E2BIG);
     if (!inflated_allocator() && grown > BARE_BYTES_PER_EVENT * 1e6)
-        fail_msg("without traces: %.0f bytes per event, the README says at most %.0f",
+        fail_msg("without traces: %.0f bytes per event, docs/input-errors.md says at most %.0f",
                  grown / 1e6, BARE_BYTES_PER_EVENT);
 }
 
@@ -175,7 +175,7 @@ static void test_memory_per_worker(void **state)
     double grown = child_growth(&rs, &rc);
     assert_int_equal(rc, 0);
     if (!inflated_allocator() && grown > BYTES_PER_WORKER * (1u << 20))
-        fail_msg("%.0f bytes per worker, the README says at most %.0f", grown / (1u << 20),
+        fail_msg("%.0f bytes per worker, docs/input-errors.md says at most %.0f", grown / (1u << 20),
                  BYTES_PER_WORKER);
 }
 

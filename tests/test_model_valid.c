@@ -1,10 +1,10 @@
 /*
  * tests/test_model_valid.c -- the shipped LeNet model (traces/data/
- * lenet_model.params) against the real runs, as issue 9 asks (README, "The
- * fitted LeNet model"):
+ * lenet_model.params) against the real runs (docs/model.md, the
+ * tests paragraph):
  *   - lower tail: in a 5000-trial random search no epoch of any trial goes
  *     below 0.11 (no real run of the book's LeNet has: the lowest in our
- *     tables is 0.133, the lowest the issue reports 0.112), and the 1st
+ *     tables is 0.133; docs/model.md, "The floor"), and the 1st
  *     percentile of the final error lies within 0.015 of the recorded one;
  *   - early epochs in the best region (lr >= 0.3, batch <= 128): the median
  *     error after epoch 2 at the recorded configurations within 0.03 of the
@@ -95,7 +95,7 @@ static void test_tables(void **state)
     assert_int_equal(model_data_builtin(&t, "nope.csv", err, sizeof err), -ENOENT);
     assert_non_null(strstr(err, "nope.csv"));
 
-    /* README: the best region after epoch 2, V100 against CPU (medians of
+    /* docs/model.md: the best region after epoch 2, V100 against CPU (medians of
      * 9 and 24 trials); lenet_cpu31.csv trial 30's jump at lr 0.92 */
     assert_int_equal(model_data_builtin(&t, "lenet_rs.csv", err, sizeof err), 0);
     assert_int_equal(model_data_region(&region, &t, MODEL_REGION_LR, (double)INFINITY, MODEL_REGION_BATCH), 0);
@@ -227,7 +227,7 @@ static void test_best_region_early(void **state)
     assert_int_equal(g.trials, 38 * 40);
     {
         double real = quantile_at(&region, 2, 0.5), model = quantile_at(&g, 2, 0.5);
-        assert_close(real, 0.30, 0, 0.02);  /* the issue's "about 0.30" */
+        assert_close(real, 0.30, 0, 0.02);  /* docs/model.md's tests paragraph: within 0.02 of 0.30 */
         assert_close(model, real, 0, 0.03);
         /* and the same at epochs 4 and 10 */
         assert_close(quantile_at(&g, 4, 0.5), quantile_at(&region, 4, 0.5), 0, 0.03);

@@ -1,6 +1,6 @@
 /*
  * tests/test_order.c -- the order of a recorded workload's configurations
- * (traces/workload.c, issue 9): file order is the table's, seeded order a
+ * (traces/workload.c; docs/workloads.md, "What the seed varies"): file order is the table's, seeded order a
  * permutation of its rows drawn from the seed.
  *
  * The known values were computed by an independent reference (SplitMix64

@@ -102,7 +102,7 @@ model_params model_default_params(void)
     m.beta = 1;
     m.softness = 0.05;
     /* the lowest asymptote: chosen on the lower tail of the recorded runs
-     * (README, "The fitted LeNet model"; `shsim fit --floor`) */
+     * (docs/model.md, "The floor"; `shsim fit --floor`) */
     m.floor = 0.09;
     m.coef[MODEL_DELAY][MODEL_X_ONE] = log(4.0); /* d = 3 */
     m.coef[MODEL_ASYM][MODEL_X_ONE] = log(0.3 / 0.6); /* a = 0.3 */

@@ -3,7 +3,7 @@
  * checked against beyond model_stats: trials generated at the recorded
  * configurations, subsets by region, quantiles of the final error, and the
  * epoch-to-epoch jumps by learning rate (the rows of `shsim fit`'s second
- * validation table, README "The fitted LeNet model").
+ * validation table, docs/model.md).
  */
 #include <errno.h>
 #include <math.h>

@@ -50,11 +50,11 @@ int cli_choice(const char *opt, const char *s, const char *const *choices);
  * to rs: 1 when the option was known and applied, 0 when not one of these,
  * -1 after printing an error. */
 int cli_spec_option(int opt, const char *arg, run_spec *rs, int *rule_given);
-/* The straggler options (issue 5), long-only, shared by run and sweep: their
+/* The straggler options (docs/stragglers.md), long-only, shared by run and sweep: their
  * cli_spec_option() codes, the getopt_long table entries, and their help. */
 enum { CLI_OPT_NOISE = 600, CLI_OPT_WORKER_SPEED, CLI_OPT_SLOW_WORKERS, CLI_OPT_DROP,
        CLI_OPT_ON_DROP, CLI_OPT_DROP_RATE };
-/* --order file|seeded (issue 9), shared by run and sweep. */
+/* --order file|seeded (docs/workloads.md), shared by run and sweep. */
 enum { CLI_OPT_ORDER = 620 };
 /* --max-events N (run, sweep): N >= 1; 0 or -1 after printing why. */
 enum { CLI_OPT_MAX_EVENTS = 630 };

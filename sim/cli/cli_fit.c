@@ -39,7 +39,7 @@ static const char usage[] =
     "                     (default " FIT_DEFAULT_OUT ")\n"
     "  -n, --trials N     generated trials in the validation (default 1000)\n"
     "  -f, --floor F      the asymptote's floor: no curve levels off below F\n"
-    "                     (default 0.09; README, \"The fitted LeNet model\")\n"
+    "                     (default 0.09; docs/model.md, \"The floor\")\n"
     "      --seed S       seed of the generated trials (default 1)\n"
     "  -p, --plot DIR     also write DIR/recorded.csv, generated.csv, quartiles.csv\n"
     "                     and draw DIR/model_curves.png and .svg (gnuplot); the\n"
@@ -107,7 +107,7 @@ static void fmt3(char *buf, size_t n, double x)
         snprintf(buf, n, "-");
 }
 
-/* The validation table, Markdown, for the README. */
+/* The validation table, Markdown, for docs/model.md. */
 static void print_table(FILE *f, const model_stats *r, const model_stats *g)
 {
     static const int at[3] = {MODEL_STAT_E1, MODEL_STAT_E2, MODEL_STAT_E3};

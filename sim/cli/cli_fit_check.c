@@ -2,8 +2,8 @@
  * sim/cli/cli_fit_check.c -- the second validation table of `shsim fit`:
  * the fitted LeNet model against every recorded table at that table's own
  * configurations, in the best region, in its lower tail and in its
- * epoch-to-epoch noise by learning rate (README, "The fitted LeNet model";
- * tests/e2e.sh checks that the README's rows are what this prints).
+ * epoch-to-epoch noise by learning rate (docs/model.md;
+ * tests/e2e.sh checks that that page's rows are what this prints).
  */
 #include "sim/cli/cli_fit_check.h"
 

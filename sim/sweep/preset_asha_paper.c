@@ -3,10 +3,10 @@
  * and `asha-paper-fig7` (Figure 7): the simulated straggler experiment of
  * Li et al., "A System for Massively Parallel Hyperparameter Tuning", arXiv
  * 1810.05934v3, Appendix A.1, as INI grids that `shsim sweep --preset NAME`
- * reads (cli_sweep.c lists them).  README.md, "The ASHA paper's straggler
- * experiment", sets the paper's numbers beside ours.
+ * reads (cli_sweep.c lists them).  docs/asha-paper.md sets the paper's
+ * numbers beside ours.
  *
- * As the paper states it (issue 9): eta 4, r 1, R 256, n 256 configurations
+ * As the paper states it (docs/asha-paper.md quotes it): eta 4, r 1, R 256, n 256 configurations
  * per bracket (synchronous SH with eta 4 from r 1 to R 256 has the levels
  * 1, 4, 16, 64, 256, so each bracket starts 4^4 = 256); ASHA with s = 0
  * (promotion type, top-k: asha:promotion:topk); synchronous SHA that opens
