@@ -201,6 +201,7 @@ test: $(TEST_BIN) $(BDIR)/shsim
 	SHSIM=$(BDIR)/shsim sh tests/e2e_asha_paper.sh || fail=1; \
 	SHSIM=$(BDIR)/shsim sh tests/e2e_peers.sh || fail=1; \
 	SHSIM=$(BDIR)/shsim sh tests/e2e_hostile.sh || fail=1; \
+	sh tests/e2e_docs.sh || fail=1; \
 	exit $$fail
 
 # the tests under ASan/UBSan (gcc or CC), again built with clang (its own

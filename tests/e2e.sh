@@ -494,30 +494,5 @@ else
     echo "e2e: note: ulimit -v unusable here (sanitizer build?): out-of-memory checks skipped"
 fi
 
-# the documentation's relative links (README.md and docs/*.md, outside code
-# blocks) name files that exist, and a #anchor a heading of that file
-# (GitHub's rule: lower case, spaces to -, other punctuation dropped)
-md_links() { # FILE: its relative link targets, one a line
-    awk '/^```/ { code = !code; next } !code {
-        s = $0
-        while (match(s, /\]\([^) ]+\)/)) { print substr(s, RSTART + 2, RLENGTH - 3); s = substr(s, RSTART + RLENGTH) }
-    }' "$1" | grep -v '^[a-z]*:'
-}
-md_anchors() { # FILE: the anchors of its headings
-    awk '/^```/ { code = !code; next } !code && /^#+ / { sub(/^#+ /, ""); s = tolower($0)
-        gsub(/[^a-z0-9 _-]/, "", s); gsub(/ /, "-", s); print s }' "$1"
-}
-for f in README.md docs/*.md; do
-    dir=$(dirname "$f") missing=
-    for l in $(md_links "$f"); do
-        path=${l%%#*} anchor=
-        case $l in *#*) anchor=${l#*#} ;; esac
-        [ -n "$path" ] && target="$dir/$path" || target=$f
-        if [ ! -e "$target" ]; then missing="$missing $l"
-        elif [ -n "$anchor" ] && ! md_anchors "$target" | grep -qxF -- "$anchor"; then missing="$missing $l"; fi
-    done
-    [ -z "$missing" ] && ok || bad "$f: dangling links:$missing"
-done
-
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" = 0 ]
