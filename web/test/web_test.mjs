@@ -232,7 +232,7 @@ for (const [i, s] of settings.entries()) {
   console.log(`# speed: book figures on load ${cold.toFixed(0)} ms; lenet-model 64 workers, 1 h, ` +
               `${t[0].jobs} jobs: run ${t.map((x) => x.run_ms.toFixed(0)).join('/')} ms + charts ` +
               `${t.map((x) => x.draw_ms.toFixed(0)).join('/')} ms = ${ms.map((x) => x.toFixed(0)).join('/')} ms`);
-  // 200 ms on an idle machine (README); a loose bound here, CI shares it
+  // about 200 ms on an idle machine (printed above, as docs/web.md says); a loose bound here, CI shares it
   check('lenet-model 64 workers: run and charts under 1 s', Math.min(...ms) < 1000, ms.join(', '));
 }
 
