@@ -158,7 +158,7 @@ static void test_all_hold(void **state)
     int n = check_all(100, 7, r, 128, err, sizeof err);
     if (n < 0)
         fail_msg("%s", err);
-    assert_int_equal(n, 60); /* README: "60 checks" */
+    assert_int_equal(n, 60); /* docs/commands.md: "60 checks" */
     for (int i = 0; i < n; i++)
         if (!r[i].ok)
             fail_msg("%s: simulated %.17g, exact %.17g, tolerance %g", r[i].name, r[i].simulated,
