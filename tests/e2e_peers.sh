@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/e2e_peers.sh -- shsim against the peers' own code, decision for
-# decision (issue 9; docs/design.md, "The peers' code behind the rules").
+# decision (docs/design.md, "The peers' code behind the rules").
 # tests/data/peers/ holds the job sequences the peers' real scheduler code
 # gives on the shipped tables: the one-worker files (no _wN suffix; trial and
 # epochs only) and the W-worker files (_w1, _w2, _w4: worker, start and end
