@@ -146,7 +146,7 @@ static void test_observer_error_ends_run(void **state)
     }
 }
 
-/* The narrator's words for the book's Fig. 19.5.1 (the README's --explain
+/* The narrator's words for the book's Fig. 19.5.1 (docs/commands.md's --explain
  * example). */
 typedef struct {
     char text[8192];
