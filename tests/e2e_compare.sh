@@ -1,12 +1,12 @@
 #!/bin/sh
-# tests/e2e_compare.sh -- end-to-end checks of `shsim compare` (issue 10):
+# tests/e2e_compare.sh -- end-to-end checks of `shsim compare` (docs/commands.md):
 # its runs are `shsim run`'s, byte for byte; its table is their summaries;
 # --seeds is `shsim sweep`'s aggregate; bad input is refused and writes
 # nothing; the figure (when gnuplot is installed).
 # Usage: SHSIM=path/to/shsim sh tests/e2e_compare.sh
 . tests/e2e_common.sh # SHSIM, $tmp, ok, bad, expect
 
-# shsim compare (issue 10): its runs are `shsim run`'s, byte for byte; its
+# shsim compare: its runs are `shsim run`'s, byte for byte; its
 # table is their summaries; --seeds is `shsim sweep`'s aggregate
 expect 0 $SHSIM compare --help
 grep -q "Usage: shsim compare" "$tmp/stdout" && ok || bad "compare --help prints no usage"

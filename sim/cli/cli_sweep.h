@@ -22,7 +22,7 @@
 
 /* The default workload of `shsim sweep` and of the standard figures
  * (`make figures`), with the r_max, horizon (seconds) and target error that
- * suit it: the LeNet model fitted to the recorded d2l runs (issue 3),
+ * suit it: the LeNet model fitted to the recorded d2l runs (docs/model.md),
  * unbounded, 10 epochs of V100 seconds.  The target, 0.14, is about the best
  * of the 99 recorded trials (0.142); every run of the figures grid reaches
  * it within one simulated hour, even on one worker.  To change the
@@ -36,7 +36,7 @@
 #define SWEEP_SCHEDULERS "sh:strict,sh:fill,asha:promotion,asha:stopping"
 
 /* Keys: the axes first (in grid order, seeds last), then plain settings.
- * Issue 5: a straggler option of `run` (--noise, --worker-speed, --drop)
+ * A straggler option of `run` (--noise, --worker-speed, --drop; docs/stragglers.md)
  * becomes an axis by one entry in this enum and one line in the table of
  * cli_sweep_keys.c, before "workers", once cli_spec_option() applies it. */
 typedef struct {
