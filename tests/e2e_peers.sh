@@ -10,19 +10,7 @@
 # (printed with %.17g on both sides): the driver adds the recorded epoch times
 # in the engine's order, so they agree to the last bit.
 # Usage: SHSIM=path/to/shsim sh tests/e2e_peers.sh   (from the repo root)
-SHSIM=${SHSIM:-./shsim}
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-
-# expect STATUS CMD...: run CMD, check its exit status
-expect() {
-    want=$1; shift
-    "$@" >"$tmp/stdout" 2>"$tmp/stderr"; got=$?
-    if [ "$got" = "$want" ]; then ok; else bad "exit $got (want $want): $*"; cat "$tmp/stderr"; fi
-}
+. tests/e2e_common.sh # SHSIM, $tmp, ok, bad, expect
 
 # peer_run TYPE RULE WORKLOAD R_MIN ETA R_MAX WORKERS [TRIALS]: shsim's jobs
 # as trial,epoch_from,epoch_to,worker,start,end in $tmp/peer/got (stopping
