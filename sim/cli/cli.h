@@ -69,6 +69,18 @@ int cli_max_events(const char *s, uint64_t *out);
     { "on-drop", required_argument, 0, CLI_OPT_ON_DROP },                                      \
     { "drop-rate", required_argument, 0, CLI_OPT_DROP_RATE }
 extern const char cli_straggler_help[];
+/* The getopt_long entries of the options cli_spec_option() applies to a
+ * run_spec (the workload, the engine, the straggler laws; --scheduler and
+ * --brackets are each command's own), shared by run and compare. */
+#define CLI_SPEC_OPTIONS                                                                       \
+    { "workers", required_argument, 0, 'w' }, { "eta", required_argument, 0, 'e' },           \
+    { "r-min", required_argument, 0, 'm' },   { "r-max", required_argument, 0, 'M' },         \
+    { "barrier", required_argument, 0, 'b' }, { "type", required_argument, 0, 'y' },          \
+    { "rule", required_argument, 0, 'r' },    { "resume", required_argument, 0, 'R' },        \
+    { "workload", required_argument, 0, 'W' }, { "trials", required_argument, 0, 'n' },       \
+    { "horizon", required_argument, 0, 'T' }, { "seed", required_argument, 0, 'S' },          \
+    { "target", required_argument, 0, 'g' },  { "order", required_argument, 0, CLI_OPT_ORDER }, \
+    CLI_STRAGGLER_OPTIONS
 /* Apply scheduler variant NAME[:VARIANT[:RULE]] (sh:fill, asha:stopping:rank,
  * random) to rs, as sweep's --schedulers axis: 0, or -1 after printing why
  * (messages name --schedulers).  cli_scheduler_label() names rs back in the

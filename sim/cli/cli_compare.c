@@ -106,18 +106,11 @@ static int parse(int argc, char **argv, compare_opts *o)
 {
     static const struct option opts[] = {
         { "schedulers", required_argument, 0, 's' }, { "scheduler", required_argument, 0, 's' },
-        { "workers", required_argument, 0, 'w' },    { "eta", required_argument, 0, 'e' },
-        { "r-min", required_argument, 0, 'm' },      { "r-max", required_argument, 0, 'M' },
-        { "barrier", required_argument, 0, 'b' },    { "type", required_argument, 0, 'y' },
-        { "rule", required_argument, 0, 'r' },       { "resume", required_argument, 0, 'R' },
-        { "workload", required_argument, 0, 'W' },   { "trials", required_argument, 0, 'n' },
-        { "horizon", required_argument, 0, 'T' },    { "seed", required_argument, 0, 'S' },
-        { "seeds", required_argument, 0, OPT_SEEDS }, { "target", required_argument, 0, 'g' },
-        { "out", required_argument, 0, 'o' },        { "gantt", no_argument, 0, 'G' },
-        { "explain", no_argument, 0, 'X' },          { "no-plot", no_argument, 0, OPT_NO_PLOT },
-        { "jobs", required_argument, 0, 'j' },       { "quiet", no_argument, 0, 'q' },
-        { "help", no_argument, 0, 'h' },             CLI_STRAGGLER_OPTIONS,
-        { "order", required_argument, 0, CLI_OPT_ORDER },
+        CLI_SPEC_OPTIONS,
+        { "seeds", required_argument, 0, OPT_SEEDS }, { "out", required_argument, 0, 'o' },
+        { "gantt", no_argument, 0, 'G' },            { "explain", no_argument, 0, 'X' },
+        { "no-plot", no_argument, 0, OPT_NO_PLOT },  { "jobs", required_argument, 0, 'j' },
+        { "quiet", no_argument, 0, 'q' },            { "help", no_argument, 0, 'h' },
         { "max-events", required_argument, 0, CLI_OPT_MAX_EVENTS },
         { 0, 0, 0, 0 },
     };

@@ -69,17 +69,10 @@ static void narrate_stdout(void *ctx, const char *line)
 int cli_run_parse(int argc, char **argv, run_spec *rs, run_cli *o)
 {
     static const struct option opts[] = {
-        { "scheduler", required_argument, 0, 's' }, { "workers", required_argument, 0, 'w' },
-        { "eta", required_argument, 0, 'e' },       { "r-min", required_argument, 0, 'm' },
-        { "r-max", required_argument, 0, 'M' },     { "barrier", required_argument, 0, 'b' },
-        { "type", required_argument, 0, 'y' },      { "rule", required_argument, 0, 'r' },
-        { "resume", required_argument, 0, 'R' },    { "workload", required_argument, 0, 'W' },
-        { "trials", required_argument, 0, 'n' },    { "horizon", required_argument, 0, 'T' },
-        { "seed", required_argument, 0, 'S' },      { "target", required_argument, 0, 'g' },
+        { "scheduler", required_argument, 0, 's' }, CLI_SPEC_OPTIONS,
         { "out", required_argument, 0, 'o' },       { "gantt", no_argument, 0, 'G' },
         { "explain", no_argument, 0, 'X' },         { "quiet", no_argument, 0, 'q' },
-        { "help", no_argument, 0, 'h' },            CLI_STRAGGLER_OPTIONS,
-        { "order", required_argument, 0, CLI_OPT_ORDER },
+        { "help", no_argument, 0, 'h' },
         { "max-events", required_argument, 0, CLI_OPT_MAX_EVENTS },
         { "brackets", required_argument, 0, CLI_OPT_BRACKETS },
         { 0, 0, 0, 0 },
