@@ -21,6 +21,7 @@
 #undef realloc
 
 #include "tests/testutil.h" /* after the core: cmocka defines a macro `fail` */
+#include "tests/sched_expect.h"
 
 static sched *asha_core(sched_asha_type type, sched_rule rule, uint32_t max_trials)
 {
@@ -34,15 +35,6 @@ static sched *asha_core(sched_asha_type type, sched_rule rule, uint32_t max_tria
     sched *s;
     assert_int_equal(sched_alloc(&s, sched_asha, &p), 0);
     return s;
-}
-
-static void expect_job(sched *s, uint32_t trial, uint32_t from, uint32_t to, uint32_t rung)
-{
-    sched_job j;
-    assert_int_equal(sched_next(s, &j), SCHED_RUN);
-    if (j.trial != trial || j.from != from || j.to != to || j.rung != rung)
-        fail_msg("job: trial %u %u->%u rung %u; want trial %u %u->%u rung %u", j.trial, j.from,
-                 j.to, j.rung, trial, from, to, rung);
 }
 
 /* Promotion, topk, one worker.  A rung with n < eta judges nothing (a new

@@ -18,6 +18,7 @@
 #undef realloc
 
 #include "tests/testutil.h" /* after the core: cmocka defines a macro `fail` */
+#include "tests/sched_expect.h"
 
 static sched *sh_core(sched_barrier barrier, uint32_t eta, uint32_t r_max, uint32_t max_trials)
 {
@@ -30,15 +31,6 @@ static sched *sh_core(sched_barrier barrier, uint32_t eta, uint32_t r_max, uint3
     sched *s;
     assert_int_equal(sched_alloc(&s, sched_sh, &p), 0);
     return s;
-}
-
-static void expect_job(sched *s, uint32_t trial, uint32_t from, uint32_t to, uint32_t rung)
-{
-    sched_job j;
-    assert_int_equal(sched_next(s, &j), SCHED_RUN);
-    if (j.trial != trial || j.from != from || j.to != to || j.rung != rung)
-        fail_msg("job: trial %u %u->%u rung %u; want trial %u %u->%u rung %u", j.trial, j.from,
-                 j.to, j.rung, trial, from, to, rung);
 }
 
 /* Strict, eta 2, levels 1, 2, 4: a bracket of 4.  Rung 0 values .4 .3 .4 .9:
