@@ -99,6 +99,18 @@ static int open_wl(const char *spec, workload **wl, char *err, size_t n)
     return workload_open(wl, spec, &wp, err, n);
 }
 
+/* Open rs's workload, run rs on it once and close it; 0 or -errno with err. */
+static int run_once(run_spec *rs, run_result *res, char *err, size_t n)
+{
+    workload *wl = NULL;
+    int rc = open_wl(rs->workload, &wl, err, n);
+    if (rc < 0)
+        return rc;
+    rc = run_on(rs, wl, res, err, n);
+    workload_free(wl);
+    return rc;
+}
+
 static const char *noise_name(strag_noise kind, double param, char *buf, size_t n)
 {
     straggler_params p = straggler_default_params();
@@ -205,13 +217,8 @@ int check_strict_sh(uint32_t eta, uint32_t r_max, uint32_t w, int restart, doubl
         if ((full *= eta) > (1u << 20))
             return -EINVAL;
     rs.trials = (uint32_t)full;
-    workload *wl = NULL;
     run_result res;
-    int rc = open_wl(spec, &wl, err, n);
-    if (rc < 0)
-        return rc;
-    rc = run_on(&rs, wl, &res, err, n);
-    workload_free(wl);
+    int rc = run_once(&rs, &res, err, n);
     if (rc < 0)
         return rc;
     double mk, busy;
@@ -301,13 +308,8 @@ int check_strict_hyperband(uint32_t eta, uint32_t r_max, uint32_t w, int restart
     rs.sp.r_max = r_max;
     rs.ep.restart = restart;
     rs.trials = trials;
-    workload *wl = NULL;
     run_result res;
-    int rc = open_wl(spec, &wl, err, n);
-    if (rc < 0)
-        return rc;
-    rc = run_on(&rs, wl, &res, err, n);
-    workload_free(wl);
+    int rc = run_once(&rs, &res, err, n);
     if (rc < 0)
         return rc;
     snprintf(out->name, sizeof out->name,
@@ -331,13 +333,8 @@ int check_asha_busy(uint32_t eta, uint32_t r_max, uint32_t w, int type, double h
     rs.sp.eta = eta;
     rs.sp.r_max = r_max;
     rs.ep.horizon = horizon;
-    workload *wl = NULL;
     run_result res;
-    int rc = open_wl(rs.workload, &wl, err, n);
-    if (rc < 0)
-        return rc;
-    rc = run_on(&rs, wl, &res, err, n);
-    workload_free(wl);
+    int rc = run_once(&rs, &res, err, n);
     if (rc < 0)
         return rc;
     snprintf(out->name, sizeof out->name, "ASHA %s utilisation, eta %u, r_max %u, W=%u, T=%g",
