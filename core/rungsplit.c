@@ -13,23 +13,23 @@
 
 #define D 4
 
-static inline int key_less(const rs_entry *a, const rs_entry *b)
+static inline int key_less(const rung_entry *a, const rung_entry *b)
 {
     return a->metric < b->metric || (a->metric == b->metric && a->seq < b->seq);
 }
 
 /* "a sits above b" in the heap: min-heaps (max = 0) or the max-heap top */
-static inline int above(const rs_entry *a, const rs_entry *b, int max)
+static inline int above(const rung_entry *a, const rung_entry *b, int max)
 {
     return max ? key_less(b, a) : key_less(a, b);
 }
 
-static int heap_reserve(rs_heap *h)
+static int heap_reserve(rung_heap *h)
 {
     if (h->n < h->cap)
         return 0;
     uint32_t cap = h->cap ? 2 * h->cap : 16;
-    rs_entry *p = realloc(h->e, (size_t)cap * sizeof *p);
+    rung_entry *p = realloc(h->e, (size_t)cap * sizeof *p);
     if (!p)
         return -ENOMEM;
     h->e = p;
@@ -38,7 +38,7 @@ static int heap_reserve(rs_heap *h)
 }
 
 /* Caller reserved room. */
-static void heap_push(rs_heap *h, rs_entry x, int max)
+static void heap_push(rung_heap *h, rung_entry x, int max)
 {
     uint32_t i = h->n++;
     while (i > 0) {
@@ -51,9 +51,9 @@ static void heap_push(rs_heap *h, rs_entry x, int max)
     h->e[i] = x;
 }
 
-static rs_entry heap_pop(rs_heap *h, int max)
+static rung_entry heap_pop(rung_heap *h, int max)
 {
-    rs_entry root = h->e[0], x = h->e[--h->n];
+    rung_entry root = h->e[0], x = h->e[--h->n];
     uint32_t i = 0, n = h->n;
     for (;;) {
         uint32_t c = D * i + 1;
@@ -117,7 +117,7 @@ int64_t rungsplit_insert(rungsplit *r, uint32_t trial, double metric, int pendin
     if (heap_reserve(&r->top) < 0 || heap_reserve(&r->rest) < 0 ||
         (pending && heap_reserve(&r->pend) < 0))
         return -ENOMEM;
-    rs_entry x = { .metric = metric, .seq = r->n, .trial = trial };
+    rung_entry x = { .metric = metric, .seq = r->n, .trial = trial };
     r->n++;
     if (pending)
         heap_push(&r->pend, x, 0);
@@ -173,7 +173,7 @@ rule_verdict rungsplit_judge(const rungsplit *r, double metric, uint32_t seq)
         /* position(key) < s  <=>  key <= the s-th best key */
         if (r->top.n == 0)
             return RULE_NO_JUDGEMENT;
-        rs_entry k = { .metric = metric, .seq = seq };
+        rung_entry k = { .metric = metric, .seq = seq };
         return key_less(&r->top.e[0], &k) ? RULE_REJECT : RULE_ADMIT;
     }
     case SCHED_RULE_RANK:

@@ -37,17 +37,17 @@
 typedef struct {
     double metric;
     uint32_t seq, trial;
-} rs_entry;
+} rung_entry;
 
 typedef struct {
-    rs_entry *e;
+    rung_entry *e;
     uint32_t n, cap;
-} rs_heap;
+} rung_heap;
 
 typedef struct {
-    rs_heap top;  /* max-heap: the s best */
-    rs_heap rest; /* min-heap: the others */
-    rs_heap pend; /* min-heap: not yet promoted */
+    rung_heap top;  /* max-heap: the s best */
+    rung_heap rest; /* min-heap: the others */
+    rung_heap pend; /* min-heap: not yet promoted */
     uint32_t n;   /* entries recorded */
     sched_rule rule;
     uint32_t eta;

@@ -41,7 +41,7 @@
 
 enum { RS_TRIAL, RS_EPOCH, RS_TIME, RS_METRIC, RS_NCOL };
 
-static const char *const rs_time_default[] = {"st_tuner_time", "st_tuner_time_s", "elapsed_time", NULL};
+static const char *const results_time_default[] = {"st_tuner_time", "st_tuner_time_s", "elapsed_time", NULL};
 
 wl_results_params wl_results_default_params(void)
 {
@@ -64,10 +64,10 @@ typedef struct {
     double *last_time;
     uint32_t *slot; /* trial-id hash table, open addressing: trial + 1, 0 = empty */
     size_t nslot;   /* a power of two, at least twice the trials */
-} rs_build;
+} results_build;
 
 /* FNV-1a over the id's bytes. */
-static size_t rs_hash(const char *id)
+static size_t results_hash(const char *id)
 {
     uint64_t h = 14695981039346656037u;
     for (const unsigned char *c = (const unsigned char *)id; *c; c++)
@@ -76,16 +76,16 @@ static size_t rs_hash(const char *id)
 }
 
 /* The slot of id: where it is, or the empty slot where it would go. */
-static size_t rs_slot(const rs_build *b, const char *id)
+static size_t results_slot(const results_build *b, const char *id)
 {
-    size_t i = rs_hash(id) & (b->nslot - 1);
+    size_t i = results_hash(id) & (b->nslot - 1);
     while (b->slot[i] != 0 && strcmp(b->r->trial_id[b->slot[i] - 1], id) != 0)
         i = (i + 1) & (b->nslot - 1);
     return i;
 }
 
 /* Room for one more trial in the hash table: 0 or -ENOMEM. */
-static int rs_slot_reserve(rs_build *b)
+static int results_slot_reserve(results_build *b)
 {
     if (2 * ((size_t)b->r->ntrial + 1) <= b->nslot)
         return 0;
@@ -100,13 +100,13 @@ static int rs_slot_reserve(rs_build *b)
     b->nslot = n;
     for (size_t i = 0; i < nold; i++)
         if (old[i] != 0)
-            b->slot[rs_slot(b, b->r->trial_id[old[i] - 1])] = old[i];
+            b->slot[results_slot(b, b->r->trial_id[old[i] - 1])] = old[i];
     free(old);
     return 0;
 }
 
 
-static int rs_nomem(const rs_build *b, char *err, size_t errlen)
+static int results_nomem(const results_build *b, char *err, size_t errlen)
 {
     wl_errf(err, errlen, "%s: out of memory", b->path);
     return -ENOMEM;
@@ -114,7 +114,7 @@ static int rs_nomem(const rs_build *b, char *err, size_t errlen)
 
 
 /* CSV fields of row rec at the config_* columns, comma separated. */
-static char *rs_join(const rs_build *b, const char *const *field, int header)
+static char *results_join(const results_build *b, const char *const *field, int header)
 {
     size_t len = 1, at = 0;
     char *s;
@@ -136,7 +136,7 @@ static char *rs_join(const rs_build *b, const char *const *field, int header)
     return s;
 }
 
-static int rs_header(rs_build *b, const tr_record *rec, char *err, size_t errlen)
+static int results_header(results_build *b, const tr_record *rec, char *err, size_t errlen)
 {
     const char *want[RS_NCOL] = {b->p->trial_col, b->p->epoch_col, b->p->time_col, b->p->metric_col};
 
@@ -144,14 +144,14 @@ static int rs_header(rs_build *b, const tr_record *rec, char *err, size_t errlen
     b->colname = calloc(rec->n ? rec->n : 1, sizeof *b->colname);
     b->hyper = calloc(rec->n ? rec->n : 1, sizeof *b->hyper);
     if (b->colname == NULL || b->hyper == NULL)
-        return rs_nomem(b, err, errlen);
+        return results_nomem(b, err, errlen);
     for (size_t j = 0; j < RS_NCOL; j++)
         b->col[j] = SIZE_MAX;
     for (size_t i = 0; i < rec->n; i++) {
         const char *name = rec->field[i];
         b->colname[i] = wl_strdup(name);
         if (b->colname[i] == NULL)
-            return rs_nomem(b, err, errlen);
+            return results_nomem(b, err, errlen);
         for (size_t j = 0; j < RS_NCOL; j++)
             if (want[j] != NULL && strcmp(name, want[j]) == 0 && b->col[j] == SIZE_MAX)
                 b->col[j] = i;
@@ -159,11 +159,11 @@ static int rs_header(rs_build *b, const tr_record *rec, char *err, size_t errlen
             b->hyper[b->nhyper++] = i;
     }
     /* No time column named: the first of the defaults that is present. */
-    for (size_t d = 0; want[RS_TIME] == NULL && rs_time_default[d] != NULL; d++)
+    for (size_t d = 0; want[RS_TIME] == NULL && results_time_default[d] != NULL; d++)
         for (size_t i = 0; i < rec->n; i++)
-            if (strcmp(rec->field[i], rs_time_default[d]) == 0) {
+            if (strcmp(rec->field[i], results_time_default[d]) == 0) {
                 b->col[RS_TIME] = i;
-                want[RS_TIME] = rs_time_default[d];
+                want[RS_TIME] = results_time_default[d];
                 break;
             }
     if (want[RS_TIME] == NULL) {
@@ -182,14 +182,14 @@ static int rs_header(rs_build *b, const tr_record *rec, char *err, size_t errlen
     }
     b->r->time_col = wl_strdup(want[RS_TIME]);
     b->r->metric_col = wl_strdup(want[RS_METRIC]);
-    b->r->hyper_header = rs_join(b, rec->field, 1);
+    b->r->hyper_header = results_join(b, rec->field, 1);
     if (b->r->time_col == NULL || b->r->metric_col == NULL || b->r->hyper_header == NULL)
-        return rs_nomem(b, err, errlen);
+        return results_nomem(b, err, errlen);
     b->r->trial_clock = strncmp(want[RS_TIME], "st_tuner_time", 13) != 0;
     return 0;
 }
 
-static int rs_number(const rs_build *b, const tr_record *rec, size_t col, double *out, char *err, size_t errlen)
+static int results_number(const results_build *b, const tr_record *rec, size_t col, double *out, char *err, size_t errlen)
 {
     const char *s = rec->field[col];
     char *end;
@@ -216,12 +216,12 @@ static int rs_number(const rs_build *b, const tr_record *rec, size_t col, double
 }
 
 /* The index of trial id, adding it when new. */
-static int rs_trial(rs_build *b, const tr_record *rec, const char *id, uint32_t *out, char *err, size_t errlen)
+static int results_trial(results_build *b, const tr_record *rec, const char *id, uint32_t *out, char *err, size_t errlen)
 {
     wl_results *r = b->r;
-    if (rs_slot_reserve(b) < 0)
-        return rs_nomem(b, err, errlen);
-    size_t slot = rs_slot(b, id);
+    if (results_slot_reserve(b) < 0)
+        return results_nomem(b, err, errlen);
+    size_t slot = results_slot(b, id);
     if (b->slot[slot] != 0) {
         *out = b->slot[slot] - 1;
         return 0;
@@ -234,42 +234,42 @@ static int rs_trial(rs_build *b, const tr_record *rec, const char *id, uint32_t 
         size_t cap = b->trial_cap;
         char **ids = base_grow(r->trial_id, &cap, (size_t)r->ntrial + 1, sizeof *ids, 16);
         if (ids == NULL)
-            return rs_nomem(b, err, errlen);
+            return results_nomem(b, err, errlen);
         r->trial_id = ids;
         cap = b->trial_cap;
         char **hy = base_grow(r->hyper, &cap, (size_t)r->ntrial + 1, sizeof *hy, 16);
         if (hy == NULL)
-            return rs_nomem(b, err, errlen);
+            return results_nomem(b, err, errlen);
         r->hyper = hy;
         cap = b->trial_cap;
         uint32_t *le = base_grow(b->last_epoch, &cap, (size_t)r->ntrial + 1, sizeof *le, 16);
         if (le == NULL)
-            return rs_nomem(b, err, errlen);
+            return results_nomem(b, err, errlen);
         b->last_epoch = le;
         cap = b->trial_cap;
         double *lt = base_grow(b->last_time, &cap, (size_t)r->ntrial + 1, sizeof *lt, 16);
         if (lt == NULL)
-            return rs_nomem(b, err, errlen);
+            return results_nomem(b, err, errlen);
         b->last_time = lt;
         b->trial_cap = cap;
     }
     r->trial_id[r->ntrial] = wl_strdup(id);
-    r->hyper[r->ntrial] = rs_join(b, rec->field, 0);
+    r->hyper[r->ntrial] = results_join(b, rec->field, 0);
     b->last_epoch[r->ntrial] = 0;
     b->last_time[r->ntrial] = -(double)INFINITY;
     if (r->trial_id[r->ntrial] == NULL || r->hyper[r->ntrial] == NULL) {
         free(r->trial_id[r->ntrial]);
         free(r->hyper[r->ntrial]);
-        return rs_nomem(b, err, errlen);
+        return results_nomem(b, err, errlen);
     }
     b->slot[slot] = r->ntrial + 1;
     *out = r->ntrial++;
     return 0;
 }
 
-static int rs_row(void *ctx, const tr_record *rec, char *err, size_t errlen)
+static int results_row(void *ctx, const tr_record *rec, char *err, size_t errlen)
 {
-    rs_build *b = ctx;
+    results_build *b = ctx;
     wl_results *r = b->r;
     const char *id;
     double epoch, time, metric;
@@ -278,7 +278,7 @@ static int rs_row(void *ctx, const tr_record *rec, char *err, size_t errlen)
     int rc;
 
     if (rec->index == 0)
-        return rs_header(b, rec, err, errlen);
+        return results_header(b, rec, err, errlen);
     if (rec->n != b->ncol) {
         wl_errf(err, errlen, "%s:%lu: field '%.64s': the row has %zu fields, the header %zu", b->path, rec->line,
                 b->colname[rec->n < b->ncol ? rec->n : b->ncol - 1], rec->n, b->ncol);
@@ -293,9 +293,9 @@ static int rs_row(void *ctx, const tr_record *rec, char *err, size_t errlen)
         wl_errf(err, errlen, "%s:%lu: field '%.64s': empty", b->path, rec->line, b->colname[b->col[RS_TRIAL]]);
         return -EINVAL;
     }
-    if ((rc = rs_number(b, rec, b->col[RS_EPOCH], &epoch, err, errlen)) < 0 ||
-        (rc = rs_number(b, rec, b->col[RS_TIME], &time, err, errlen)) < 0 ||
-        (rc = rs_number(b, rec, b->col[RS_METRIC], &metric, err, errlen)) < 0)
+    if ((rc = results_number(b, rec, b->col[RS_EPOCH], &epoch, err, errlen)) < 0 ||
+        (rc = results_number(b, rec, b->col[RS_TIME], &time, err, errlen)) < 0 ||
+        (rc = results_number(b, rec, b->col[RS_METRIC], &metric, err, errlen)) < 0)
         return rc;
     if (fabs(metric) > WL_MAX_METRIC) { /* the table reader's bound */
         wl_errf(err, errlen, "%s:%lu: field '%.64s': '%.64s' is beyond %g (the bound that keeps a run's sums finite)",
@@ -307,7 +307,7 @@ static int rs_row(void *ctx, const tr_record *rec, char *err, size_t errlen)
                 b->colname[b->col[RS_EPOCH]], rec->field[b->col[RS_EPOCH]]);
         return -EINVAL;
     }
-    if ((rc = rs_trial(b, rec, id, &k, err, errlen)) < 0)
+    if ((rc = results_trial(b, rec, id, &k, err, errlen)) < 0)
         return rc;
     if (epoch != (double)b->last_epoch[k] + 1) {
         wl_errf(err, errlen,
@@ -328,7 +328,7 @@ static int rs_row(void *ctx, const tr_record *rec, char *err, size_t errlen)
     }
     row = base_grow(r->row, &b->row_cap, r->nrow + 1, sizeof *row, 16);
     if (row == NULL)
-        return rs_nomem(b, err, errlen);
+        return results_nomem(b, err, errlen);
     r->row = row;
     row[r->nrow++] = (wl_result){.trial = k, .epoch = (uint32_t)epoch, .time = time, .metric = metric,
                                  .line = rec->line};
@@ -358,7 +358,7 @@ void wl_results_free(wl_results *r)
 int wl_results_read(wl_results *r, const char *path, const wl_results_params *p, char *err, size_t errlen)
 {
     wl_results_params defaults = wl_results_default_params();
-    rs_build b;
+    results_build b;
     int rc;
 
     memset(r, 0, sizeof *r);
@@ -375,7 +375,7 @@ int wl_results_read(wl_results *r, const char *path, const wl_results_params *p,
         wl_errf(err, errlen, "%s: out of memory", path);
         return -ENOMEM;
     }
-    rc = tr_read(path, rs_row, &b, err, errlen);
+    rc = tr_read(path, results_row, &b, err, errlen);
     if (rc == 0 && b.colname == NULL) {
         wl_errf(err, errlen, "%s: empty file: no header row", path);
         rc = -EINVAL;
@@ -409,7 +409,7 @@ uint32_t wl_results_last_epoch(const wl_results *r, uint32_t trial)
 /* Epoch seconds of trial k's E epochs (rows idx[0..E)) into sec[]: see the
  * top of the file.  0, or -EINVAL when epoch 1 cannot be timed or an epoch
  * would take no time. */
-static int rs_epoch_seconds(const wl_results *r, const size_t *idx, uint32_t E, double *sec, char *err,
+static int results_epoch_seconds(const wl_results *r, const size_t *idx, uint32_t E, double *sec, char *err,
                             size_t errlen)
 {
     const wl_result *row = r->row;
@@ -518,7 +518,7 @@ int wl_results_write_table(const wl_results *r, FILE *f, const char *comment, wl
             continue;
         for (size_t i = start[k]; i < start[k + 1] && n < E; i++)
             idx[n++] = bucket[i];
-        rc = rs_epoch_seconds(r, idx, E, sec, err, errlen);
+        rc = results_epoch_seconds(r, idx, E, sec, err, errlen);
         if (rc < 0)
             goto out;
         base_csv_field(id, sizeof id, r->trial_id[k], strlen(r->trial_id[k]), BASE_CSV_BLANKS);
