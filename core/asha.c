@@ -171,7 +171,7 @@ static sched_answer asha_next(void *st, sched_job *job)
         s->running++;
         return SCHED_RUN;
     }
-    return s->running ? SCHED_WAIT : SCHED_DONE;
+    return s->running ? SCHED_WAIT : SCHED_END;
 }
 
 static sched_decision asha_report(void *st, uint32_t trial, uint32_t epoch, double metric)
@@ -183,7 +183,7 @@ static sched_decision asha_report(void *st, uint32_t trial, uint32_t epoch, doub
         return SCHED_CONTINUE;
     if (j == last) {
         s->running--;
-        return SCHED_FINISH;
+        return SCHED_DONE;
     }
     int promo = s->c.p.type == SCHED_ASHA_PROMOTION;
     if (s->c.p.rule == SCHED_RULE_RAY) { /* stopping type only (asha_init) */

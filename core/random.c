@@ -25,7 +25,7 @@ static sched_answer random_next(void *st, sched_job *job)
 {
     random_state *s = st;
     if (s->c.p.max_trials != SCHED_UNBOUNDED && s->next_trial >= s->c.p.max_trials)
-        return s->running ? SCHED_WAIT : SCHED_DONE;
+        return s->running ? SCHED_WAIT : SCHED_END;
     *job = (sched_job){ .trial = s->next_trial++, .from = 0, .to = s->c.p.r_max,
                         .rung = (uint32_t)s->c.nlevels - 1 };
     s->running++;
@@ -40,7 +40,7 @@ static sched_decision random_report(void *st, uint32_t trial, uint32_t epoch, do
     if (epoch < s->c.p.r_max)
         return SCHED_CONTINUE;
     s->running--;
-    return SCHED_FINISH;
+    return SCHED_DONE;
 }
 
 static void random_fail(void *st, const sched_job *job)

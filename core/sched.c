@@ -246,7 +246,7 @@ const char *sched_decision_name(sched_decision d)
     case SCHED_CONTINUE: return "CONTINUE";
     case SCHED_PAUSE: return "PAUSE";
     case SCHED_STOP: return "STOP";
-    case SCHED_FINISH: return "DONE";
+    case SCHED_DONE: return "DONE";
     case SCHED_DECISION_ERROR: return "ERROR";
     }
     return "?";

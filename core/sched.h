@@ -4,16 +4,16 @@
  * A core never sees time, does no I/O and draws no random numbers.  The
  * engine asks it two things:
  *   sched_next():   "a worker is free: what should it run?"  -> a job
- *                   (trial, epochs from+1..to), WAIT or DONE;
+ *                   (trial, epochs from+1..to), WAIT or END (no job now or ever);
  *   sched_report(): "trial t reached epoch e with metric m"   -> CONTINUE,
  *                   PAUSE (job over, trial may be promoted later), STOP
- *                   (trial ended by the rule) or FINISH (epoch r_max).
+ *                   (trial ended by the rule) or DONE (epoch r_max).
  * and tells it one thing: sched_lost() (a job was dropped).
  *
  * The contract the engine checks (a breach is a core bug, reported as an
  * internal error): a job lies within the workload and the levels (from <
  * to <= r_max), and the report of a job's last epoch `to` is never CONTINUE
- * -- the core ends every job it hands out (PAUSE, STOP or FINISH), so the
+ * -- the core ends every job it hands out (PAUSE, STOP or DONE), so the
  * engine never decides for it.
  * A core that runs out of memory says so (SCHED_ERROR, SCHED_DECISION_ERROR,
  * -ENOMEM from sched_lost) instead of changing the schedule; the error is
@@ -62,7 +62,7 @@ typedef struct {
 } sched_params;
 
 /* SCHED_ERROR: the core failed (out of memory, see sched_error()). */
-typedef enum { SCHED_RUN, SCHED_WAIT, SCHED_DONE, SCHED_ERROR } sched_answer;
+typedef enum { SCHED_RUN, SCHED_WAIT, SCHED_END, SCHED_ERROR } sched_answer;
 
 /* A job trains trial `trial` through epochs from+1..to; `rung` is the index of
  * the level the job aims at (levels[rung] == to), for the outputs; `bracket`
@@ -75,7 +75,7 @@ typedef struct {
 /* SCHED_DECISION_ERROR: the core failed (out of memory, see sched_error())
  * and decided nothing; never in a run's outputs. */
 typedef enum {
-    SCHED_CONTINUE, SCHED_PAUSE, SCHED_STOP, SCHED_FINISH, SCHED_DECISION_ERROR
+    SCHED_CONTINUE, SCHED_PAUSE, SCHED_STOP, SCHED_DONE, SCHED_DECISION_ERROR
 } sched_decision;
 
 typedef struct sched_type sched_type;
@@ -151,7 +151,7 @@ int sched_lost(sched *s, const sched_job *job, int retry);
  * end the run. */
 int sched_error(const sched *s);
 /* One line in plain words on why the last sched_next() answered WAIT or
- * DONE ("rung 0 of bracket 0 still runs trial 2"); "" when not known. */
+ * END ("rung 0 of bracket 0 still runs trial 2"); "" when not known. */
 void sched_explain(const sched *s, char *buf, size_t n);
 
 /* Names for the outputs. */

@@ -227,7 +227,7 @@ static sched_answer sh_next(void *st, sched_job *job)
         s->wait_bracket = (int)s->oldest;
         return SCHED_WAIT;
     }
-    return SCHED_DONE;
+    return SCHED_END;
 }
 
 /* (metric, slot) ascending: NaN never occurs here, INFINITY (failed) last */
@@ -306,7 +306,7 @@ static sched_decision record(sh_state *s, uint32_t trial, uint32_t epoch, double
     if (slot == NONE || epoch < s->c.levels[b->rung])
         return SCHED_CONTINUE;
     b->slot_metric[slot] = metric;
-    sched_decision d = (int)b->rung == s->c.nlevels - 1 ? SCHED_FINISH : SCHED_PAUSE;
+    sched_decision d = (int)b->rung == s->c.nlevels - 1 ? SCHED_DONE : SCHED_PAUSE;
     if (++b->done == b->n)
         rung_complete(s, bi);
     return d;

@@ -243,7 +243,7 @@ static int note_best(engine *e, uint32_t trial, uint32_t epoch, double m, sched_
         if (!isnan(e->p->target) && isnan(s->time_to_target) && m <= e->p->target)
             s->time_to_target = e->now;
     }
-    if (d == SCHED_FINISH && (isnan(s->best_rmax) || m < s->best_rmax)) {
+    if (d == SCHED_DONE && (isnan(s->best_rmax) || m < s->best_rmax)) {
         s->best_rmax = m;
         changed = 1;
         /* a trial trained to r_max with error <= target: a configuration
@@ -278,7 +278,7 @@ static int epoch_end(engine *e, uint32_t wi)
         return -EPROTO; /* core/sched.h: a core ends every job it hands out */
     s->epochs_trained++;
     s->results++;
-    if (d == SCHED_FINISH) {
+    if (d == SCHED_DONE) {
         s->trials_rmax++;
         if (isnan(s->time_first_rmax))
             s->time_first_rmax = e->now;

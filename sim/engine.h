@@ -151,7 +151,7 @@ typedef struct {
             double start, end;
         } idle;
         struct {
-            sched_answer answer; /* SCHED_WAIT or SCHED_DONE */
+            sched_answer answer; /* SCHED_WAIT or SCHED_END */
             const char *why;     /* the core's sched_explain() */
         } answer;
         struct {

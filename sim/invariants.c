@@ -89,7 +89,7 @@ int run_invariants(const run_result *r, char *msg, size_t n)
             FAIL("trial %u reported epoch %u after epoch %u (result %zu)", x->trial, x->epoch,
                  last[x->trial], i);
         last[x->trial] = x->epoch;
-        done_rows += x->decision == SCHED_FINISH;
+        done_rows += x->decision == SCHED_DONE;
     }
     if (done_rows != s->trials_rmax)
         FAIL("%llu DONE results, summary says %llu trials reached r_max",

@@ -92,7 +92,7 @@ static void result(narrator *n, const obs_event *ev)
 {
     static const char *const what[] = {
         [SCHED_CONTINUE] = "continues", [SCHED_PAUSE] = "pauses (it may be promoted later)",
-        [SCHED_STOP] = "stopped", [SCHED_FINISH] = "done: it reached r_max",
+        [SCHED_STOP] = "stopped", [SCHED_DONE] = "done: it reached r_max",
         [SCHED_DECISION_ERROR] = "the core failed",
     };
     sched_decision d = ev->u.result.decision;

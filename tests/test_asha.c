@@ -58,7 +58,7 @@ static void test_promotion_topk(void **state)
     assert_int_equal(sched_report(s, 2, 2, 0.2), SCHED_PAUSE);
     expect_job(s, 2, 2, 4, 2); /* rung 1, n = 2, top 1 = T2: the highest rung first */
     assert_int_equal(sched_report(s, 2, 3, 0.2), SCHED_CONTINUE);
-    assert_int_equal(sched_report(s, 2, 4, 0.15), SCHED_FINISH);
+    assert_int_equal(sched_report(s, 2, 4, 0.15), SCHED_DONE);
     sched_free(s);
 }
 
@@ -154,7 +154,7 @@ static void test_failed_jobs(void **state)
     assert_int_equal(sched_report(s, 1, 1, 0.3), SCHED_PAUSE);
     expect_job(s, 1, 1, 2, 1);
     assert_int_equal(sched_report(s, 1, 2, 0.3), SCHED_PAUSE);
-    assert_int_equal(sched_next(s, &j), SCHED_DONE); /* rung 1: n = 1 < eta */
+    assert_int_equal(sched_next(s, &j), SCHED_END); /* rung 1: n = 1 < eta */
     sched_explain(s, why, sizeof why);
     assert_string_equal(why, "no configuration left and nothing promotable");
     sched_free(s);
@@ -165,7 +165,7 @@ static void test_failed_jobs(void **state)
     lost = (sched_job){ .trial = 0, .from = 1, .to = 4, .rung = 2 };
     assert_int_equal(sched_next(s, &j), SCHED_WAIT);
     assert_int_equal(sched_lost(s, &lost, 0), 0);
-    assert_int_equal(sched_next(s, &j), SCHED_DONE);
+    assert_int_equal(sched_next(s, &j), SCHED_END);
     sched_free(s);
 }
 

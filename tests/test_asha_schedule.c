@@ -59,7 +59,7 @@ static void test_quantile_promotion_needs_two_values(void **state)
     expect_job(s, 2, 1, 2);
     assert_int_equal(sched_report(s, 2, 2, 0.22), SCHED_PAUSE);
     expect_job(s, 2, 2, 4);
-    assert_int_equal(sched_report(s, 2, 4, 0.21), SCHED_FINISH);
+    assert_int_equal(sched_report(s, 2, 4, 0.21), SCHED_DONE);
     expect_job(s, 3, 0, 1);
     sched_free(s);
 }
@@ -82,7 +82,7 @@ static void test_single_value_rung_ends(void **state)
     expect_job(s, 0, 0, 1);
     assert_int_equal(sched_next(s, &j), SCHED_WAIT);
     assert_int_equal(sched_report(s, 0, 1, 0.5), SCHED_PAUSE);
-    assert_int_equal(sched_next(s, &j), SCHED_DONE);
+    assert_int_equal(sched_next(s, &j), SCHED_END);
     sched_free(s);
 }
 

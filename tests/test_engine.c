@@ -71,7 +71,7 @@ static void test_figure_sync_sh(void **state)
     assert_int_equal(last->trial, 0);
     assert_int_equal(last->epoch, 4);
     assert_double_exact(last->time, 32);
-    assert_int_equal(last->decision, SCHED_FINISH);
+    assert_int_equal(last->decision, SCHED_DONE);
     assert_double_exact(r.sum.idle, 8);
     assert_double_exact(r.sum.busy, 56);
     run_result_free(&r);

@@ -274,7 +274,7 @@ static sched_answer bad_next(void *st, sched_job *job)
 {
     bad_state *s = st;
     if (s->next_trial == 3)
-        return SCHED_DONE;
+        return SCHED_END;
     uint32_t r_max = s->c.p.r_max;
     /* mode 2: a job past r_max, the workload lacks it */
     *job = (sched_job){ .trial = s->next_trial++, .from = 0, .to = s->mode == 2 ? r_max + 1 : r_max,
@@ -322,7 +322,7 @@ static int run_bad(int mode, char *err, size_t n)
 
 /* A core bug is an internal error (-EPROTO, exit status 1), never -EINVAL
  * (bad input, status 2); the engine does not turn a CONTINUE at a job's end
- * into PAUSE/FINISH for the core any more. */
+ * into PAUSE/DONE for the core any more. */
 static void test_core_bug_is_internal_error(void **state)
 {
     (void)state;

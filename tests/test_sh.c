@@ -62,7 +62,7 @@ static void test_strict_schedule(void **state)
     /* the last job of bracket 0 is out: bracket 1 opens */
     expect_job(s, 4, 0, 1, 0);
     assert_int_equal(sched_report(s, 0, 3, 0.19), SCHED_CONTINUE);
-    assert_int_equal(sched_report(s, 0, 4, 0.18), SCHED_FINISH);
+    assert_int_equal(sched_report(s, 0, 4, 0.18), SCHED_DONE);
     sched_free(s);
 }
 
@@ -99,8 +99,8 @@ static void test_promotes_at_least_one(void **state)
     assert_int_equal(sched_report(s, 1, 3, 0.4), SCHED_PAUSE);
     expect_job(s, 1, 3, 9, 2);
     assert_int_equal(sched_next(s, &j), SCHED_WAIT);
-    assert_int_equal(sched_report(s, 1, 9, 0.3), SCHED_FINISH);
-    assert_int_equal(sched_next(s, &j), SCHED_DONE);
+    assert_int_equal(sched_report(s, 1, 9, 0.3), SCHED_DONE);
+    assert_int_equal(sched_next(s, &j), SCHED_END);
     char why[64];
     sched_explain(s, why, sizeof why);
     assert_string_equal(why, "no configurations left and no bracket open");

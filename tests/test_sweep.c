@@ -39,7 +39,7 @@ static void test_samples_match_trace(void **state)
                 const result_row *x = &res.results[r];
                 if (x->time <= times[i] && !(x->metric >= best))
                     best = x->metric;
-                if (x->time <= times[i] && x->decision == SCHED_FINISH &&
+                if (x->time <= times[i] && x->decision == SCHED_DONE &&
                     !(x->metric >= best_rmax))
                     best_rmax = x->metric;
             }
@@ -57,7 +57,7 @@ static void test_samples_match_trace(void **state)
             const result_row *x = &res.results[r];
             if (isnan(ttt) && x->metric <= rs.ep.target)
                 ttt = x->time;
-            if (isnan(tttr) && x->decision == SCHED_FINISH && x->metric <= rs.ep.target)
+            if (isnan(tttr) && x->decision == SCHED_DONE && x->metric <= rs.ep.target)
                 tttr = x->time;
         }
         assert_true(ttt == res.sum.time_to_target || (isnan(ttt) && isnan(res.sum.time_to_target)));
