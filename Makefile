@@ -267,7 +267,7 @@ WEB_DIR := $(BUILD)/web
 WEB_TRACES := $(filter-out traces/crn.c,$(shell grep -L '<gsl/' traces/*.c))
 WEB_SRC := $(wildcard core/*.c) $(WEB_TRACES) \
            sim/engine.c sim/observe_trace.c sim/observe_narrate.c sim/evq.c sim/straggler.c \
-           sim/record.c sim/summary.c sim/output.c sim/invariants.c \
+           sim/run_spec.c sim/summary.c sim/output.c sim/invariants.c \
            sim/gantt_text.c sim/cli/cli_run.c sim/cli/cli_common.c sim/cli/cli_help.c sim/cli/cli_schedulers.c \
            web/shsim_web.c
 WEB_LIB_SRC := web/third_party/libcsv/libcsv.c web/third_party/inih/ini.c

@@ -8,7 +8,7 @@
  * variance are accumulated with Welford's update (stable for any reps).
  */
 #include "sim/check.h"
-#include "sim/record.h"
+#include "sim/run_spec.h"
 
 #include <errno.h>
 #include <math.h>

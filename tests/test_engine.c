@@ -4,7 +4,7 @@
  * epochs, ASHA keeping workers busy, time conservation, restart mode.
  */
 #include "sim/engine.h"
-#include "sim/record.h"
+#include "sim/run_spec.h"
 #include "tests/testutil.h"
 
 #include <stdlib.h>

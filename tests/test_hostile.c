@@ -21,7 +21,7 @@
 
 #include <cmocka.h>
 
-#include "sim/record.h"
+#include "sim/run_spec.h"
 
 #include "tests/testutil.h"
 #include "traces/table_read.h"

@@ -3,7 +3,7 @@
  * corruption in an otherwise valid run, and pass the real runs.
  */
 #include "sim/invariants.h"
-#include "sim/record.h"
+#include "sim/run_spec.h"
 #include "tests/testutil.h"
 
 #include <errno.h>

@@ -10,7 +10,7 @@
  * directory under /tmp and removed.  Runtime: the recovery fit of 300
  * generated trials takes a few seconds (more under sanitizers).
  */
-#include "sim/record.h"
+#include "sim/run_spec.h"
 #include "tests/testutil.h"
 #include "traces/model.h"
 #include "traces/workload.h"

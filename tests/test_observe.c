@@ -11,7 +11,7 @@
 #include "core/sched_impl.h"
 #include "sim/engine.h"
 #include "sim/observe.h"
-#include "sim/record.h"
+#include "sim/run_spec.h"
 #include "tests/testutil.h"
 
 #include <errno.h>

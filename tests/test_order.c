@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/record.h"
+#include "sim/run_spec.h"
 #include "tests/testutil.h"
 #include "traces/workload.h"
 

@@ -10,7 +10,7 @@
  * end-of-run invariants (time tiling, contiguous epochs, counts).
  */
 #include "sim/engine.h"
-#include "sim/record.h"
+#include "sim/run_spec.h"
 #include "sim/straggler.h"
 #include "tests/testutil.h"
 

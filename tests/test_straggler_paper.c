@@ -8,7 +8,7 @@
  * loses, and a run that gives both laws of loss refused.
  */
 #include "sim/engine.h"
-#include "sim/record.h"
+#include "sim/run_spec.h"
 #include "sim/straggler.h"
 #include "tests/testutil.h"
 

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "sim/record.h"
+#include "sim/run_spec.h"
 
 enum { EXIT_FAIL = 1, EXIT_USAGE = 2 };
 

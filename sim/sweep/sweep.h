@@ -74,7 +74,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sim/record.h"
+#include "sim/run_spec.h"
 
 /* A list of strings (owned). */
 typedef struct {

@@ -1,7 +1,7 @@
 /*
- * sim/record.c -- the files a run writes (docs/files.md).
+ * sim/run_spec.c -- the files a run writes (docs/files.md).
  */
-#include "sim/record.h"
+#include "sim/run_spec.h"
 #include "sim/invariants.h"
 #include "sim/output.h"
 

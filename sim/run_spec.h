@@ -1,13 +1,13 @@
 /*
- * sim/record.h -- what a run writes and how it is described (sim-internal).
+ * sim/run_spec.h -- what a run writes and how it is described (sim-internal).
  *
  * run_spec is one fully specified run: scheduler, its parameters, the engine
  * parameters and the workload.  run_spec_execute() opens the workload, makes
  * the core and runs the engine; record_write() writes the trace files of
  * docs/design.md (jobs, results, idle, best, summary, trials) atomically.
  */
-#ifndef SHSIM_SIM_RECORD_H
-#define SHSIM_SIM_RECORD_H
+#ifndef SHSIM_SIM_RUN_SPEC_H
+#define SHSIM_SIM_RUN_SPEC_H
 
 #include <stdio.h>
 
