@@ -8,7 +8,7 @@
  * needs one column more than a plain job's, and a job one column wide
  * shows only its mark ("~" or "x" instead of "|").
  */
-#include "sim/run_spec.h"
+#include "sim/record.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,10 +1,9 @@
 /*
- * sim/run_spec.h -- what a run writes and how it is described (sim-internal).
+ * sim/run_spec.h -- one fully specified run and how it is run (sim-internal).
  *
  * run_spec is one fully specified run: scheduler, its parameters, the engine
  * parameters and the workload.  run_spec_execute() opens the workload, makes
- * the core and runs the engine; record_write() writes the trace files of
- * docs/design.md (jobs, results, idle, best, summary, trials) atomically.
+ * the core and runs the engine; sim/record.h writes what it gives.
  */
 #ifndef SHSIM_SIM_RUN_SPEC_H
 #define SHSIM_SIM_RUN_SPEC_H
@@ -41,24 +40,5 @@ int run_spec_execute(run_spec *rs, run_result *res, workload **wl_out, char *err
  * wl, so threads may run specs on one shared workload at once. */
 int run_spec_prepare(run_spec *rs, const workload *wl, char *err, size_t n);
 int run_spec_run(const run_spec *rs, const workload *wl, run_result *res, char *err, size_t n);
-
-/* The summary columns (one sweep row), sim/summary.c: the header line, and
- * a run's row (with its newline). */
-void summary_header(FILE *f);
-/* Only the leading columns that describe the run (scheduler .. brackets), no
- * newline: what sweeps repeat in their per-cell files. */
-void summary_spec_header(FILE *f);
-void summary_spec_row(FILE *f, const run_spec *rs);
-void summary_row(FILE *f, const run_spec *rs, const run_summary *s);
-
-/* The name of the i-th file record_write() writes ("jobs.csv", ...), or
- * NULL past the last. */
-const char *record_file_name(size_t i);
-/* Write the run's files into dir; 0 or -errno with a message in err. */
-int record_write(const char *dir, const run_spec *rs, const run_result *res, const workload *wl,
-                 char *err, size_t n);
-
-/* Text Gantt chart of the schedule, one row per worker, `width` columns. */
-void gantt_text(FILE *f, const run_result *res, int width);
 
 #endif

@@ -5,7 +5,7 @@
  * (SUMMARY_COLUMN_MAP, sim/summary.h).  Headers, rows, the metric names and
  * accessors are generated from them; nothing else spells a column.
  */
-#include "sim/run_spec.h"
+#include "sim/record.h"
 #include "sim/output.h"
 
 #include <math.h>

@@ -5,7 +5,7 @@
  * failed run anything else, status 1), and the summary row: as many fields as
  * the header, the book's Fig. 19.5.1 numbers under their column names.
  */
-#include "sim/run_spec.h"
+#include "sim/record.h"
 #include "tests/testutil.h"
 
 #include <errno.h>

@@ -8,7 +8,7 @@
  */
 #include "sim/cli/cli_compare.h"
 #include "sim/output.h"
-#include "sim/run_spec.h"
+#include "sim/record.h"
 #include "tests/testutil.h"
 
 #include <stdlib.h>

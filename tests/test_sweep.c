@@ -8,6 +8,7 @@
 #include "sim/output.h"
 #include "sim/sweep/sweep.h"
 #include "tests/sweep_fixture.h"
+#include "sim/record.h"
 
 #include <errno.h>
 #include <stdlib.h>

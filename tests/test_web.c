@@ -4,7 +4,7 @@
  * its errors the CLI's exit statuses.  (web/test/web_test.mjs checks the
  * WebAssembly build of the same file in a browser.)
  */
-#include "sim/run_spec.h"
+#include "sim/record.h"
 #include "tests/testutil.h"
 #include "web/shsim_web.h"
 

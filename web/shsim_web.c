@@ -30,6 +30,7 @@
 
 #include "sim/cli/cli.h"
 #include "web/shsim_web.h"
+#include "sim/record.h"
 
 #define WEB_MAX_ARGS 128
 

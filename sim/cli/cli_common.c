@@ -3,6 +3,7 @@
  */
 #include "sim/cli/cli.h"
 #include "sim/output.h"
+#include "sim/record.h"
 
 #include <ctype.h>
 #include <errno.h>

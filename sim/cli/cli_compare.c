@@ -16,6 +16,7 @@
 #include "sim/cli/cli.h"
 #include "sim/cli/cli_compare.h"
 #include "sim/sweep/sweep.h"
+#include "sim/record.h"
 
 #include <errno.h>
 #include <getopt.h>

@@ -2,6 +2,7 @@
  * sim/cli/cli_run.c -- `shsim run`: one simulated tuning run and its trace files.
  */
 #include "sim/cli/cli.h"
+#include "sim/record.h"
 
 #include <getopt.h>
 #include <stdio.h>

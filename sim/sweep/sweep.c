@@ -22,6 +22,7 @@
 #include "sim/sweep/sweep_impl.h"
 #include "sim/sweep/sweep_journal.h"
 #include "sim/output.h"
+#include "sim/record.h"
 
 #include <errno.h>
 #include <math.h>

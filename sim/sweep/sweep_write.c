@@ -10,6 +10,7 @@
  */
 #include "sim/sweep/sweep_impl.h"
 #include "sim/output.h"
+#include "sim/record.h"
 
 #include <errno.h>
 #include <math.h>
