@@ -1,5 +1,5 @@
 /*
- * tests/test_record.c -- the run spec (sim/record.h): the defaults, the book
+ * tests/test_run_spec.c -- the run spec (sim/run_spec.h): the defaults, the book
  * figures' spec, run_spec_prepare's checks and their messages,
  * run_spec_execute's errors (bad input -EINVAL/-ENOENT, exit status 2; a
  * failed run anything else, status 1), and the summary row: as many fields as
