@@ -266,7 +266,7 @@ WEB_DIR := $(BUILD)/web
 # live code would fail the link.
 WEB_TRACES := $(filter-out traces/crn.c,$(shell grep -L '<gsl/' traces/*.c))
 WEB_SRC := $(wildcard core/*.c) $(WEB_TRACES) \
-           sim/engine.c sim/observe_trace.c sim/observe_narrate.c sim/evq.c sim/straggler.c \
+           sim/engine.c sim/observe_record.c sim/observe_narrate.c sim/evq.c sim/straggler.c \
            sim/run_spec.c sim/summary.c sim/output.c sim/invariants.c \
            sim/gantt_text.c sim/cli/cli_run.c sim/cli/cli_common.c sim/cli/cli_help.c sim/cli/cli_schedulers.c \
            web/shsim_web.c

@@ -98,7 +98,7 @@ typedef struct {
  * happens as structured events to the observers registered in
  * engine_params; each observer names the kinds it wants in a mask and gets
  * its context pointer back.  The engine never formats text: the trace
- * recorder (sim/observe_trace.c, the run_result rows) and the narrator
+ * recorder (sim/observe_record.c, the run_result rows) and the narrator
  * (sim/observe_narrate.c, `shsim run --explain`) are observers.  With no
  * observer registered the hot path pays one mask test per event.
  * Events of one run come in simulated-time order; within a time, in the
@@ -176,7 +176,7 @@ typedef struct {
     int restart;        /* resume mode: 0 checkpoint, 1 restart */
     double target;      /* metric for time_to_target(_rmax); NAN for none */
     /* Two observers the engine registers itself when asked, before the
-     * ones below: trace != 0, the trace recorder (sim/observe_trace.c:
+     * ones below: trace != 0, the trace recorder (sim/observe_record.c:
      * run_result's jobs/results/idle/best rows); narrate != NULL, the
      * narrator (sim/observe_narrate.c: every decision in plain words, one
      * line per call, shsim run --explain) */

@@ -1,5 +1,5 @@
 /*
- * sim/observe_trace.c -- the trace recorder: an engine observer that keeps a
+ * sim/observe_record.c -- the trace recorder: an engine observer that keeps a
  * run's rows (sim/observe.h).  Rows grow by doubling, O(1) amortised per
  * event; a job row is entered at its start (end NAN, outcome `running`) and
  * completed at its end, so row i is job i (the engine numbers jobs as they
