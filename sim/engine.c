@@ -66,14 +66,14 @@ typedef struct {
     int draws;          /* straggler noise or drops: per-job draws needed */
     double now;
     unsigned mask;        /* union of the observers' masks */
-    engine_observer *obs; /* trace recorder, narrator, then the caller's */
+    engine_observer *obs; /* row recorder, narrator, then the caller's */
     size_t nobs;
 } engine;
 
 engine_params engine_default_params(void)
 {
     return (engine_params){ .workers = 1, .horizon = (double)INFINITY, .restart = 0, .target = (double)NAN,
-                            .trace = 1, .narrate = NULL, .narrate_ctx = NULL,
+                            .record = 1, .narrate = NULL, .narrate_ctx = NULL,
                             .observers = NULL, .n_observers = 0,
                             .sample_times = NULL, .n_samples = 0,
                             .strag = straggler_default_params() };
@@ -350,19 +350,19 @@ static int dispatch(engine *e)
     return 0;
 }
 
-/* Register the engine's own observers (engine_params.trace, .narrate),
+/* Register the engine's own observers (engine_params.record, .narrate),
  * then the caller's; -ENOMEM. */
-static int observers_init(engine *e, trace_rec *tr, narrator *nr)
+static int observers_init(engine *e, row_recorder *tr, narrator *nr)
 {
     const engine_params *p = e->p;
     size_t n = p->observers ? p->n_observers : 0;
-    if (!p->trace && !p->narrate && !n)
+    if (!p->record && !p->narrate && !n)
         return 0;
     if (n > SIZE_MAX / sizeof *e->obs - 2 || !(e->obs = malloc((n + 2) * sizeof *e->obs)))
         return -ENOMEM;
-    if (p->trace) {
-        trace_rec_init(tr, e->out);
-        e->obs[e->nobs++] = (engine_observer){ TRACE_REC_MASK, trace_rec_observe, tr };
+    if (p->record) {
+        row_recorder_init(tr, e->out);
+        e->obs[e->nobs++] = (engine_observer){ ROW_RECORDER_MASK, row_recorder_observe, tr };
     }
     if (p->narrate) {
         narrator_init(nr, p->narrate, p->narrate_ctx);
@@ -396,7 +396,7 @@ int engine_run(const engine_params *p, sched *core, const workload *wl, run_resu
         return -EINVAL; /* would never end */
 
     engine e = { .p = p, .core = core, .wl = wl, .out = out, .r_max = sp->r_max };
-    trace_rec tr;
+    row_recorder tr;
     narrator nr;
     memset(&tr, 0, sizeof tr);
     evq_init(&e.q);
@@ -483,7 +483,7 @@ done:
     evq_destroy(&e.q);
     free(e.w);
     free(e.freeh);
-    trace_rec_free(&tr);
+    row_recorder_free(&tr);
     free(e.obs);
     free(e.njobs);
     free(e.retrying);

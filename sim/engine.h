@@ -78,7 +78,7 @@ typedef struct {
 
 typedef struct {
     run_summary sum;
-    /* traces, filled when engine_params.trace is set */
+    /* rows, recorded when engine_params.record is set */
     job_row *jobs;
     result_row *results;
     idle_row *idle;
@@ -97,7 +97,7 @@ typedef struct {
 /* Observers (SQLite's sqlite3_trace_v2 model): the engine reports what
  * happens as structured events to the observers registered in
  * engine_params; each observer names the kinds it wants in a mask and gets
- * its context pointer back.  The engine never formats text: the trace
+ * its context pointer back.  The engine never formats text: the row
  * recorder (sim/observe_record.c, the run_result rows) and the narrator
  * (sim/observe_narrate.c, `shsim run --explain`) are observers.  With no
  * observer registered the hot path pays one mask test per event.
@@ -176,11 +176,11 @@ typedef struct {
     int restart;        /* resume mode: 0 checkpoint, 1 restart */
     double target;      /* metric for time_to_target(_rmax); NAN for none */
     /* Two observers the engine registers itself when asked, before the
-     * ones below: trace != 0, the trace recorder (sim/observe_record.c:
+     * ones below: record != 0, the row recorder (sim/observe_record.c:
      * run_result's jobs/results/idle/best rows); narrate != NULL, the
      * narrator (sim/observe_narrate.c: every decision in plain words, one
      * line per call, shsim run --explain) */
-    int trace;
+    int record;
     void (*narrate)(void *ctx, const char *line);
     void *narrate_ctx;
     /* more observers, called in this order; NULL/0: none */
@@ -193,7 +193,7 @@ typedef struct {
     /* per-job noise, slow workers, dropped jobs; all off by default */
     straggler_params strag;
     /* stop with -E2BIG once this many events were delivered (0: never):
-     * what bounds a run's memory and time, since every trial, job and trace
+     * what bounds a run's memory and time, since every trial, job and recorded
      * row costs at least one event (docs/input-errors.md, "Memory") */
     uint64_t max_events;
     /* optional: called every 2^20 events with the count and the clock, for

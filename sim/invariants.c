@@ -10,7 +10,7 @@
  *   - the summary's counts agree with the rows of jobs and results;
  *   - a configuration found is also a result seen and a trial at r_max:
  *     time_to_target_rmax >= time_to_target and >= time_first_rmax, and
- *     best_rmax >= best (these need no trace rows).
+ *     best_rmax >= best (these need no recorded rows).
  */
 #include "sim/invariants.h"
 
@@ -61,7 +61,7 @@ int run_invariants(const run_result *r, char *msg, size_t n)
         return -EPROTO;
     }
     if (!r->jobs && !r->results)
-        return 0; /* no trace rows kept */
+        return 0; /* no recorded rows kept */
 
     int rc = 0;
     uint32_t *last = NULL;

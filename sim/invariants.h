@@ -1,8 +1,8 @@
 /*
  * sim/invariants.h -- checks every run passes at its end (sim-internal).
  * A violation is a bug in shsim, never bad input: the caller reports it with
- * the seed and the command line.  Cost: O(R log R) for R trace rows, so it
- * stays on; without trace rows only the totals are checked.
+ * the seed and the command line.  Cost: O(R log R) for R recorded rows, so it
+ * stays on; without recorded rows only the totals are checked.
  */
 #ifndef SHSIM_SIM_INVARIANTS_H
 #define SHSIM_SIM_INVARIANTS_H

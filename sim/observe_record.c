@@ -1,5 +1,5 @@
 /*
- * sim/observe_record.c -- the trace recorder: an engine observer that keeps a
+ * sim/observe_record.c -- the row recorder: an engine observer that keeps a
  * run's rows (sim/observe.h).  Rows grow by doubling, O(1) amortised per
  * event; a job row is entered at its start (end NAN, outcome `running`) and
  * completed at its end, so row i is job i (the engine numbers jobs as they
@@ -15,13 +15,13 @@
 
 #define NONE UINT32_MAX
 
-void trace_rec_init(trace_rec *t, run_result *out)
+void row_recorder_init(row_recorder *t, run_result *out)
 {
     memset(t, 0, sizeof *t);
     t->out = out;
 }
 
-void trace_rec_free(trace_rec *t)
+void row_recorder_free(row_recorder *t)
 {
     free(t->last_row);
     t->last_row = NULL;
@@ -39,7 +39,7 @@ static int grow(void **arr, size_t *cap, size_t n, size_t size)
 }
 #define GROW(o, name) grow((void **)&(o)->name, &(o)->cap_##name, (o)->n_##name, sizeof *(o)->name)
 
-static int job_start(trace_rec *t, const obs_event *ev)
+static int job_start(row_recorder *t, const obs_event *ev)
 {
     run_result *o = t->out;
     const sched_job *job = &ev->u.job_start.job;
@@ -72,9 +72,9 @@ static int job_start(trace_rec *t, const obs_event *ev)
     return 0;
 }
 
-int trace_rec_observe(void *ctx, const obs_event *ev)
+int row_recorder_observe(void *ctx, const obs_event *ev)
 {
-    trace_rec *t = ctx;
+    row_recorder *t = ctx;
     run_result *o = t->out;
     switch (ev->kind) {
     case OBS_JOB_START:

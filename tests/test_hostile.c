@@ -155,7 +155,7 @@ static void test_memory_per_event(void **state)
     if (!inflated_allocator() && grown > TRACE_BYTES_PER_EVENT * 1e6)
         fail_msg("with traces: %.0f bytes per event, docs/input-errors.md says at most %.0f", grown / 1e6,
                  TRACE_BYTES_PER_EVENT);
-    rs.ep.trace = 0;
+    rs.ep.record = 0;
     grown = child_growth(&rs, &rc);
     assert_int_equal(rc, -E2BIG);
     if (!inflated_allocator() && grown > BARE_BYTES_PER_EVENT * 1e6)

@@ -1,9 +1,9 @@
 /*
  * tests/test_observe.c -- the engine's observers (sim/engine.h, sim/observe.h):
- * events come in time order with the numbers the trace rows hold, a mask
+ * events come in time order with the numbers the recorded rows hold, a mask
  * selects kinds, an observer's error ends the run, the narrator tells the
  * book's synchronous SH figure line for line, retries are told from the
- * engine's own state and agree with the trace rows; and the engine's
+ * engine's own state and agree with the recorded rows; and the engine's
  * checks of the core's contract (core/sched.h) with cores broken on
  * purpose: an internal error (-EPROTO), or -ENOMEM when the core runs out
  * of memory -- never -EINVAL, which the command line reports as bad input.
@@ -100,7 +100,7 @@ static void test_events_match_rows(void **state)
         assert_true(r.sum.jobs_dropped > 0);
         rs.ep.observers = NULL;
         rs.ep.n_observers = 0;
-        rs.ep.trace = 0;
+        rs.ep.record = 0;
         run_ok(&rs, &bare);
         assert_memory_equal(&r.sum, &bare.sum, sizeof r.sum);
         run_result_free(&r);
@@ -196,7 +196,7 @@ static void test_narrator_figure(void **state)
 }
 
 /* Retries: the engine's own record (job_start.retried) says exactly what
- * the trace rows say -- the trial's previous job was dropped -- and the
+ * the recorded rows say -- the trial's previous job was dropped -- and the
  * narrator's "retries dropped trial" lines are those jobs. */
 typedef struct {
     uint32_t retried[4096];

@@ -170,7 +170,7 @@ static void test_schedulers_share_the_order(void **state)
         rs.type = types[i];
         rs.seed = 5;
         rs.ep.workers = 4;
-        rs.ep.trace = 1;
+        rs.ep.record = 1;
         run_result res;
         workload *wl = NULL;
         char err[1024];

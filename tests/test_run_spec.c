@@ -22,7 +22,7 @@ static void test_defaults(void **state)
     assert_int_equal(rs.trials, SCHED_UNBOUNDED);
     assert_int_equal(rs.order, WL_ORDER_AUTO);
     assert_int_equal(rs.ep.max_events, RUN_MAX_EVENTS);
-    assert_int_equal(rs.ep.trace, 1);
+    assert_int_equal(rs.ep.record, 1);
     assert_null(rs.ep.narrate);
     assert_null(rs.ep.observers);
     assert_int_equal(rs.r_max_given, 0);

@@ -26,7 +26,7 @@ static void test_samples_match_trace(void **state)
         sf_test_cell(NULL, c, &rs);
         double times[] = { 0, 0.5, 1, 2.75, 5, 10, 20, 39.999, 40, 1000 };
         size_t nt = sizeof times / sizeof *times;
-        rs.ep.trace = 1;
+        rs.ep.record = 1;
         rs.ep.sample_times = times;
         rs.ep.n_samples = nt;
         run_result res;
@@ -100,7 +100,7 @@ static void test_rows_match_runs(void **state)
             run_spec rs;
             sf_test_cell(NULL, c, &rs);
             rs.seed = sf_seeds[s];
-            rs.ep.trace = 0;
+            rs.ep.record = 0;
             run_result res;
             char err[1024];
             if (run_spec_execute(&rs, &res, NULL, err, sizeof err) != 0)

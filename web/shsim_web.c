@@ -82,7 +82,7 @@ static void web_narrate(void *ctx, const char *line)
     web.narration[web.narr_len] = '\0';
 }
 
-/* Copy the run's traces into the flat tables; -ENOMEM on failure. */
+/* Copy the run's recorded rows into the flat tables; -ENOMEM on failure. */
 static int web_tables(const run_result *res)
 {
     size_t n[WEB_NTABLES] = {res->n_jobs, res->n_idle, res->n_best};
@@ -123,7 +123,7 @@ static int web_tables(const run_result *res)
     return 0;
 }
 
-EMSCRIPTEN_KEEPALIVE int shsim_web_run(const char *args, int trace)
+EMSCRIPTEN_KEEPALIVE int shsim_web_run(const char *args, int record)
 {
     static char buf[16384];
     char *argv[WEB_MAX_ARGS + 1];
@@ -161,7 +161,7 @@ EMSCRIPTEN_KEEPALIVE int shsim_web_run(const char *args, int trace)
     }
     if (rs.ep.narrate)
         rs.ep.narrate = web_narrate;
-    rs.ep.trace = trace != 0;
+    rs.ep.record = record != 0;
 
     char err[4608];
     run_result res;

@@ -23,10 +23,10 @@
 #ifndef SHSIM_WEB_SHSIM_WEB_H
 #define SHSIM_WEB_SHSIM_WEB_H
 
-/* Run `shsim run` with the '\n'-separated arguments in args; trace 0 skips
+/* Run `shsim run` with the '\n'-separated arguments in args; record 0 skips
  * the per-job rows (a sweep needs only the summary).  0, 1 (the run
  * failed) or 2 (bad options), as the command's exit status. */
-int shsim_web_run(const char *args, int trace);
+int shsim_web_run(const char *args, int record);
 const char *shsim_web_summary_csv(void);
 /* Table t's rows; *rows their number; NULL (and 0) for a bad t. */
 const double *shsim_web_table(int t, int *rows);

@@ -241,7 +241,7 @@ static void bench_child(const bench_sched *b, uint32_t trials, uint32_t workers,
     sched_type_set_variant(b->type, &rs.sp, b->variant);
     cli_spec_finish(&rs, 0);
     rs.ep.workers = workers;
-    rs.ep.trace = 0;
+    rs.ep.record = 0;
     rs.ep.max_events = 100000000; /* random at 10^6 trials: 8.1e7 events, 2 MiB */
     rs.sp.eta = 3;
     rs.sp.r_min = 1;

@@ -434,7 +434,7 @@ int cli_compare(int argc, char **argv)
         status = EXIT_FAIL;
         goto out;
     }
-    /* every run first (the first seed's, with traces), nothing written yet */
+    /* every run first (the first seed's, with their rows recorded), nothing written yet */
     for (; ran < cs.n; ran++) {
         ran_specs[ran] = specs[ran];
         if (seeds)

@@ -46,7 +46,7 @@ int sweep_job_spec(const sweep_job *j, size_t mi, size_t si, run_spec *rs, char 
     size_t w = j->cell_spec[mi] * p->nseeds + si;
     p->cell(p->cell_ctx, j->mine[mi], rs);
     rs->seed = p->seeds[si];
-    rs->ep.trace = 0;
+    rs->ep.record = 0;
     rs->ep.narrate = NULL;
     rs->ep.observers = NULL; /* runs go on in parallel threads: no shared observer */
     rs->ep.n_observers = 0;
