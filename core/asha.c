@@ -50,7 +50,7 @@ typedef struct {
 int asha_init_brackets(void *st, const sched_common *c, int nbrackets)
 {
     asha_state *s = st;
-    if (c->p.type == SCHED_ASHA_PROMOTION && c->p.rule == SCHED_RULE_RAY)
+    if (c->p.asha.type == SCHED_ASHA_PROMOTION && c->p.asha.rule == SCHED_RULE_RAY)
         return -EINVAL;
     if (nbrackets < 1 || nbrackets > c->nlevels)
         return -EINVAL;
@@ -62,7 +62,7 @@ int asha_init_brackets(void *st, const sched_common *c, int nbrackets)
         return -ENOMEM;
     for (int b = 0; b < nbrackets; b++)
         for (int k = b; k + 1 < L; k++)
-            rungsplit_init(&s->rung[b * L + k], c->p.rule, c->p.eta,
+            rungsplit_init(&s->rung[b * L + k], c->p.asha.rule, c->p.eta,
                            (double)c->levels[k] / (double)c->levels[k + 1]);
     /* Syne Tune's default bracket distribution (_set_distribution):
      * smax_plus1 / ((smax_plus1 - s) * rung_levels[s]), its rung levels
@@ -141,7 +141,7 @@ static int promote(asha_state *s, uint32_t b, sched_job *job)
         rungsplit *r = rung_of(s, b, k);
         uint32_t t, seq;
         double m;
-        if (!rungsplit_best_pending(r, &t, &m, &seq) || !promotable(r, s->c.p.rule, m, seq))
+        if (!rungsplit_best_pending(r, &t, &m, &seq) || !promotable(r, s->c.p.asha.rule, m, seq))
             continue;
         rungsplit_pop_pending(r);
         *job = (sched_job){ .trial = t, .from = s->c.levels[k], .to = s->c.levels[k + 1],
@@ -157,7 +157,7 @@ static sched_answer asha_next(void *st, sched_job *job)
     asha_state *s = st;
     int last = s->c.nlevels - 1, left = trials_left(s);
     uint32_t b = left ? bracket_of(s, s->next_trial) : 0;
-    if (s->c.p.type == SCHED_ASHA_PROMOTION) {
+    if (s->c.p.asha.type == SCHED_ASHA_PROMOTION) {
         if (left && promote(s, b, job))
             return SCHED_RUN;
         for (uint32_t i = 0; !left && i < s->nb; i++)
@@ -165,7 +165,7 @@ static sched_answer asha_next(void *st, sched_job *job)
                 return SCHED_RUN;
     }
     if (left) {
-        int aim = s->c.p.type == SCHED_ASHA_PROMOTION ? (int)b : last;
+        int aim = s->c.p.asha.type == SCHED_ASHA_PROMOTION ? (int)b : last;
         *job = (sched_job){ .trial = s->next_trial++, .from = 0, .to = s->c.levels[aim],
                             .rung = (uint32_t)aim, .bracket = b };
         s->running++;
@@ -185,8 +185,8 @@ static sched_decision asha_report(void *st, uint32_t trial, uint32_t epoch, doub
         s->running--;
         return SCHED_DONE;
     }
-    int promo = s->c.p.type == SCHED_ASHA_PROMOTION;
-    if (s->c.p.rule == SCHED_RULE_RAY) { /* stopping type only (asha_init) */
+    int promo = s->c.p.asha.type == SCHED_ASHA_PROMOTION;
+    if (s->c.p.asha.rule == SCHED_RULE_RAY) { /* stopping type only (asha_init) */
         rule_verdict v = rungsplit_judge(rung_of(s, b, j), metric, 0);
         if (rungsplit_insert(rung_of(s, b, j), trial, metric, 0) < 0) {
             sched_fail(&s->c, -ENOMEM); /* the rung would lack v: later verdicts would change */
@@ -220,7 +220,7 @@ static void asha_fail(void *st, const sched_job *job)
     s->running--;
     /* promotion type: the failed trial is worst at the rung it aimed at and
      * is never promoted; it still counts in n, as a finished job would */
-    if (s->c.p.type == SCHED_ASHA_PROMOTION && (int)job->rung < s->c.nlevels - 1 &&
+    if (s->c.p.asha.type == SCHED_ASHA_PROMOTION && (int)job->rung < s->c.nlevels - 1 &&
         rungsplit_insert(rung_of(s, job->bracket, (int)job->rung), job->trial, (double)INFINITY,
                          0) < 0)
         sched_fail(&s->c, -ENOMEM);
@@ -240,10 +240,22 @@ static void asha_explain(const void *st, char *buf, size_t n)
 
 static const char *const asha_variants[] = { "promotion", "stopping", NULL };
 
+sched_rule sched_asha_default_rule(sched_asha_type type)
+{
+    return type == SCHED_ASHA_STOPPING ? SCHED_RULE_QUANTILE : SCHED_RULE_TOPK;
+}
+
+static void asha_defaults(sched_params *p)
+{
+    p->asha.type = SCHED_ASHA_PROMOTION;
+    p->asha.rule = sched_asha_default_rule(p->asha.type);
+}
+
 const sched_type asha_type_object = {
     .name = "asha", .variants = asha_variants, .variant_of = SCHED_VARIANT_ASHA_TYPE,
     .takes_rule = 1,
     .help = "asynchronous successive halving (Li et al., MLSys 2020, Alg. 2)",
+    .defaults = asha_defaults,
     .size = sizeof(asha_state), .init = asha_init, .destroy = asha_destroy,
     .next = asha_next, .report = asha_report, .fail = asha_fail, .explain = asha_explain,
 };

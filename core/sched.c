@@ -12,9 +12,11 @@
 
 sched_params sched_default_params(void)
 {
-    return (sched_params){ .eta = 2, .r_min = 1, .r_max = 1, .max_trials = SCHED_UNBOUNDED,
-                           .barrier = SCHED_BARRIER_STRICT, .type = SCHED_ASHA_PROMOTION,
-                           .rule = SCHED_RULE_TOPK, .brackets = 0 };
+    sched_params p = { .eta = 2, .r_min = 1, .r_max = 1, .max_trials = SCHED_UNBOUNDED };
+    for (size_t i = 0; i < sched_ntypes(); i++)
+        if (sched_type_at(i)->defaults)
+            sched_type_at(i)->defaults(&p);
+    return p;
 }
 
 int sched_levels(uint32_t r_min, uint32_t eta, uint32_t r_max, uint32_t *out, int cap)
@@ -49,9 +51,9 @@ int sched_level_index(const sched_common *c, uint32_t epoch)
 
 int sched_brackets(const sched_common *c)
 {
-    if (c->p.brackets == 0)
+    if (c->p.hyperband.brackets == 0)
         return c->nlevels;
-    return c->p.brackets > (uint32_t)c->nlevels ? -EINVAL : (int)c->p.brackets;
+    return c->p.hyperband.brackets > (uint32_t)c->nlevels ? -EINVAL : (int)c->p.hyperband.brackets;
 }
 
 uint32_t sched_bracket_size(const sched_common *c, int s)
@@ -151,8 +153,8 @@ const char *const *sched_type_variants(const sched_type *t)
 int sched_type_variant(const sched_type *t, const sched_params *p)
 {
     switch (t->variant_of) {
-    case SCHED_VARIANT_BARRIER: return (int)p->barrier;
-    case SCHED_VARIANT_ASHA_TYPE: return (int)p->type;
+    case SCHED_VARIANT_BARRIER: return (int)p->sh.barrier;
+    case SCHED_VARIANT_ASHA_TYPE: return (int)p->asha.type;
     case SCHED_VARIANT_NONE: break;
     }
     return 0;
@@ -161,9 +163,9 @@ int sched_type_variant(const sched_type *t, const sched_params *p)
 void sched_type_set_variant(const sched_type *t, sched_params *p, int v)
 {
     if (t->variant_of == SCHED_VARIANT_BARRIER)
-        p->barrier = (sched_barrier)v;
+        p->sh.barrier = (sched_barrier)v;
     else if (t->variant_of == SCHED_VARIANT_ASHA_TYPE)
-        p->type = (sched_asha_type)v;
+        p->asha.type = (sched_asha_type)v;
 }
 
 int sched_type_takes_rule(const sched_type *t) { return t->takes_rule; }

@@ -48,17 +48,31 @@ typedef enum { SCHED_RULE_TOPK, SCHED_RULE_QUANTILE, SCHED_RULE_RANK, SCHED_RULE
 typedef enum { SCHED_BARRIER_STRICT, SCHED_BARRIER_FILL } sched_barrier;
 typedef enum { SCHED_ASHA_PROMOTION, SCHED_ASHA_STOPPING } sched_asha_type;
 
+/* Each type's own parameters, in a struct of their own.  A type reads only
+ * the parts it names (core/<type>.c); the others keep their defaults. */
 typedef struct {
+    sched_barrier barrier;     /* strict (d2l Fig. 19.5.1) or fill (BOHB) */
+} sched_sh_params;             /* sh, hyperband */
+typedef struct {
+    sched_asha_type type;      /* pause-and-promote or start-and-stop */
+    sched_rule rule;           /* the rung rule */
+} sched_asha_params;           /* asha, async-hyperband */
+typedef struct {
+    /* the number of brackets, 1..levels; 0 = all of them (one per level).
+     * SH and ASHA are Hyperband with one. */
+    uint32_t brackets;
+} sched_hyperband_params;      /* hyperband, async-hyperband */
+
+typedef struct {
+    /* what every type takes */
     uint32_t eta;        /* reduction factor, >= 2 */
     uint32_t r_min;      /* first rung level (epochs), >= 1 */
     uint32_t r_max;      /* last level, >= r_min */
     uint32_t max_trials; /* configurations available; SCHED_UNBOUNDED for none */
-    sched_barrier barrier;   /* SH only */
-    sched_asha_type type;    /* ASHA only */
-    sched_rule rule;         /* ASHA only */
-    /* Hyperband types (hyperband, async-hyperband): the number of brackets,
-     * 1..levels; 0 = all of them.  SH and ASHA are Hyperband with one. */
-    uint32_t brackets;
+    /* what some types take */
+    sched_sh_params sh;
+    sched_asha_params asha;
+    sched_hyperband_params hyperband;
 } sched_params;
 
 /* SCHED_ERROR: the core failed (out of memory, see sched_error()). */
@@ -118,8 +132,12 @@ const char *sched_type_help(const sched_type *t);
 const sched_type *sched_type_base(const sched_type *t);
 
 /* The defaults: eta 2, r_min 1, r_max 1 (callers set the levels), unbounded
- * trials, strict barrier, promotion type, topk rule, all brackets. */
+ * trials, and each type's own part as that type sets it (core/<type>.c:
+ * strict barrier; promotion type, topk rule; all brackets). */
 sched_params sched_default_params(void);
+/* The rung rule ASHA takes when none is named: topk (Li et al.) for the
+ * promotion type, quantile (Syne Tune's stopping rule) for stopping. */
+sched_rule sched_asha_default_rule(sched_asha_type type);
 
 /* Rung levels r_k = r_min*eta^k for every k with r_min*eta^k < r_max, then
  * r_max.  Writes at most `cap` levels; returns their number, or -EINVAL for

@@ -33,6 +33,10 @@ struct sched_type {
     sched_variant_of variant_of;
     int takes_rule, takes_brackets;
     const char *help;            /* one line for --help */
+    /* sets the part of sched_params the type owns to its defaults (sh:
+     * .sh, asha: .asha, hyperband: .hyperband); NULL for a type that owns
+     * no part (random; async-hyperband takes asha's and hyperband's) */
+    void (*defaults)(sched_params *p);
     const sched_type *base;
     size_t size; /* bytes of state */
     int (*init)(void *st, const sched_common *c);

@@ -113,7 +113,7 @@ static void sh_destroy(void *st)
 static void ready_push(sh_state *s, uint32_t i)
 {
     bracket *b = s->br[i];
-    if (s->c.p.barrier != SCHED_BARRIER_FILL || b->in_ready)
+    if (s->c.p.sh.barrier != SCHED_BARRIER_FILL || b->in_ready)
         return;
     b->in_ready = 1;
     base_u32heap_push(s->ready, &s->nready, i);
@@ -192,7 +192,7 @@ static sched_answer sh_next(void *st, sched_job *job)
 {
     sh_state *s = st;
     s->wait_bracket = -1;
-    if (s->c.p.barrier == SCHED_BARRIER_FILL) {
+    if (s->c.p.sh.barrier == SCHED_BARRIER_FILL) {
         while (s->nready) {
             bracket *b = s->br[s->ready[0]];
             if (b && b->next < b->n) {
@@ -344,9 +344,12 @@ static void sh_explain(const void *st, char *buf, size_t n)
 
 static const char *const sh_variants[] = { "strict", "fill", NULL };
 
+static void sh_defaults(sched_params *p) { p->sh.barrier = SCHED_BARRIER_STRICT; }
+
 const sched_type sh_type_object = {
     .name = "sh", .variants = sh_variants, .variant_of = SCHED_VARIANT_BARRIER,
     .help = "synchronous successive halving (strict: d2l Fig. 19.5.1; fill: BOHB)",
+    .defaults = sh_defaults,
     .size = sizeof(sh_state), .init = sh_init, .destroy = sh_destroy,
     .next = sh_next, .report = sh_report, .fail = sh_fail, .explain = sh_explain,
 };

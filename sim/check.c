@@ -130,7 +130,7 @@ int check_rung_idle(strag_noise kind, double param, uint32_t w, uint32_t reps, u
              noise_name(kind, param, nm, sizeof nm), w);
     run_spec rs = base_spec("synthetic:constant:1", w);
     rs.type = sched_sh;
-    rs.sp.barrier = SCHED_BARRIER_STRICT;
+    rs.sp.sh.barrier = SCHED_BARRIER_STRICT;
     rs.sp.eta = w; /* rungs 1, 2: rung 0 is one bracket of w jobs */
     rs.sp.r_max = 2;
     rs.trials = w;
@@ -204,7 +204,7 @@ int check_strict_sh(uint32_t eta, uint32_t r_max, uint32_t w, int restart, doubl
     snprintf(spec, sizeof spec, "synthetic:constant:%.17g", seconds);
     run_spec rs = base_spec(spec, w);
     rs.type = sched_sh;
-    rs.sp.barrier = SCHED_BARRIER_STRICT;
+    rs.sp.sh.barrier = SCHED_BARRIER_STRICT;
     rs.sp.eta = eta;
     rs.sp.r_max = r_max;
     rs.ep.restart = restart;
@@ -303,7 +303,7 @@ int check_strict_hyperband(uint32_t eta, uint32_t r_max, uint32_t w, int restart
     snprintf(spec, sizeof spec, "synthetic:constant:%.17g", seconds);
     run_spec rs = base_spec(spec, w);
     rs.type = sched_hyperband;
-    rs.sp.barrier = SCHED_BARRIER_STRICT;
+    rs.sp.sh.barrier = SCHED_BARRIER_STRICT;
     rs.sp.eta = eta;
     rs.sp.r_max = r_max;
     rs.ep.restart = restart;
@@ -328,8 +328,8 @@ int check_asha_busy(uint32_t eta, uint32_t r_max, uint32_t w, int type, double h
 {
     run_spec rs = base_spec("synthetic:constant:1", w);
     rs.type = sched_asha;
-    rs.sp.type = type ? SCHED_ASHA_STOPPING : SCHED_ASHA_PROMOTION;
-    rs.sp.rule = type ? SCHED_RULE_QUANTILE : SCHED_RULE_TOPK;
+    rs.sp.asha.type = type ? SCHED_ASHA_STOPPING : SCHED_ASHA_PROMOTION;
+    rs.sp.asha.rule = sched_asha_default_rule(rs.sp.asha.type);
     rs.sp.eta = eta;
     rs.sp.r_max = r_max;
     rs.ep.horizon = horizon;

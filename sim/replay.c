@@ -271,8 +271,8 @@ static int feed_core(const wl_results *r, const replay_params *p, sched_rule rul
     sp.eta = p->eta;
     sp.r_min = p->r_min;
     sp.r_max = p->r_max;
-    sp.type = SCHED_ASHA_STOPPING;
-    sp.rule = rule;
+    sp.asha.type = SCHED_ASHA_STOPPING;
+    sp.asha.rule = rule;
     sp.max_trials = r->ntrial ? r->ntrial : 1;
     sched_free(w->core);
     w->core = NULL;

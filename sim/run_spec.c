@@ -35,9 +35,9 @@ run_spec run_spec_figure(const sched_type *type)
     rs.sp.r_min = 1;
     rs.sp.r_max = 4;
     rs.r_max_given = 1;
-    rs.sp.barrier = SCHED_BARRIER_STRICT;
-    rs.sp.type = SCHED_ASHA_PROMOTION;
-    rs.sp.rule = SCHED_RULE_TOPK;
+    rs.sp.sh.barrier = SCHED_BARRIER_STRICT;
+    rs.sp.asha.type = SCHED_ASHA_PROMOTION;
+    rs.sp.asha.rule = SCHED_RULE_TOPK;
     rs.order = WL_ORDER_FILE; /* the book's trials 0..5, in its order */
     return rs;
 }
@@ -58,9 +58,9 @@ int run_spec_prepare(run_spec *rs, const workload *wl, char *err, size_t n)
     }
     uint32_t lv[SCHED_MAX_LEVELS];
     int nl = sched_levels(rs->sp.r_min, rs->sp.eta, rs->sp.r_max, lv, SCHED_MAX_LEVELS);
-    if (nl > 0 && rs->sp.brackets > (uint32_t)nl) {
+    if (nl > 0 && rs->sp.hyperband.brackets > (uint32_t)nl) {
         snprintf(err, n, "--brackets %u: at most %d, one per rung level (r_min %u, eta %u, r_max %u)",
-                 rs->sp.brackets, nl, rs->sp.r_min, rs->sp.eta, rs->sp.r_max);
+                 rs->sp.hyperband.brackets, nl, rs->sp.r_min, rs->sp.eta, rs->sp.r_max);
         return -EINVAL;
     }
     rs->ep.strag.seed = rs->seed; /* straggler draws follow the run's seed */

@@ -58,7 +58,7 @@ static void spec_put_scheduler(FILE *f, const run_spec *rs) { fputs(sched_type_n
 static void spec_put_variant(FILE *f, const run_spec *rs) { fputs(variant_name(rs), f); }
 static void spec_put_rule(FILE *f, const run_spec *rs)
 {
-    fputs(sched_type_takes_rule(rs->type) ? sched_rule_name(rs->sp.rule) : "-", f);
+    fputs(sched_type_takes_rule(rs->type) ? sched_rule_name(rs->sp.asha.rule) : "-", f);
 }
 static void spec_put_resume(FILE *f, const run_spec *rs)
 {
@@ -117,10 +117,10 @@ static void spec_put_brackets(FILE *f, const run_spec *rs)
 {
     if (!sched_type_takes_brackets(rs->type))
         fputc('1', f);
-    else if (rs->sp.brackets == 0)
+    else if (rs->sp.hyperband.brackets == 0)
         fputs("all", f);
     else
-        fprintf(f, "%u", rs->sp.brackets);
+        fprintf(f, "%u", rs->sp.hyperband.brackets);
 }
 
 /* The run-describing columns, in CSV order: a column is a line here and

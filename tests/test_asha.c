@@ -29,8 +29,8 @@ static sched *asha_core(sched_asha_type type, sched_rule rule, uint32_t max_tria
     p.eta = 2;
     p.r_min = 1;
     p.r_max = 4; /* levels 1, 2, 4 */
-    p.type = type;
-    p.rule = rule;
+    p.asha.type = type;
+    p.asha.rule = rule;
     p.max_trials = max_trials;
     sched *s;
     assert_int_equal(sched_alloc(&s, sched_asha, &p), 0);
@@ -42,6 +42,31 @@ static sched *asha_core(sched_asha_type type, sched_rule rule, uint32_t max_tria
  * with T2 (.1) and T3 at rung 0 (n = 4, top 2: .1, .3 -- T1 promoted
  * already) T2 goes on, and rung 1 (T1 .25, T2 .2: top 1 = T2) is tried
  * first. */
+/* The defaults: ASHA's type object sets its own part of sched_params and
+ * nothing else; stopping without a named rule takes quantile. */
+static void test_defaults(void **state)
+{
+    (void)state;
+    sched_params p, untouched;
+    memset(&p, 0xA5, sizeof p);
+    memset(&untouched, 0xA5, sizeof untouched);
+    asha_type_object.defaults(&p);
+    assert_int_equal(p.asha.type, SCHED_ASHA_PROMOTION);
+    assert_int_equal(p.asha.rule, SCHED_RULE_TOPK);
+    assert_memory_equal(&p.sh, &untouched.sh, sizeof p.sh);
+    assert_memory_equal(&p.hyperband, &untouched.hyperband, sizeof p.hyperband);
+    assert_int_equal(sched_asha_default_rule(SCHED_ASHA_STOPPING), SCHED_RULE_QUANTILE);
+    assert_int_equal(sched_asha_default_rule(SCHED_ASHA_PROMOTION), SCHED_RULE_TOPK);
+
+    p = sched_default_params();
+    assert_int_equal(p.eta, 2);
+    assert_int_equal(p.max_trials, SCHED_UNBOUNDED);
+    assert_int_equal(p.asha.type, SCHED_ASHA_PROMOTION);
+    assert_int_equal(p.asha.rule, SCHED_RULE_TOPK);
+    assert_int_equal(p.sh.barrier, SCHED_BARRIER_STRICT);
+    assert_int_equal(p.hyperband.brackets, 0);
+}
+
 static void test_promotion_topk(void **state)
 {
     (void)state;
@@ -129,8 +154,8 @@ static void test_ray_promotion_refused(void **state)
     (void)state;
     sched_params p = sched_default_params();
     p.r_max = 4;
-    p.type = SCHED_ASHA_PROMOTION;
-    p.rule = SCHED_RULE_RAY;
+    p.asha.type = SCHED_ASHA_PROMOTION;
+    p.asha.rule = SCHED_RULE_RAY;
     sched *s = (sched *)&p; /* not NULL, so the test sees it cleared */
     assert_int_equal(sched_alloc(&s, sched_asha, &p), -EINVAL);
     assert_null(s);
@@ -207,6 +232,7 @@ static void test_out_of_memory_is_an_error(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_promotion_topk),
         cmocka_unit_test(test_stopping_each_rule),
         cmocka_unit_test(test_rules_differ),

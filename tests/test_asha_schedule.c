@@ -37,8 +37,8 @@ static sched *promotion_core(sched_rule rule)
     p.eta = 2;
     p.r_min = 1;
     p.r_max = 4;
-    p.type = SCHED_ASHA_PROMOTION;
-    p.rule = rule;
+    p.asha.type = SCHED_ASHA_PROMOTION;
+    p.asha.rule = rule;
     sched *s;
     assert_int_equal(sched_alloc(&s, sched_asha, &p), 0);
     return s;
@@ -73,8 +73,8 @@ static void test_single_value_rung_ends(void **state)
     p.eta = 2;
     p.r_min = 1;
     p.r_max = 4;
-    p.type = SCHED_ASHA_PROMOTION;
-    p.rule = SCHED_RULE_QUANTILE;
+    p.asha.type = SCHED_ASHA_PROMOTION;
+    p.asha.rule = SCHED_RULE_QUANTILE;
     p.max_trials = 1;
     sched *s;
     assert_int_equal(sched_alloc(&s, sched_asha, &p), 0);

@@ -222,8 +222,8 @@ static void test_asha_no_idle_while_configs_remain(void **state)
     for (int type = 0; type < 2; type++)
         for (uint32_t w = 1; w <= 16; w *= 2) {
             run_spec rs = synth_spec(sched_asha, w, 300);
-            rs.sp.type = (sched_asha_type)type;
-            rs.sp.rule = type ? SCHED_RULE_QUANTILE : SCHED_RULE_TOPK;
+            rs.sp.asha.type = (sched_asha_type)type;
+            rs.sp.asha.rule = type ? SCHED_RULE_QUANTILE : SCHED_RULE_TOPK;
             run_result r;
             run_ok(&rs, &r);
             assert_int_equal(r.sum.trials_started, 300);
@@ -249,8 +249,8 @@ static void test_time_conservation_all(void **state)
         for (uint32_t w = 1; w <= 32; w *= 4)
             for (int restart = 0; restart < 2; restart++) {
                 run_spec rs = synth_spec(types[t], w, 200);
-                rs.sp.barrier = t == 1 ? SCHED_BARRIER_FILL : SCHED_BARRIER_STRICT;
-                rs.sp.type = t == 3 ? SCHED_ASHA_STOPPING : SCHED_ASHA_PROMOTION;
+                rs.sp.sh.barrier = t == 1 ? SCHED_BARRIER_FILL : SCHED_BARRIER_STRICT;
+                rs.sp.asha.type = t == 3 ? SCHED_ASHA_STOPPING : SCHED_ASHA_PROMOTION;
                 rs.ep.restart = restart;
                 rs.ep.horizon = 60; /* some runs are cut */
                 run_result r;
@@ -299,7 +299,7 @@ static void test_fill_never_waits_while_configs_remain(void **state)
 {
     (void)state;
     run_spec rs = figure_spec(sched_sh);
-    rs.sp.barrier = SCHED_BARRIER_FILL;
+    rs.sp.sh.barrier = SCHED_BARRIER_FILL;
     run_result r;
     run_ok(&rs, &r);
     /* at t = 12 W1 starts trial 4 (a new bracket) instead of idling */

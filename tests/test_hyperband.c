@@ -132,9 +132,9 @@ static void test_one_bracket_is_sh(void **state)
     for (int barrier = 0; barrier < 2; barrier++)
         for (size_t i = 0; i < sizeof ws / sizeof *ws; i++) {
             sched_params p = params(2, 10, 300);
-            p.barrier = (sched_barrier)barrier;
+            p.sh.barrier = (sched_barrier)barrier;
             sched *sh = make(sched_sh, p);
-            p.brackets = 1;
+            p.hyperband.brackets = 1;
             sched *hb = make(sched_hyperband, p);
             size_t na = drive(sh, ws[i], log_a, MAXLOG), nb = drive(hb, ws[i], log_b, MAXLOG);
             assert_true(na > 300);
@@ -153,10 +153,10 @@ static void test_one_bracket_is_asha(void **state)
                 continue;
             for (uint32_t w = 1; w <= 5; w += 4) {
                 sched_params p = params(3, 27, 500);
-                p.type = (sched_asha_type)type;
-                p.rule = (sched_rule)rule;
+                p.asha.type = (sched_asha_type)type;
+                p.asha.rule = (sched_rule)rule;
                 sched *a = make(sched_asha, p);
-                p.brackets = 1;
+                p.hyperband.brackets = 1;
                 sched *h = make(sched_async_hyperband, p);
                 size_t na = drive(a, w, log_a, MAXLOG), nb = drive(h, w, log_b, MAXLOG);
                 assert_true(na >= 500);
@@ -179,7 +179,7 @@ static void test_sync_bracket_sizes(void **state)
     for (int barrier = 0; barrier < 2; barrier++)
         for (uint32_t w = 1; w <= 6; w += 5) {
             sched_params p = params(3, 81, 2 * 143); /* two cycles */
-            p.barrier = (sched_barrier)barrier;
+            p.sh.barrier = (sched_barrier)barrier;
             sched *s = make(sched_hyperband, p);
             size_t n = drive(s, w, log_a, MAXLOG);
             uint32_t count[5][5] = { { 0 } };
@@ -229,14 +229,14 @@ static void test_sync_brackets_cycle(void **state)
         assert_int_equal(log_a[i].j.bracket, want[log_a[i].j.trial]);
     sched_free(s);
     /* two brackets of three */
-    p.brackets = 2;
+    p.hyperband.brackets = 2;
     s = make(sched_hyperband, p);
     n = drive(s, 1, log_a, MAXLOG);
     uint32_t want2[14] = { 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1 };
     for (size_t i = 0; i < n; i++)
         assert_int_equal(log_a[i].j.bracket, want2[log_a[i].j.trial]);
     sched_free(s);
-    p.brackets = 4; /* more brackets than levels */
+    p.hyperband.brackets = 4; /* more brackets than levels */
     sched *bad = NULL;
     assert_int_equal(sched_alloc(&bad, sched_hyperband, &p), -EINVAL);
     assert_int_equal(sched_alloc(&bad, sched_async_hyperband, &p), -EINVAL);
@@ -251,8 +251,8 @@ static void test_async_brackets(void **state)
     const double weight[4] = { 27.0 / 49, 12.0 / 49, 6.0 / 49, 4.0 / 49 };
     for (int type = 0; type < 2; type++) {
         sched_params p = params(3, 27, 40000);
-        p.type = (sched_asha_type)type;
-        p.rule = type ? SCHED_RULE_QUANTILE : SCHED_RULE_TOPK;
+        p.asha.type = (sched_asha_type)type;
+        p.asha.rule = type ? SCHED_RULE_QUANTILE : SCHED_RULE_TOPK;
         sched *s = make(sched_async_hyperband, p);
         size_t n = drive(s, 4, log_a, MAXLOG);
         uint32_t *br = malloc(40000 * sizeof *br);
@@ -308,13 +308,13 @@ static void test_type_table(void **state)
     assert_ptr_equal(sched_type_base(sched_async_hyperband), sched_asha);
     sched_params p = sched_default_params();
     sched_type_set_variant(sched_hyperband, &p, 1);
-    assert_int_equal(p.barrier, SCHED_BARRIER_FILL);
+    assert_int_equal(p.sh.barrier, SCHED_BARRIER_FILL);
     sched_type_set_variant(sched_async_hyperband, &p, 1);
-    assert_int_equal(p.type, SCHED_ASHA_STOPPING);
+    assert_int_equal(p.asha.type, SCHED_ASHA_STOPPING);
     assert_int_equal(sched_type_variant(sched_asha, &p), 1);
     /* the ray rule has no promotion type, with brackets as without */
     p = params(2, 8, 10);
-    p.rule = SCHED_RULE_RAY;
+    p.asha.rule = SCHED_RULE_RAY;
     sched *bad = NULL;
     assert_int_equal(sched_alloc(&bad, sched_async_hyperband, &p), -EINVAL);
 }

@@ -224,8 +224,8 @@ static void test_ray_docstring(void **state)
     p.eta = 2;
     p.r_min = 1;
     p.r_max = 10;
-    p.type = SCHED_ASHA_STOPPING;
-    p.rule = SCHED_RULE_RAY;
+    p.asha.type = SCHED_ASHA_STOPPING;
+    p.asha.rule = SCHED_RULE_RAY;
     sched *s;
     assert_int_equal(sched_alloc(&s, sched_asha, &p), 0);
     sched_job j;
@@ -243,7 +243,7 @@ static void test_ray_docstring(void **state)
     sched_free(s);
 
     /* Ray has no promotion type: refused */
-    p.type = SCHED_ASHA_PROMOTION;
+    p.asha.type = SCHED_ASHA_PROMOTION;
     assert_int_equal(sched_alloc(&s, sched_asha, &p), -EINVAL);
     assert_null(s);
     assert_string_equal(sched_rule_name(SCHED_RULE_RAY), "ray");

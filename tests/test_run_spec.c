@@ -37,7 +37,7 @@ static void test_defaults(void **state)
     assert_int_equal(rs.sp.r_min, 1);
     assert_int_equal(rs.sp.r_max, 4);
     assert_int_equal(rs.r_max_given, 1);
-    assert_int_equal(rs.sp.barrier, SCHED_BARRIER_STRICT);
+    assert_int_equal(rs.sp.sh.barrier, SCHED_BARRIER_STRICT);
     assert_int_equal(rs.order, WL_ORDER_FILE);
 }
 
@@ -131,8 +131,8 @@ static void test_execute_errors(void **state)
 
     /* Ray's rule has no promotion type: the core refuses it */
     rs = run_spec_default();
-    rs.sp.type = SCHED_ASHA_PROMOTION;
-    rs.sp.rule = SCHED_RULE_RAY;
+    rs.sp.asha.type = SCHED_ASHA_PROMOTION;
+    rs.sp.asha.rule = SCHED_RULE_RAY;
     rc = run_spec_execute(&rs, &r, NULL, err, sizeof err);
     assert_int_equal(rc, -EINVAL);
     assert_non_null(strstr(err, "cannot make the asha core"));

@@ -26,7 +26,7 @@ static sched *sh_core(sched_barrier barrier, uint32_t eta, uint32_t r_max, uint3
     p.eta = eta;
     p.r_min = 1;
     p.r_max = r_max;
-    p.barrier = barrier;
+    p.sh.barrier = barrier;
     p.max_trials = max_trials;
     sched *s;
     assert_int_equal(sched_alloc(&s, sched_sh, &p), 0);

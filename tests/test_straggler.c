@@ -36,9 +36,9 @@ static run_spec spec(const sched_type *type, const char *wl, uint32_t workers)
     rs.sp.r_min = 1;
     rs.sp.r_max = 9;
     rs.r_max_given = 1;
-    rs.sp.barrier = SCHED_BARRIER_STRICT;
-    rs.sp.type = SCHED_ASHA_PROMOTION;
-    rs.sp.rule = SCHED_RULE_TOPK;
+    rs.sp.sh.barrier = SCHED_BARRIER_STRICT;
+    rs.sp.asha.type = SCHED_ASHA_PROMOTION;
+    rs.sp.asha.rule = SCHED_RULE_TOPK;
     rs.seed = 3;
     return rs;
 }
@@ -243,8 +243,8 @@ static void test_noise_scales_every_epoch(void **state)
 {
     (void)state;
     run_spec rs = spec(sched_asha, "synthetic:constant:1", 4);
-    rs.sp.type = SCHED_ASHA_STOPPING;
-    rs.sp.rule = SCHED_RULE_QUANTILE;
+    rs.sp.asha.type = SCHED_ASHA_STOPPING;
+    rs.sp.asha.rule = SCHED_RULE_QUANTILE;
     rs.trials = 40;
     rs.ep.strag = noise("lognormal:0.8", 0);
     run_result r;
@@ -360,8 +360,8 @@ static void test_drop_retry_resumes(void **state)
     for (int t = 0; t < 4; t++)
         for (int restart = 0; restart < 2; restart++) {
             run_spec rs = spec(types[t], "synthetic:lognormal:1:0.5", 4);
-            rs.sp.type = t == 2 ? SCHED_ASHA_STOPPING : SCHED_ASHA_PROMOTION;
-            rs.sp.rule = t == 2 ? SCHED_RULE_QUANTILE : SCHED_RULE_TOPK;
+            rs.sp.asha.type = t == 2 ? SCHED_ASHA_STOPPING : SCHED_ASHA_PROMOTION;
+            rs.sp.asha.rule = t == 2 ? SCHED_RULE_QUANTILE : SCHED_RULE_TOPK;
             rs.ep.restart = restart;
             rs.trials = 81;
             rs.ep.strag.drop = 0.3;
@@ -397,8 +397,8 @@ static void test_drop_lose(void **state)
     const sched_type *types[] = { sched_sh, sched_asha, sched_asha, sched_random };
     for (int t = 0; t < 4; t++) {
         run_spec rs = spec(types[t], "synthetic:lognormal:1:0.5", 4);
-        rs.sp.type = t == 2 ? SCHED_ASHA_STOPPING : SCHED_ASHA_PROMOTION;
-        rs.sp.rule = t == 2 ? SCHED_RULE_QUANTILE : SCHED_RULE_TOPK;
+        rs.sp.asha.type = t == 2 ? SCHED_ASHA_STOPPING : SCHED_ASHA_PROMOTION;
+        rs.sp.asha.rule = t == 2 ? SCHED_RULE_QUANTILE : SCHED_RULE_TOPK;
         rs.trials = 81;
         rs.ep.strag.drop = 0.3;
         rs.ep.strag.drop_retry = 0;
@@ -495,7 +495,7 @@ static void test_deterministic(void **state)
 {
     (void)state;
     run_spec a = spec(sched_sh, "synthetic:normal:1:0.3", 6), b;
-    a.sp.barrier = SCHED_BARRIER_FILL;
+    a.sp.sh.barrier = SCHED_BARRIER_FILL;
     a.ep.horizon = 80;
     a.ep.strag = noise("lognormal:0.7", 0);
     a.ep.strag.drop = 0.05;

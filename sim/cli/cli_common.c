@@ -116,7 +116,7 @@ int cli_spec_option(int opt, const char *arg, run_spec *rs, int *rule_given)
         return 1;
     }
     case CLI_OPT_BRACKETS:
-        return cli_u32("--brackets", arg, 1, SCHED_MAX_LEVELS, &rs->sp.brackets) < 0 ? -1 : 1;
+        return cli_u32("--brackets", arg, 1, SCHED_MAX_LEVELS, &rs->sp.hyperband.brackets) < 0 ? -1 : 1;
     case 'w':
         return cli_u32("--workers", arg, 1, 1u << 24, &rs->ep.workers) < 0 ? -1 : 1;
     case 'e':
@@ -129,17 +129,17 @@ int cli_spec_option(int opt, const char *arg, run_spec *rs, int *rule_given)
     case 'b':
         if ((i = cli_choice("--barrier", arg, barriers)) < 0)
             return -1;
-        rs->sp.barrier = (sched_barrier)i;
+        rs->sp.sh.barrier = (sched_barrier)i;
         return 1;
     case 'y':
         if ((i = cli_choice("--type", arg, types)) < 0)
             return -1;
-        rs->sp.type = (sched_asha_type)i;
+        rs->sp.asha.type = (sched_asha_type)i;
         return 1;
     case 'r':
         if ((i = cli_choice("--rule", arg, rules)) < 0)
             return -1;
-        rs->sp.rule = (sched_rule)i;
+        rs->sp.asha.rule = (sched_rule)i;
         *rule_given = 1;
         return 1;
     case 'R':
@@ -246,7 +246,7 @@ const char cli_straggler_help[] =
 void cli_spec_finish(run_spec *rs, int rule_given)
 {
     if (!rule_given)
-        rs->sp.rule = rs->sp.type == SCHED_ASHA_STOPPING ? SCHED_RULE_QUANTILE : SCHED_RULE_TOPK;
+        rs->sp.asha.rule = sched_asha_default_rule(rs->sp.asha.type);
 }
 
 /* The progress line of a long run on a terminal (stderr): events, the

@@ -211,9 +211,9 @@ static int build_set(const compare_opts *o, compare_set *cs, run_spec *specs)
         cli_spec_finish(rs, rule_given);
         cli_scheduler_label(rs, rule_given, cs->label[cs->n], sizeof cs->label[0]);
         for (size_t j = 0; j < cs->n; j++)
-            if (specs[j].type == rs->type && specs[j].sp.barrier == rs->sp.barrier &&
-                specs[j].sp.type == rs->sp.type && specs[j].sp.rule == rs->sp.rule &&
-                specs[j].sp.brackets == rs->sp.brackets) {
+            if (specs[j].type == rs->type && specs[j].sp.sh.barrier == rs->sp.sh.barrier &&
+                specs[j].sp.asha.type == rs->sp.asha.type && specs[j].sp.asha.rule == rs->sp.asha.rule &&
+                specs[j].sp.hyperband.brackets == rs->sp.hyperband.brackets) {
                 cli_error("--schedulers: '%s' is '%s' again", sv.v[i], cs->label[j]);
                 rc = -1;
             }

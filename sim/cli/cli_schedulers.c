@@ -36,7 +36,7 @@ static int ray_promotion(const sched_type *t, int vi, int ri)
 {
     sched_params p = sched_default_params();
     sched_type_set_variant(t, &p, vi);
-    return sched_type_takes_rule(t) && ri == SCHED_RULE_RAY && p.type == SCHED_ASHA_PROMOTION &&
+    return sched_type_takes_rule(t) && ri == SCHED_RULE_RAY && p.asha.type == SCHED_ASHA_PROMOTION &&
            count_of(sched_type_variants(t)) > 0;
 }
 
@@ -129,11 +129,11 @@ int cli_scheduler_variant(const char *v, run_spec *rs, int *rule_given)
         return -1;
     }
     rs->type = t;
-    rs->sp.brackets = brackets;
+    rs->sp.hyperband.brackets = brackets;
     if (nv > 0)
         sched_type_set_variant(t, &rs->sp, vi);
     if (ri >= 0) {
-        rs->sp.rule = (sched_rule)ri;
+        rs->sp.asha.rule = (sched_rule)ri;
         *rule_given = 1;
     }
     return 0;
@@ -149,21 +149,21 @@ void cli_scheduler_label(const run_spec *rs, int rule_given, char *buf, size_t n
         len = (size_t)snprintf(buf, n, "%s", name);
     else if (sched_type_takes_rule(t) && rule_given)
         len = (size_t)snprintf(buf, n, "%s:%s:%s", name, variants[sched_type_variant(t, &rs->sp)],
-                               sched_rule_name(rs->sp.rule));
+                               sched_rule_name(rs->sp.asha.rule));
     else
         len = (size_t)snprintf(buf, n, "%s:%s", name, variants[sched_type_variant(t, &rs->sp)]);
-    if (rs->sp.brackets && len < n)
-        snprintf(buf + len, n - len, ":brackets=%u", rs->sp.brackets);
+    if (rs->sp.hyperband.brackets && len < n)
+        snprintf(buf + len, n - len, ":brackets=%u", rs->sp.hyperband.brackets);
 }
 
 int cli_ray_promotion(const run_spec *rs)
 {
-    return ray_promotion(rs->type, sched_type_variant(rs->type, &rs->sp), (int)rs->sp.rule);
+    return ray_promotion(rs->type, sched_type_variant(rs->type, &rs->sp), (int)rs->sp.asha.rule);
 }
 
 int cli_brackets_check(const run_spec *rs)
 {
-    if (rs->sp.brackets == 0)
+    if (rs->sp.hyperband.brackets == 0)
         return 0;
     if (!sched_type_takes_brackets(rs->type)) {
         cli_error("--brackets: scheduler %s has one bracket; only hyperband and "
