@@ -20,11 +20,8 @@ static int async_hyperband_init(void *st, const sched_common *c)
     return b < 0 ? b : asha_init_brackets(st, c, b);
 }
 
-static const char *const async_hyperband_variants[] = { "promotion", "stopping", NULL };
-
 static const sched_type async_hyperband_type = {
-    .name = "async-hyperband", .variants = async_hyperband_variants,
-    .variant_of = SCHED_VARIANT_ASHA_TYPE, .takes_rule = 1, .takes_brackets = 1,
+    .name = "async-hyperband", .takes_brackets = 1,
     .help = "asynchronous Hyperband (Li et al., MLSys 2020): ASHA in brackets s = 0..K",
     .base = &asha_type_object, .init = async_hyperband_init,
 };

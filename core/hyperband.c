@@ -21,14 +21,11 @@ static int hyperband_init(void *st, const sched_common *c)
     return b < 0 ? b : sh_init_brackets(st, c, b);
 }
 
-static const char *const hyperband_variants[] = { "strict", "fill", NULL };
-
 /* all brackets, one per level: the paper's s_max + 1 */
 static void hyperband_defaults(sched_params *p) { p->hyperband.brackets = 0; }
 
 static const sched_type hyperband_type = {
-    .name = "hyperband", .variants = hyperband_variants, .variant_of = SCHED_VARIANT_BARRIER,
-    .takes_brackets = 1,
+    .name = "hyperband", .takes_brackets = 1,
     .help = "synchronous Hyperband (Li et al., JMLR 2018): SH brackets s = 0..K, cycled",
     .defaults = hyperband_defaults,
     .base = &sh_type_object, .init = hyperband_init,

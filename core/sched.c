@@ -147,12 +147,12 @@ const sched_type *sched_type_by_name(const char *name)
 const char *const *sched_type_variants(const sched_type *t)
 {
     static const char *const none[] = { NULL };
-    return t->variants ? t->variants : none;
+    return impl_of(t)->variants ? impl_of(t)->variants : none;
 }
 
 int sched_type_variant(const sched_type *t, const sched_params *p)
 {
-    switch (t->variant_of) {
+    switch (impl_of(t)->variant_of) {
     case SCHED_VARIANT_BARRIER: return (int)p->sh.barrier;
     case SCHED_VARIANT_ASHA_TYPE: return (int)p->asha.type;
     case SCHED_VARIANT_NONE: break;
@@ -162,13 +162,14 @@ int sched_type_variant(const sched_type *t, const sched_params *p)
 
 void sched_type_set_variant(const sched_type *t, sched_params *p, int v)
 {
-    if (t->variant_of == SCHED_VARIANT_BARRIER)
+    sched_variant_of of = impl_of(t)->variant_of;
+    if (of == SCHED_VARIANT_BARRIER)
         p->sh.barrier = (sched_barrier)v;
-    else if (t->variant_of == SCHED_VARIANT_ASHA_TYPE)
+    else if (of == SCHED_VARIANT_ASHA_TYPE)
         p->asha.type = (sched_asha_type)v;
 }
 
-int sched_type_takes_rule(const sched_type *t) { return t->takes_rule; }
+int sched_type_takes_rule(const sched_type *t) { return impl_of(t)->takes_rule; }
 int sched_type_takes_brackets(const sched_type *t) { return t->takes_brackets; }
 const char *sched_type_help(const sched_type *t) { return t->help ? t->help : ""; }
 const sched_type *sched_type_base(const sched_type *t) { return t->base; }
@@ -254,16 +255,15 @@ const char *sched_decision_name(sched_decision d)
     return "?";
 }
 
+/* in sched_rule's order */
+static const char *const rule_names[SCHED_NRULES + 1] = { "topk", "quantile", "rank", "ray", NULL };
+
 const char *sched_rule_name(sched_rule r)
 {
-    switch (r) {
-    case SCHED_RULE_TOPK: return "topk";
-    case SCHED_RULE_QUANTILE: return "quantile";
-    case SCHED_RULE_RANK: return "rank";
-    case SCHED_RULE_RAY: return "ray";
-    }
-    return "?";
+    return (unsigned)r < SCHED_NRULES ? rule_names[r] : "?";
 }
+
+const char *const *sched_rule_names(void) { return rule_names; }
 
 int sched_rule_by_name(const char *name)
 {

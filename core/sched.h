@@ -175,6 +175,8 @@ void sched_explain(const sched *s, char *buf, size_t n);
 /* Names for the outputs. */
 const char *sched_decision_name(sched_decision d);
 const char *sched_rule_name(sched_rule r);
+/* The rule names in sched_rule's order, NULL-terminated. */
+const char *const *sched_rule_names(void);
 /* The rule named "topk", "quantile", "rank" or "ray"; -1 for another name. */
 int sched_rule_by_name(const char *name);
 

@@ -21,9 +21,11 @@ typedef struct {
 typedef enum { SCHED_VARIANT_NONE, SCHED_VARIANT_BARRIER, SCHED_VARIANT_ASHA_TYPE } sched_variant_of;
 
 /* A type object.  A type may borrow its machinery from another (`base`):
- * then only `init` is its own and every other operation, and the state's
- * size, are the base's (Hyperband borrows SH's, asynchronous Hyperband
- * ASHA's, each with its own number of brackets).
+ * then only its name, help, `takes_brackets`, `defaults` and `init` are its
+ * own; every other operation, the state's size, the variants (and the
+ * parameter they set) and whether it takes a rule are the base's (Hyperband
+ * borrows SH's, asynchronous Hyperband ASHA's, each with its own number of
+ * brackets).
  * A type that runs out of memory records it with sched_fail(), leaves its
  * books as they were, and answers SCHED_ERROR (next) or
  * SCHED_DECISION_ERROR (report); a failing fail() only records it. */

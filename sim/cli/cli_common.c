@@ -97,9 +97,8 @@ int cli_choice(const char *opt, const char *s, const char *const *choices)
 
 int cli_spec_option(int opt, const char *arg, run_spec *rs, int *rule_given)
 {
-    static const char *const barriers[] = { "strict", "fill", NULL };
-    static const char *const types[] = { "promotion", "stopping", NULL };
-    static const char *const rules[] = { "topk", "quantile", "rank", "ray", NULL };
+    /* the barriers and ASHA types are the variants of sh and asha, in the
+     * order of their enums (core/sh.c, core/asha.c) */
     static const char *const resumes[] = { "checkpoint", "restart", NULL };
     int i;
     switch (opt) {
@@ -127,17 +126,17 @@ int cli_spec_option(int opt, const char *arg, run_spec *rs, int *rule_given)
         rs->r_max_given = 1;
         return cli_u32("--r-max", arg, 1, 1u << 24, &rs->sp.r_max) < 0 ? -1 : 1;
     case 'b':
-        if ((i = cli_choice("--barrier", arg, barriers)) < 0)
+        if ((i = cli_choice("--barrier", arg, sched_type_variants(sched_sh))) < 0)
             return -1;
         rs->sp.sh.barrier = (sched_barrier)i;
         return 1;
     case 'y':
-        if ((i = cli_choice("--type", arg, types)) < 0)
+        if ((i = cli_choice("--type", arg, sched_type_variants(sched_asha))) < 0)
             return -1;
         rs->sp.asha.type = (sched_asha_type)i;
         return 1;
     case 'r':
-        if ((i = cli_choice("--rule", arg, rules)) < 0)
+        if ((i = cli_choice("--rule", arg, sched_rule_names())) < 0)
             return -1;
         rs->sp.asha.rule = (sched_rule)i;
         *rule_given = 1;
