@@ -37,11 +37,6 @@ static sched *asha_core(sched_asha_type type, sched_rule rule, uint32_t max_tria
     return s;
 }
 
-/* Promotion, topk, one worker.  A rung with n < eta judges nothing (a new
- * trial starts); T1 (.3) is the best 1 of 2 and goes on; T0 (.5) never is;
- * with T2 (.1) and T3 at rung 0 (n = 4, top 2: .1, .3 -- T1 promoted
- * already) T2 goes on, and rung 1 (T1 .25, T2 .2: top 1 = T2) is tried
- * first. */
 /* The defaults: ASHA's type object sets its own part of sched_params and
  * nothing else; stopping without a named rule takes quantile. */
 static void test_defaults(void **state)
@@ -67,6 +62,11 @@ static void test_defaults(void **state)
     assert_int_equal(p.hyperband.brackets, 0);
 }
 
+/* Promotion, topk, one worker.  A rung with n < eta judges nothing (a new
+ * trial starts); T1 (.3) is the best 1 of 2 and goes on; T0 (.5) never is;
+ * with T2 (.1) and T3 at rung 0 (n = 4, top 2: .1, .3 -- T1 promoted
+ * already) T2 goes on, and rung 1 (T1 .25, T2 .2: top 1 = T2) is tried
+ * first. */
 static void test_promotion_topk(void **state)
 {
     (void)state;
