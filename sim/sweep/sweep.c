@@ -269,6 +269,197 @@ sweep_plan sweep_default_plan(void)
     return p;
 }
 
+/* The distinct (workload, order) pairs of this shard's cells, each once
+ * (j->specs, j->spec_order), and each cell's index among them. */
+static int collect_workloads(sweep_job *j, run_spec *rs)
+{
+    const sweep_plan *p = j->p;
+    for (size_t mi = 0; mi < j->nmine; mi++) {
+        p->cell(p->cell_ctx, j->mine[mi], rs);
+        size_t s = 0;
+        while (s < j->nspecs &&
+               (strcmp(j->specs[s], rs->workload) != 0 || j->spec_order[s] != rs->order))
+            s++;
+        if (s == j->nspecs) {
+            char **q = realloc(j->specs, (j->nspecs + 1) * sizeof *q);
+            if (q)
+                j->specs = q;
+            wl_order *o = realloc(j->spec_order, (j->nspecs + 1) * sizeof *o);
+            if (o)
+                j->spec_order = o;
+            if (!q || !o)
+                return -ENOMEM;
+            j->spec_order[j->nspecs] = rs->order;
+            if (!(j->specs[j->nspecs] = strdup(rs->workload)))
+                return -ENOMEM;
+            j->nspecs++;
+        }
+        j->cell_spec[mi] = s;
+    }
+    return 0;
+}
+
+/* Open every distinct (workload, order, seed) once; one that fails fails
+ * its runs, not the sweep (its message is kept in j->wl_err). */
+static int open_workloads(sweep_job *j)
+{
+    const sweep_plan *p = j->p;
+    size_t nw = j->nspecs * p->nseeds;
+    j->wl = calloc(nw + 1, sizeof *j->wl);
+    j->wl_err = calloc(nw + 1, sizeof *j->wl_err);
+    j->wl_rc = calloc(nw + 1, sizeof *j->wl_rc);
+    if (!j->wl || !j->wl_err || !j->wl_rc)
+        return -ENOMEM;
+    for (size_t s = 0; s < j->nspecs; s++)
+        for (size_t si = 0; si < p->nseeds; si++) {
+            char why[1536];
+            wl_params wp = wl_default_params();
+            wp.seed = p->seeds[si];
+            wp.order = j->spec_order[s];
+            size_t w = s * p->nseeds + si;
+            if ((j->wl_rc[w] = workload_open(&j->wl[w], j->specs[s], &wp, why, sizeof why)) < 0) {
+                j->wl[w] = NULL;
+                one_line(why);
+                if (!(j->wl_err[w] = strdup(why)))
+                    return -ENOMEM;
+            }
+        }
+    return 0;
+}
+
+/* Check every cell (with the first seed) before running anything: the
+ * number of cells that cannot run, and the first one's error in err (with
+ * its code in *rc). */
+static size_t check_cells(sweep_job *j, run_spec *rs, int *rc, char *err, size_t n)
+{
+    size_t bad = 0;
+    for (size_t mi = 0; mi < j->nmine; mi++) {
+        char why[1536];
+        sched *core = NULL;
+        int crc = sweep_job_spec(j, mi, 0, rs, why, sizeof why);
+        if (crc == 0 && (crc = sched_alloc(&core, rs->type, &rs->sp)) < 0)
+            snprintf(why, sizeof why, "cannot make the %s core (eta %u, r_min %u, r_max %u): %s",
+                     sched_type_name(rs->type), rs->sp.eta, rs->sp.r_min, rs->sp.r_max,
+                     crc == -ENOMEM ? "out of memory" : "too many rung levels or a bracket too large");
+        sched_free(core);
+        if (crc < 0 && bad++ == 0) {
+            *rc = crc;
+            snprintf(err, n, "cell %zu: %s", j->mine[mi], why);
+        }
+    }
+    return bad;
+}
+
+/* The books of every run: summaries, curve samples, states, failure
+ * messages, the to-do list and the journal's line buffer. */
+static int alloc_run_books(sweep_job *j)
+{
+    const sweep_plan *p = j->p;
+    j->sum = calloc(j->nruns + 1, sizeof *j->sum);
+    j->samples = malloc((j->nruns * 2 * p->curve_points + 1) * sizeof *j->samples);
+    j->state = calloc(j->nruns + 1, 1);
+    j->why = calloc(j->nruns + 1, sizeof *j->why);
+    j->todo = malloc((j->nruns + 1) * sizeof *j->todo);
+    j->jcap = (2 * (size_t)p->curve_points + SUMMARY_NCOLUMNS + 16) * 32 + 3 * sizeof(char[1536]) + 256;
+    j->jbuf = malloc(j->jcap);
+    return j->sum && j->samples && j->state && j->why && j->todo && j->jbuf ? 0 : -ENOMEM;
+}
+
+/* Run the to-do list on up to p->threads threads (here, when there is one
+ * or none can start). */
+static void run_threads(sweep_job *j)
+{
+    pthread_mutex_init(&j->lock, NULL);
+    uint32_t nt = j->p->threads;
+    if (nt > j->ntodo)
+        nt = j->ntodo ? (uint32_t)j->ntodo : 1;
+    pthread_t *tid = nt > 1 ? malloc(nt * sizeof *tid) : NULL;
+    uint32_t started = 0;
+    if (tid)
+        for (; started < nt; started++)
+            if (pthread_create(&tid[started], NULL, job_thread, j) != 0)
+                break;
+    if (started == 0)
+        job_thread(j); /* one thread, or none could start, or no memory for them */
+    for (uint32_t i = 0; i < started; i++)
+        pthread_join(tid[i], NULL);
+    free(tid);
+    pthread_mutex_destroy(&j->lock);
+}
+
+/* What a job owns, released (the journal closed). */
+static void job_free(sweep_job *j)
+{
+    const sweep_plan *p = j->p;
+    sweep_journal_close(j);
+    if (j->wl)
+        for (size_t i = 0; i < j->nspecs * p->nseeds; i++)
+            workload_free(j->wl[i]);
+    if (j->wl_err)
+        for (size_t i = 0; i < j->nspecs * p->nseeds; i++)
+            free(j->wl_err[i]);
+    if (j->why)
+        for (size_t r = 0; r < j->nruns; r++)
+            free(j->why[r]);
+    for (size_t s = 0; s < j->nspecs; s++)
+        free(j->specs[s]);
+    free(j->specs);
+    free(j->spec_order);
+    free(j->wl);
+    free(j->wl_err);
+    free(j->wl_rc);
+    free(j->mine);
+    free(j->cell_spec);
+    free(j->sum);
+    free(j->samples);
+    free(j->state);
+    free(j->why);
+    free(j->todo);
+    free(j->jbuf);
+    for (size_t i = 0; i < j->nin; i++)
+        free(j->in_path[i]);
+    free(j->in_path);
+    free(j->in_hash);
+}
+
+/* After the runs: the report's counts, then the files when every run is
+ * done (the journal removed unless runs failed). */
+static int finish(sweep_job *j, const char *dir, run_spec *rs, const char *grid, sweep_report *rep,
+                  char *err, size_t n)
+{
+    const sweep_plan *p = j->p;
+    for (size_t r = 0; r < j->nruns; r++) {
+        rep->done += j->state[r] != RUN_TODO;
+        rep->failed += j->state[r] == RUN_FAILED;
+    }
+    if (j->rc < 0) {
+        snprintf(err, n, "%s", j->err);
+        return j->rc;
+    }
+    if (rep->done < j->nruns) {
+        snprintf(err, n, "interrupted: %zu of %zu runs done; resume with --resume", rep->done,
+                 j->nruns);
+        return -EINTR;
+    }
+    int rc;
+    if (p->finished && (rc = p->finished(p->finished_ctx, rep, err, n)) < 0)
+        goto kept;
+    if ((rc = sweep_job_write(j, dir, rs, grid, err, n)) < 0)
+        goto kept;
+    /* complete: the journal has served, unless runs failed: then it stays
+     * for --resume to retry them (sweep_journal_open) */
+    if (!rep->failed)
+        unlink(j->jpath);
+    close(j->jfd);
+    j->jfd = -1;
+    return 0;
+kept:;
+    size_t len = strlen(err);
+    snprintf(err + len, n - len, " (every run is kept in %s: --resume writes the files "
+             "without running again)", j->jpath);
+    return rc;
+}
+
 int sweep_run(const sweep_plan *p, const char *dir, sweep_report *rep, char *err, size_t n)
 {
     memset(rep, 0, sizeof *rep);
@@ -285,8 +476,7 @@ int sweep_run(const sweep_plan *p, const char *dir, sweep_report *rep, char *err
     memset(&j, 0, sizeof j);
     j.p = p;
     j.jfd = -1;
-    int rc = -ENOMEM;
-    pthread_t *tid = NULL;
+    int rc = 0;
     run_spec *rs = malloc(sizeof *rs);
     size_t cap = p->ncells / p->shards + 1;
     j.mine = malloc(cap * sizeof *j.mine);
@@ -305,86 +495,17 @@ int sweep_run(const sweep_plan *p, const char *dir, sweep_report *rep, char *err
     snprintf(grid, sizeof grid, "%016llx", (unsigned long long)h);
     if (p->resume) {
         snprintf(j.jpath, sizeof j.jpath, "%s/%s", dir, SWEEP_JOURNAL);
-        if (already_complete(&j, dir, grid, rep)) {
-            rc = 0;
+        if (already_complete(&j, dir, grid, rep))
             goto out;
-        }
     }
-
-    /* open every distinct (workload, order, seed) once; one that fails
-     * fails its runs, not the sweep */
-    for (size_t mi = 0; mi < j.nmine; mi++) {
-        p->cell(p->cell_ctx, j.mine[mi], rs);
-        size_t s = 0;
-        while (s < j.nspecs &&
-               (strcmp(j.specs[s], rs->workload) != 0 || j.spec_order[s] != rs->order))
-            s++;
-        if (s == j.nspecs) {
-            char **q = realloc(j.specs, (j.nspecs + 1) * sizeof *q);
-            if (q)
-                j.specs = q;
-            wl_order *o = realloc(j.spec_order, (j.nspecs + 1) * sizeof *o);
-            if (o)
-                j.spec_order = o;
-            if (!q || !o)
-                goto nomem;
-            j.spec_order[j.nspecs] = rs->order;
-            if (!(j.specs[j.nspecs] = strdup(rs->workload)))
-                goto nomem;
-            j.nspecs++;
-        }
-        j.cell_spec[mi] = s;
-    }
-    size_t nw = j.nspecs * p->nseeds;
-    j.wl = calloc(nw + 1, sizeof *j.wl);
-    j.wl_err = calloc(nw + 1, sizeof *j.wl_err);
-    j.wl_rc = calloc(nw + 1, sizeof *j.wl_rc);
-    if (!j.wl || !j.wl_err || !j.wl_rc)
+    if (collect_workloads(&j, rs) < 0 || open_workloads(&j) < 0)
         goto nomem;
-    for (size_t s = 0; s < j.nspecs; s++)
-        for (size_t si = 0; si < p->nseeds; si++) {
-            char why[1536];
-            wl_params wp = wl_default_params();
-            wp.seed = p->seeds[si];
-            wp.order = j.spec_order[s];
-            size_t w = s * p->nseeds + si;
-            if ((j.wl_rc[w] = workload_open(&j.wl[w], j.specs[s], &wp, why, sizeof why)) < 0) {
-                j.wl[w] = NULL;
-                one_line(why);
-                if (!(j.wl_err[w] = strdup(why)))
-                    goto nomem;
-            }
-        }
-    /* check every cell (with the first seed) before running anything: when
-     * none can run, the grid itself is wrong */
-    size_t bad = 0;
-    for (size_t mi = 0; mi < j.nmine; mi++) {
-        char why[1536];
-        sched *core = NULL;
-        int crc = sweep_job_spec(&j, mi, 0, rs, why, sizeof why);
-        if (crc == 0 && (crc = sched_alloc(&core, rs->type, &rs->sp)) < 0)
-            snprintf(why, sizeof why, "cannot make the %s core (eta %u, r_min %u, r_max %u): %s",
-                     sched_type_name(rs->type), rs->sp.eta, rs->sp.r_min, rs->sp.r_max,
-                     crc == -ENOMEM ? "out of memory" : "too many rung levels or a bracket too large");
-        sched_free(core);
-        if (crc < 0 && bad++ == 0) {
-            rc = crc;
-            snprintf(err, n, "cell %zu: %s", j.mine[mi], why);
-        }
-    }
+    size_t bad = check_cells(&j, rs, &rc, err, n);
     if (bad && bad == j.nmine)
         goto out; /* (a shard without cells writes an empty part) */
-    rc = -ENOMEM;
-    j.sum = calloc(j.nruns + 1, sizeof *j.sum);
-    j.samples = malloc((j.nruns * 2 * p->curve_points + 1) * sizeof *j.samples);
-    j.state = calloc(j.nruns + 1, 1);
-    j.why = calloc(j.nruns + 1, sizeof *j.why);
-    j.todo = malloc((j.nruns + 1) * sizeof *j.todo);
-    j.jcap = (2 * (size_t)p->curve_points + SUMMARY_NCOLUMNS + 16) * 32 + 3 * sizeof(char[1536]) + 256;
-    j.jbuf = malloc(j.jcap);
-    if (!j.sum || !j.samples || !j.state || !j.why || !j.todo || !j.jbuf)
+    rc = 0;
+    if (alloc_run_books(&j) < 0)
         goto nomem;
-
     if ((rc = sweep_journal_open(&j, dir, grid, err, n)) < 0)
         goto out;
     for (size_t r = 0; r < j.nruns; r++) {
@@ -392,95 +513,14 @@ int sweep_run(const sweep_plan *p, const char *dir, sweep_report *rep, char *err
         if (j.state[r] != RUN_OK)
             j.todo[j.ntodo++] = r;
     }
-
-    pthread_mutex_init(&j.lock, NULL);
-    uint32_t nt = p->threads;
-    if (nt > j.ntodo)
-        nt = j.ntodo ? (uint32_t)j.ntodo : 1;
-    if (nt == 1) {
-        job_thread(&j);
-    } else if ((tid = malloc(nt * sizeof *tid))) {
-        uint32_t started = 0;
-        for (; started < nt; started++)
-            if (pthread_create(&tid[started], NULL, job_thread, &j) != 0)
-                break;
-        if (started == 0)
-            job_thread(&j); /* no thread could start: run here */
-        for (uint32_t i = 0; i < started; i++)
-            pthread_join(tid[i], NULL);
-    } else {
-        job_thread(&j); /* no memory for more threads: run here */
-    }
-    pthread_mutex_destroy(&j.lock);
-    for (size_t r = 0; r < j.nruns; r++) {
-        rep->done += j.state[r] != RUN_TODO;
-        rep->failed += j.state[r] == RUN_FAILED;
-    }
-    if (j.rc < 0) {
-        rc = j.rc;
-        snprintf(err, n, "%s", j.err);
-        goto out;
-    }
-    if (rep->done < j.nruns) {
-        rc = -EINTR;
-        snprintf(err, n, "interrupted: %zu of %zu runs done; resume with --resume", rep->done,
-                 j.nruns);
-        goto out;
-    }
-    if (p->finished && (rc = p->finished(p->finished_ctx, rep, err, n)) < 0) {
-        size_t len = strlen(err);
-        snprintf(err + len, n - len, " (every run is kept in %s: --resume writes the files "
-                 "without running again)", j.jpath);
-        goto out;
-    }
-    rc = sweep_job_write(&j, dir, rs, grid, err, n);
-    if (rc == 0) {
-        /* complete: the journal has served, unless runs failed: then it
-         * stays for --resume to retry them (sweep_journal_open) */
-        if (!rep->failed)
-            unlink(j.jpath);
-        close(j.jfd);
-        j.jfd = -1;
-    } else {
-        size_t len = strlen(err);
-        snprintf(err + len, n - len, " (every run is kept in %s: --resume writes the files "
-                 "without running again)", j.jpath);
-    }
+    run_threads(&j);
+    rc = finish(&j, dir, rs, grid, rep, err, n);
     goto out;
 nomem:
     rc = -ENOMEM;
     snprintf(err, n, "sweep: out of memory");
 out:
-    sweep_journal_close(&j);
-    if (j.wl)
-        for (size_t i = 0; i < j.nspecs * p->nseeds; i++)
-            workload_free(j.wl[i]);
-    if (j.wl_err)
-        for (size_t i = 0; i < j.nspecs * p->nseeds; i++)
-            free(j.wl_err[i]);
-    if (j.why)
-        for (size_t r = 0; r < j.nruns; r++)
-            free(j.why[r]);
-    for (size_t s = 0; s < j.nspecs; s++)
-        free(j.specs[s]);
-    free(j.specs);
-    free(j.spec_order);
-    free(j.wl);
-    free(j.wl_err);
-    free(j.wl_rc);
-    free(j.mine);
-    free(j.cell_spec);
-    free(j.sum);
-    free(j.samples);
-    free(j.state);
-    free(j.why);
-    free(j.todo);
-    free(j.jbuf);
-    for (size_t i = 0; i < j.nin; i++)
-        free(j.in_path[i]);
-    free(j.in_path);
-    free(j.in_hash);
-    free(tid);
+    job_free(&j);
     free(rs);
     return rc;
 }
