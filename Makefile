@@ -227,7 +227,7 @@ install: shsim
 	install -m 755 shsim $(DESTDIR)$(PREFIX)/bin/shsim
 	install -m 644 plots/*.gp $(DESTDIR)$(PREFIX)/share/shsim/plots/
 
--include $(LIB_OBJ:.o=.d) $(GEN_OBJ:.o=.d) $(BDIR)/sim/cli/main.d $(TEST_SRC:%.c=$(BDIR)/%.d) $(BDIR)/web/shsim_web.d
+-include $(LIB_OBJ:.o=.d) $(GEN_OBJ:.o=.d) $(BDIR)/sim/cli/main.d $(TEST_SRC:%.c=$(BDIR)/%.d) $(TEST_HELPERS:%.c=$(BDIR)/%.d) $(BDIR)/web/shsim_web.d
 
 # Fuzzing (clang's libFuzzer): `make fuzz FUZZ_TIME=60` runs each harness for
 # FUZZ_TIME seconds on a copy of its corpus (tests/fuzz/corpus/NAME); crashes

@@ -99,13 +99,13 @@ void sf_test_cell(void *ctx, size_t c, run_spec *rs)
     rs->ep.horizon = 40;
     rs->ep.target = 0.2;
     switch (c / 4) {
-    case 0: rs->type = sched_sh; rs->sp.barrier = SCHED_BARRIER_STRICT; break;
-    case 1: rs->type = sched_sh; rs->sp.barrier = SCHED_BARRIER_FILL; break;
-    case 2: rs->type = sched_asha; rs->sp.type = SCHED_ASHA_PROMOTION; break;
+    case 0: rs->type = sched_sh; rs->sp.sh.barrier = SCHED_BARRIER_STRICT; break;
+    case 1: rs->type = sched_sh; rs->sp.sh.barrier = SCHED_BARRIER_FILL; break;
+    case 2: rs->type = sched_asha; rs->sp.asha.type = SCHED_ASHA_PROMOTION; break;
     default:
         rs->type = sched_asha;
-        rs->sp.type = SCHED_ASHA_STOPPING;
-        rs->sp.rule = SCHED_RULE_QUANTILE;
+        rs->sp.asha.type = SCHED_ASHA_STOPPING;
+        rs->sp.asha.rule = SCHED_RULE_QUANTILE;
         break;
     }
     if (bad && c == 5)
