@@ -158,6 +158,113 @@ static int check_cells(const merge_line *lines, size_t nl, size_t fi, const char
     return 0;
 }
 
+/* Every part a shard of the same grid, each shard once. */
+static int check_infos(const char *const *dirs, size_t ndirs, part_info *pi, char *err, size_t n)
+{
+    for (size_t d = 0; d < ndirs; d++) {
+        int rc = sweep_read_info(dirs[d], &pi[d], err, n);
+        if (rc < 0)
+            return rc;
+        if (pi[d].shards != ndirs) {
+            snprintf(err, n, "%s is shard %u/%u, but %zu folders were given", dirs[d],
+                     pi[d].shard + 1, pi[d].shards, ndirs);
+            return -EINVAL;
+        }
+        if (pi[d].cells != pi[0].cells || pi[d].seeds != pi[0].seeds || pi[d].k != pi[0].k ||
+            strcmp(pi[d].grid, pi[0].grid) != 0) {
+            snprintf(err, n, "%s and %s are shards of different grids", dirs[0], dirs[d]);
+            return -EINVAL;
+        }
+        for (size_t e = 0; e < d; e++)
+            if (pi[e].shard == pi[d].shard) {
+                snprintf(err, n, "%s and %s are both shard %u/%u", dirs[e], dirs[d],
+                         pi[d].shard + 1, pi[d].shards);
+                return -EINVAL;
+            }
+    }
+    return 0;
+}
+
+/* What a merge holds while it reads the parts. */
+typedef struct {
+    const char *const *dirs;
+    size_t ndirs;
+    const part_info *pi;
+    file_buf *fb;          /* ndirs x NPART_FILES, read in the first pass */
+    merge_line *lines;     /* the rows of one part file over every folder */
+    size_t nl, cap;
+    const char *hdr0;      /* the first folder's header line, and its length */
+    size_t hlen0;
+    size_t seed_col, hor_col; /* sweep.csv's seed, sweep_agg.csv's horizon */
+} merge_job;
+
+/* The rows of part file fi of every folder into m->lines, each checked (a
+ * cell of its shard, the header's field count; every header the same);
+ * the first pass (read != 0) reads the files. */
+static int gather_rows(merge_job *m, size_t fi, int read, char *err, size_t n)
+{
+    const char *const *dirs = m->dirs;
+    size_t order = 0;
+    m->nl = 0;
+    m->hdr0 = NULL;
+    m->hlen0 = 0;
+    for (size_t d = 0; d < m->ndirs; d++) {
+        file_buf *b = &m->fb[d * NPART_FILES + fi];
+        int rc;
+        if (read && (rc = sweep_read_all(dirs[d], part_files[fi], b, err, n)) < 0)
+            return rc;
+        const part_info *pi = &m->pi[d];
+        const char *p = b->text, *end = b->text + b->len;
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        size_t hlen = (size_t)(eol - p) + 1;
+        if (!m->hdr0) {
+            m->hdr0 = p;
+            m->hlen0 = hlen;
+            if (fi == 0)
+                m->seed_col = column_of(p, eol, "seed");
+            if (fi == 1)
+                m->hor_col = column_of(p, eol, "horizon");
+        } else if (hlen != m->hlen0 || memcmp(p, m->hdr0, hlen) != 0) {
+            snprintf(err, n, "%s/%s: its header differs from %s/%s", dirs[d], part_files[fi],
+                     dirs[0], part_files[fi]);
+            return -EINVAL;
+        }
+        size_t lineno = 1, nfields = csv_fields(b->text, eol);
+        for (p = eol + 1; p < end; p = eol + 1) {
+            lineno++;
+            eol = memchr(p, '\n', (size_t)(end - p));
+            char *q;
+            errno = 0;
+            unsigned long long c = strtoull(p, &q, 10);
+            if (q == p || *q != ',' || errno || c >= pi->cells || c % pi->shards != pi->shard) {
+                snprintf(err, n, "%s/%s:%zu: field 'cell': '%.*s' is not a cell of shard %u/%u",
+                         dirs[d], part_files[fi], lineno,
+                         (int)strcspn(p, ",\n") < 40 ? (int)strcspn(p, ",\n") : 40, p,
+                         pi->shard + 1, pi->shards);
+                return -EINVAL;
+            }
+            size_t nf = csv_fields(p, eol);
+            if (nf != nfields) {
+                snprintf(err, n, "%s/%s:%zu: %zu fields, the header has %zu", dirs[d],
+                         part_files[fi], lineno, nf, nfields);
+                return -EINVAL;
+            }
+            if (m->nl == m->cap) {
+                merge_line *ml = base_grow(m->lines, &m->cap, m->nl + 1, sizeof *ml, 1024);
+                if (!ml) {
+                    snprintf(err, n, "merge: out of memory");
+                    return -ENOMEM;
+                }
+                m->lines = ml;
+            }
+            m->lines[m->nl++] = (merge_line){ (size_t)c, order++, p, (size_t)(eol - p) + 1, d,
+                                              lineno };
+        }
+    }
+    qsort(m->lines, m->nl, sizeof *m->lines, cmp_lines);
+    return 0;
+}
+
 int sweep_merge(const char *const *dirs, size_t ndirs, const char *out, char *err, size_t n)
 {
     if (ndirs < 1) {
@@ -166,37 +273,18 @@ int sweep_merge(const char *const *dirs, size_t ndirs, const char *out, char *er
     }
     part_info *pi = calloc(ndirs, sizeof *pi);
     unsigned char *curve = NULL;
-    size_t seed_col = (size_t)-1, hor_col = (size_t)-1;
-    file_buf *fb = calloc(ndirs * NPART_FILES, sizeof *fb);
-    merge_line *lines = NULL;
+    merge_job m = { .dirs = dirs, .ndirs = ndirs, .pi = pi, .seed_col = (size_t)-1,
+                    .hor_col = (size_t)-1 };
+    m.fb = calloc(ndirs * NPART_FILES, sizeof *m.fb);
     out_set *os = malloc(sizeof *os);
     int rc = -ENOMEM;
-    if (!pi || !fb || !os) {
+    if (!pi || !m.fb || !os) {
         snprintf(err, n, "merge: out of memory");
         goto out;
     }
     out_set_init(os);
-    for (size_t d = 0; d < ndirs; d++) {
-        if ((rc = sweep_read_info(dirs[d], &pi[d], err, n)) < 0)
-            goto out;
-        rc = -EINVAL;
-        if (pi[d].shards != ndirs) {
-            snprintf(err, n, "%s is shard %u/%u, but %zu folders were given", dirs[d],
-                     pi[d].shard + 1, pi[d].shards, ndirs);
-            goto out;
-        }
-        if (pi[d].cells != pi[0].cells || pi[d].seeds != pi[0].seeds || pi[d].k != pi[0].k ||
-            strcmp(pi[d].grid, pi[0].grid) != 0) {
-            snprintf(err, n, "%s and %s are shards of different grids", dirs[0], dirs[d]);
-            goto out;
-        }
-        for (size_t e = 0; e < d; e++)
-            if (pi[e].shard == pi[d].shard) {
-                snprintf(err, n, "%s and %s are both shard %u/%u", dirs[e], dirs[d],
-                         pi[d].shard + 1, pi[d].shards);
-                goto out;
-            }
-    }
+    if ((rc = check_infos(dirs, ndirs, pi, err, n)) < 0)
+        goto out;
     if (!(curve = calloc(pi[0].cells + 1, 1))) {
         rc = -ENOMEM;
         snprintf(err, n, "merge: out of memory");
@@ -204,82 +292,23 @@ int sweep_merge(const char *const *dirs, size_t ndirs, const char *out, char *er
     }
     /* two passes: check every part file, then write (so that a bad part
      * leaves out as it was, not even created) */
-    size_t cap = 0;
-    for (size_t step = 0; step < 2 * NPART_FILES; step++) {
-        size_t pass = step / NPART_FILES, fi = step % NPART_FILES;
-        size_t nl = 0, order = 0;
-        const char *hdr0 = NULL;
-        size_t hlen0 = 0;
-        for (size_t d = 0; d < ndirs; d++) {
-            file_buf *b = &fb[d * NPART_FILES + fi];
-            if (!pass && (rc = sweep_read_all(dirs[d], part_files[fi], b, err, n)) < 0)
-                goto out;
-            rc = -EINVAL;
-            const char *p = b->text, *end = b->text + b->len;
-            const char *eol = memchr(p, '\n', (size_t)(end - p));
-            size_t hlen = (size_t)(eol - p) + 1;
-            if (!hdr0) {
-                hdr0 = p;
-                hlen0 = hlen;
-                if (fi == 0)
-                    seed_col = column_of(p, eol, "seed");
-                if (fi == 1)
-                    hor_col = column_of(p, eol, "horizon");
-            } else if (hlen != hlen0 || memcmp(p, hdr0, hlen) != 0) {
-                snprintf(err, n, "%s/%s: its header differs from %s/%s", dirs[d],
-                         part_files[fi], dirs[0], part_files[fi]);
-                goto out;
-            }
-            size_t lineno = 1, nfields = csv_fields(b->text, eol);
-            for (p = eol + 1; p < end; p = eol + 1) {
-                lineno++;
-                eol = memchr(p, '\n', (size_t)(end - p));
-                char *q;
-                errno = 0;
-                unsigned long long c = strtoull(p, &q, 10);
-                if (q == p || *q != ',' || errno || c >= pi[d].cells ||
-                    c % pi[d].shards != pi[d].shard) {
-                    snprintf(err, n, "%s/%s:%zu: field 'cell': '%.*s' is not a cell of shard %u/%u",
-                             dirs[d], part_files[fi], lineno,
-                             (int)strcspn(p, ",\n") < 40 ? (int)strcspn(p, ",\n") : 40, p,
-                             pi[d].shard + 1, pi[d].shards);
-                    goto out;
-                }
-                size_t nf = csv_fields(p, eol);
-                if (nf != nfields) {
-                    snprintf(err, n, "%s/%s:%zu: %zu fields, the header has %zu", dirs[d],
-                             part_files[fi], lineno, nf, nfields);
-                    goto out;
-                }
-                if (nl == cap) {
-                    merge_line *ml = base_grow(lines, &cap, nl + 1, sizeof *ml, 1024);
-                    if (!ml) {
-                        rc = -ENOMEM;
-                        snprintf(err, n, "merge: out of memory");
-                        goto out;
-                    }
-                    lines = ml;
-                }
-                lines[nl++] = (merge_line){ (size_t)c, order++, p, (size_t)(eol - p) + 1, d,
-                                            lineno };
-            }
-        }
-        qsort(lines, nl, sizeof *lines, cmp_lines);
-        if (!pass) {
-            if ((rc = check_cells(lines, nl, fi, dirs, pi, ndirs, seed_col, hor_col, curve, err,
-                                  n)) < 0)
-                goto out;
-            continue;
-        }
+    for (size_t fi = 0; fi < NPART_FILES; fi++)
+        if ((rc = gather_rows(&m, fi, 1, err, n)) < 0 ||
+            (rc = check_cells(m.lines, m.nl, fi, dirs, pi, ndirs, m.seed_col, m.hor_col, curve,
+                              err, n)) < 0)
+            goto out;
+    for (size_t fi = 0; fi < NPART_FILES; fi++) {
+        if ((rc = gather_rows(&m, fi, 0, err, n)) < 0)
+            goto out;
         FILE *f = out_set_open(os, out, part_files[fi]);
         if (!f) {
             rc = -EIO;
             snprintf(err, n, "%s", os->err);
             goto out;
         }
-        fwrite(hdr0, 1, hlen0, f);
-        for (size_t i = 0; i < nl; i++)
-            fwrite(lines[i].line, 1, lines[i].len, f);
+        fwrite(m.hdr0, 1, m.hlen0, f);
+        for (size_t i = 0; i < m.nl; i++)
+            fwrite(m.lines[i].line, 1, m.lines[i].len, f);
     }
     FILE *f = out_set_open(os, out, "sweep_info.csv");
     if (!f) {
@@ -294,13 +323,13 @@ int sweep_merge(const char *const *dirs, size_t ndirs, const char *out, char *er
 out:
     if (rc < 0 && os)
         out_set_abort(os);
-    if (fb)
+    if (m.fb)
         for (size_t i = 0; i < ndirs * NPART_FILES; i++)
-            free(fb[i].text);
-    free(fb);
+            free(m.fb[i].text);
+    free(m.fb);
     free(pi);
     free(curve);
-    free(lines);
+    free(m.lines);
     free(os);
     return rc;
 }
