@@ -183,24 +183,26 @@ static int fit_beta(fit_job *j)
 
 /* ---- learning curves --------------------------------------------------------- */
 
-static int fit_curves(fit_job *j, model_fit_info *info)
+/* The population stage's work arrays, [n] each but res [n * MODEL_NPAR]:
+ * the full trials (idx[0..nfull)), a regressand (y), the Tobit's trials,
+ * values and censoring flags, and the full trials' residuals. */
+typedef struct {
+    uint32_t *idx, nfull, nlate, ncens;
+    double *y;
+    uint32_t *tob;
+    double *ty;
+    int *cens;
+    double *res;
+} curve_books;
+
+/* Each trial's regressors and class: skipped (no configuration), censored
+ * (never below chance), full (MODEL_FULL_EPOCHS or more below it) or late. */
+static void classify(fit_job *j, curve_books *b)
 {
     const model_data *d = j->d;
-    model_params *m = j->m;
-    uint32_t E = d->epochs, n = d->trials, nfull = 0, nlate = 0, ncens = 0;
-    uint32_t *idx = malloc(n * sizeof *idx), *tob = malloc(n * sizeof *tob);
-    double *y = malloc(n * sizeof *y), *ty = malloc(n * sizeof *ty), ssr;
-    double *res = malloc((size_t)n * MODEL_NPAR * sizeof *res);
-    int *cens = malloc(n * sizeof *cens), rc = 0;
-    size_t nt = 0;
-
-    if (idx == NULL || tob == NULL || y == NULL || ty == NULL || res == NULL || cens == NULL) {
-        rc = -ENOMEM;
-        wl_errf(j->err, j->errlen, "out of memory");
-        goto out;
-    }
-    /* classify */
-    for (uint32_t k = 0; k < n; k++) {
+    const model_params *m = j->m;
+    uint32_t E = d->epochs;
+    for (uint32_t k = 0; k < d->trials; k++) {
         const double *e = d->error + (size_t)k * E;
         uint32_t f = E + 1;
         j->cls[k] = CLS_SKIP;
@@ -217,141 +219,187 @@ static int fit_curves(fit_job *j, model_fit_info *info)
         j->first[k] = f;
         if (f > E) {
             j->cls[k] = CLS_CENSORED;
-            ncens++;
+            b->ncens++;
         } else if (E - f + 1 >= MODEL_FULL_EPOCHS) {
             j->cls[k] = CLS_FULL;
-            idx[nfull++] = k;
+            b->idx[b->nfull++] = k;
         } else {
             j->cls[k] = CLS_LATE;
-            nlate++;
+            b->nlate++;
         }
     }
-    if (nfull < 2 * MODEL_NX) {
+}
+
+/* The root mean square error of the full trials' own curve fits. */
+static int full_fits_rmse(fit_job *j, const curve_books *b, double *rmse)
+{
+    const model_data *d = j->d;
+    uint32_t E = d->epochs;
+    double sse = 0;
+    for (uint32_t i = 0; i < b->nfull; i++) {
+        const double *th = j->theta + (size_t)b->idx[i] * MODEL_NPAR;
+        const double *ye = d->error + (size_t)b->idx[i] * E;
+        double dd, a, tau;
+        if (!isfinite(th[0])) {
+            wl_errf(j->err, j->errlen, "learning curves: a curve fit failed");
+            return -EDOM;
+        }
+        model_theta_curve(j->m, th, &dd, &a, &tau);
+        for (uint32_t e = 1; e <= E; e++) {
+            double r = model_curve(j->m, dd, a, tau, e, NULL) - ye[e - 1];
+            sse += r * r;
+        }
+    }
+    *rmse = sqrt(sse / ((double)b->nfull * E));
+    return 0;
+}
+
+/* Each full curve again with its errors above the curve weighted by
+ * noise / noise_up(lr) (model.h: the noise is a split normal, so that is
+ * the curve's maximum likelihood fit, and the curve runs under the upward
+ * jumps rather than through their middle). */
+static int refit_weighted(fit_job *j, const curve_books *b)
+{
+    const model_data *d = j->d;
+    model_params *m = j->m;
+    uint32_t E = d->epochs;
+    for (uint32_t i = 0; i < b->nfull; i++) {
+        uint32_t k = b->idx[i];
+        double *th = j->theta + (size_t)k * MODEL_NPAR, warm[2 * MODEL_NPAR];
+        double up = fit_clampd(m->noise / fmax(1e-9, model_noise_up(m, d->lr[k])), 0.05, 20);
+        memcpy(warm, th, sizeof(double) * MODEL_NPAR);
+        memcpy(warm + MODEL_NPAR, th, sizeof(double) * MODEL_NPAR);
+        if (!isfinite(fit_full(&j->ft, m, d->error + (size_t)k * E, E, j->first[k], up, th, warm))) {
+            wl_errf(j->err, j->errlen, "learning curves: a curve fit failed");
+            return -EDOM;
+        }
+    }
+    return 0;
+}
+
+/* a and tau: least squares over the full trials, with their residuals. */
+static int regress_asym_rate(fit_job *j, curve_books *b)
+{
+    model_params *m = j->m;
+    double ssr;
+    for (int p = MODEL_ASYM; p <= MODEL_RATE; p++) {
+        for (uint32_t i = 0; i < b->nfull; i++)
+            b->y[i] = j->theta[(size_t)b->idx[i] * MODEL_NPAR + (size_t)p];
+        int rc = fit_regress(j->x, b->idx, b->nfull, b->y, 1, m->coef[p], &ssr, &m->sigma[p]);
+        if (rc < 0) {
+            wl_errf(j->err, j->errlen, "learning curves: regression of %s failed", p == MODEL_ASYM ? "a" : "tau");
+            return rc;
+        }
+        for (uint32_t i = 0; i < b->nfull; i++)
+            b->res[(size_t)i * MODEL_NPAR + (size_t)p] =
+                b->y[i] - fit_predict(m->coef[p], j->x + (size_t)b->idx[i] * MODEL_NX);
+    }
+    return 0;
+}
+
+/* d: late fits, censoring points, then the Tobit regression, with the full
+ * trials' residuals. */
+static int regress_delay(fit_job *j, curve_books *b, model_fit_info *info)
+{
+    const model_data *d = j->d;
+    model_params *m = j->m;
+    uint32_t E = d->epochs;
+    size_t nt = 0;
+    for (uint32_t k = 0; k < d->trials; k++) {
+        double *th = j->theta + (size_t)k * MODEL_NPAR;
+        const double *xk = j->x + (size_t)k * MODEL_NX;
+        if (j->cls[k] == CLS_SKIP)
+            continue;
+        if (j->cls[k] != CLS_FULL) {
+            th[MODEL_ASYM] = fit_predict(m->coef[MODEL_ASYM], xk);
+            th[MODEL_RATE] = fit_predict(m->coef[MODEL_RATE], xk);
+        }
+        if (j->cls[k] == CLS_LATE) {
+            if (!isfinite(fit_delay(&j->ft, m, d->error + (size_t)k * E, E, j->first[k], th))) {
+                wl_errf(j->err, j->errlen, "learning curves: the delay fit of trial %lu failed", (unsigned long)k);
+                return -EDOM;
+            }
+        } else if (j->cls[k] == CLS_CENSORED)
+            th[MODEL_DELAY] = fit_censor_point(m, E, th);
+        b->tob[nt] = k;
+        b->ty[nt] = th[MODEL_DELAY];
+        b->cens[nt] = j->cls[k] == CLS_CENSORED;
+        nt++;
+    }
+    int rc = fit_tobit(j->x, b->tob, nt, b->ty, b->cens, m->coef[MODEL_DELAY], &m->sigma[MODEL_DELAY],
+                       &info->tobit_iterations);
+    if (rc < 0) {
+        wl_errf(j->err, j->errlen, "learning curves: the censored regression of the delay failed");
+        return rc;
+    }
+    for (uint32_t i = 0; i < b->nfull; i++)
+        b->res[(size_t)i * MODEL_NPAR] = j->theta[(size_t)b->idx[i] * MODEL_NPAR] -
+                                         fit_predict(m->coef[MODEL_DELAY], j->x + (size_t)b->idx[i] * MODEL_NX);
+    return 0;
+}
+
+/* Residual correlations (full trials), shrunk toward 0 until the
+ * parameters are positive definite. */
+static void fit_correlations(model_params *m, const curve_books *b)
+{
+    static const int pair[MODEL_NRHO][2] = {{0, 1}, {0, 2}, {1, 2}};
+    for (int r = 0; r < MODEL_NRHO; r++) {
+        double v = gsl_stats_correlation(b->res + pair[r][0], MODEL_NPAR, b->res + pair[r][1], MODEL_NPAR,
+                                         b->nfull);
+        m->rho[r] = isfinite(v) ? fit_clampd(v, -0.99, 0.99) : 0;
+    }
+    for (int tries = 0; tries < 100 && model_params_check(m, NULL, 0) < 0; tries++)
+        for (int r = 0; r < MODEL_NRHO; r++)
+            m->rho[r] *= 0.9;
+}
+
+static int fit_curves(fit_job *j, model_fit_info *info)
+{
+    uint32_t n = j->d->trials;
+    curve_books b = { .idx = malloc(n * sizeof *b.idx), .y = malloc(n * sizeof *b.y),
+                      .tob = malloc(n * sizeof *b.tob), .ty = malloc(n * sizeof *b.ty),
+                      .cens = malloc(n * sizeof *b.cens),
+                      .res = malloc((size_t)n * MODEL_NPAR * sizeof *b.res) };
+    int rc = 0;
+    if (!b.idx || !b.y || !b.tob || !b.ty || !b.cens || !b.res) {
+        rc = -ENOMEM;
+        wl_errf(j->err, j->errlen, "out of memory");
+        goto out;
+    }
+    classify(j, &b);
+    if (b.nfull < 2 * MODEL_NX) {
         wl_errf(j->err, j->errlen,
                 "learning curves: %lu trials learned for %d epochs or more; need at least %d to fit the curves",
-                (unsigned long)nfull, MODEL_FULL_EPOCHS, 2 * MODEL_NX);
+                (unsigned long)b.nfull, MODEL_FULL_EPOCHS, 2 * MODEL_NX);
         rc = -EDOM;
         goto out;
     }
-
     /* shared beta, then the full fits at it */
-    rc = fit_beta(j);
-    if (rc < 0)
+    if ((rc = fit_beta(j)) < 0 || (rc = full_fits_rmse(j, &b, &info->curve_rmse)) < 0)
         goto out;
-    {
-        double sse = 0;
-        for (uint32_t i = 0; i < nfull; i++) {
-            const double *th = j->theta + (size_t)idx[i] * MODEL_NPAR;
-            const double *ye = d->error + (size_t)idx[i] * E;
-            double dd, a, tau;
-            if (!isfinite(th[0])) {
-                wl_errf(j->err, j->errlen, "learning curves: a curve fit failed");
-                rc = -EDOM;
-                goto out;
-            }
-            model_theta_curve(m, th, &dd, &a, &tau);
-            for (uint32_t e = 1; e <= E; e++) {
-                double r = model_curve(m, dd, a, tau, e, NULL) - ye[e - 1];
-                sse += r * r;
-            }
-        }
-        info->curve_rmse = sqrt(sse / ((double)nfull * E));
-    }
-
-    /* two passes: least squares, then each full curve again with its
-     * errors above the curve weighted by noise / noise_up(lr) (model.h: the
-     * noise is a split normal, so that is the curve's maximum likelihood
-     * fit, and the curve runs under the upward jumps rather than through
-     * their middle); the population and the noise each time */
+    /* two passes: least squares, then the full curves refitted by their
+     * likelihood (refit_weighted); the population and the noise each time */
     for (int pass = 0; pass < 2; pass++) {
-        if (pass == 1)
-            for (uint32_t i = 0; i < nfull; i++) {
-                uint32_t k = idx[i];
-                double *th = j->theta + (size_t)k * MODEL_NPAR, warm[2 * MODEL_NPAR];
-                double up = fit_clampd(m->noise / fmax(1e-9, model_noise_up(m, d->lr[k])), 0.05, 20);
-                memcpy(warm, th, sizeof(double) * MODEL_NPAR);
-                memcpy(warm + MODEL_NPAR, th, sizeof(double) * MODEL_NPAR);
-                if (!isfinite(fit_full(&j->ft, m, d->error + (size_t)k * E, E, j->first[k], up, th, warm))) {
-                    wl_errf(j->err, j->errlen, "learning curves: a curve fit failed");
-                    rc = -EDOM;
-                    goto out;
-                }
-            }
-        nt = 0;
-        /* a and tau: least squares over the full trials */
-        for (int p = MODEL_ASYM; p <= MODEL_RATE; p++) {
-            for (uint32_t i = 0; i < nfull; i++)
-                y[i] = j->theta[(size_t)idx[i] * MODEL_NPAR + (size_t)p];
-            rc = fit_regress(j->x, idx, nfull, y, 1, m->coef[p], &ssr, &m->sigma[p]);
-            if (rc < 0) {
-                wl_errf(j->err, j->errlen, "learning curves: regression of %s failed", p == MODEL_ASYM ? "a" : "tau");
-                goto out;
-            }
-            for (uint32_t i = 0; i < nfull; i++)
-                res[(size_t)i * MODEL_NPAR + (size_t)p] = y[i] - fit_predict(m->coef[p], j->x + (size_t)idx[i] * MODEL_NX);
-        }
-
-        /* d: late fits, censoring points, then the Tobit regression */
-        for (uint32_t k = 0; k < n; k++) {
-            double *th = j->theta + (size_t)k * MODEL_NPAR;
-            const double *xk = j->x + (size_t)k * MODEL_NX;
-            if (j->cls[k] == CLS_SKIP)
-                continue;
-            if (j->cls[k] != CLS_FULL) {
-                th[MODEL_ASYM] = fit_predict(m->coef[MODEL_ASYM], xk);
-                th[MODEL_RATE] = fit_predict(m->coef[MODEL_RATE], xk);
-            }
-            if (j->cls[k] == CLS_LATE) {
-                if (!isfinite(fit_delay(&j->ft, m, d->error + (size_t)k * E, E, j->first[k], th))) {
-                    wl_errf(j->err, j->errlen, "learning curves: the delay fit of trial %lu failed", (unsigned long)k);
-                    rc = -EDOM;
-                    goto out;
-                }
-            } else if (j->cls[k] == CLS_CENSORED)
-                th[MODEL_DELAY] = fit_censor_point(m, E, th);
-            tob[nt] = k;
-            ty[nt] = th[MODEL_DELAY];
-            cens[nt] = j->cls[k] == CLS_CENSORED;
-            nt++;
-        }
-        rc = fit_tobit(j->x, tob, nt, ty, cens, m->coef[MODEL_DELAY], &m->sigma[MODEL_DELAY], &info->tobit_iterations);
-        if (rc < 0) {
-            wl_errf(j->err, j->errlen, "learning curves: the censored regression of the delay failed");
+        if ((pass == 1 && (rc = refit_weighted(j, &b)) < 0) || (rc = regress_asym_rate(j, &b)) < 0 ||
+            (rc = regress_delay(j, &b, info)) < 0)
             goto out;
-        }
-        for (uint32_t i = 0; i < nfull; i++)
-            res[(size_t)i * MODEL_NPAR] = j->theta[(size_t)idx[i] * MODEL_NPAR] -
-                                          fit_predict(m->coef[MODEL_DELAY], j->x + (size_t)idx[i] * MODEL_NX);
-
-        /* residual correlations (full trials), shrunk toward 0 until positive
-         * definite */
-        {
-            static const int pair[MODEL_NRHO][2] = {{0, 1}, {0, 2}, {1, 2}};
-            for (int r = 0; r < MODEL_NRHO; r++) {
-                double v = gsl_stats_correlation(res + pair[r][0], MODEL_NPAR, res + pair[r][1], MODEL_NPAR, nfull);
-                m->rho[r] = isfinite(v) ? fit_clampd(v, -0.99, 0.99) : 0;
-            }
-            for (int tries = 0; tries < 100 && model_params_check(m, NULL, 0) < 0; tries++)
-                for (int r = 0; r < MODEL_NRHO; r++)
-                    m->rho[r] *= 0.9;
-        }
-
-        rc = fit_noise(d, j->cls, j->first, j->theta, pass, m);
+        fit_correlations(j->m, &b);
+        rc = fit_noise(j->d, j->cls, j->first, j->theta, pass, j->m);
         if (rc < 0) {
             wl_errf(j->err, j->errlen, "out of memory");
             goto out;
         }
     }
-    info->full = nfull;
-    info->late = nlate;
-    info->censored = ncens;
+    info->full = b.nfull;
+    info->late = b.nlate;
+    info->censored = b.ncens;
 out:
-    free(idx);
-    free(tob);
-    free(y);
-    free(ty);
-    free(res);
-    free(cens);
+    free(b.idx);
+    free(b.y);
+    free(b.tob);
+    free(b.ty);
+    free(b.cens);
+    free(b.res);
     return rc;
 }
 
