@@ -23,9 +23,11 @@
  * barrier switch, one ASHA type with a promotion/stopping switch and a rule,
  * one random-search type, and the two Hyperband types, which run SH's and
  * ASHA's machinery with several brackets.  Each type describes itself (name,
- * variants, rule, brackets, help) and SCHED_TYPE_MAP lists them: the command
- * line, sweeps, bench and the run spec are generated from that table.  Trials are numbered 0,1,2,... in the order the
- * core asks for new configurations; the engine maps trial k to workload row k.
+ * variants, rule, brackets, help, the defaults of the sched_params part it
+ * owns) and SCHED_TYPE_MAP lists them: the command line, sweeps, bench and
+ * the run spec are generated from that table.  Trials are numbered 0, 1,
+ * 2, ... in the order the core asks for new configurations; the engine maps
+ * trial k to workload row k.
  *
  * Ownership: sched_alloc() copies the parameters; the caller owns the sched
  * and frees it with sched_free() (sched_free(NULL) does nothing).
