@@ -375,111 +375,136 @@ static int observers_init(engine *e, row_recorder *tr, narrator *nr)
     return 0;
 }
 
-int engine_run(const engine_params *p, sched *core, const workload *wl, run_result *out)
+/* Parameters a run cannot start with (also the run that would never end). */
+static int params_valid(const engine_params *p, sched *core, const workload *wl)
 {
-    memset(out, 0, sizeof *out);
     if (!p || !core || !wl || p->workers < 1 || !(p->horizon > 0))
-        return -EINVAL;
+        return 0;
     const straggler_params *sg = &p->strag;
     if (!(sg->drop >= 0 && sg->drop < 1) || !(sg->drop_rate >= 0 && sg->drop_rate < 1) ||
         (sg->drop > 0 && sg->drop_rate > 0) || sg->n_speed > STRAG_MAX_SPEEDS ||
         sg->n_speed > p->workers || sg->slow_k > p->workers || !(sg->slow_factor > 0))
-        return -EINVAL;
+        return 0;
     for (uint32_t i = 0; i < sg->n_speed; i++)
         if (!(sg->speed[i] > 0))
-            return -EINVAL;
+            return 0;
     const sched_params *sp = sched_get_params(core);
     if (sp->r_max > workload_epochs(wl))
-        return -EINVAL;
-    if (sp->max_trials == SCHED_UNBOUNDED && workload_trials(wl) == WL_UNBOUNDED &&
-        isinf(p->horizon))
-        return -EINVAL; /* would never end */
+        return 0;
+    return !(sp->max_trials == SCHED_UNBOUNDED && workload_trials(wl) == WL_UNBOUNDED &&
+             isinf(p->horizon));
+}
 
-    engine e = { .p = p, .core = core, .wl = wl, .out = out, .r_max = sp->r_max };
+/* The workers (all free, lowest index first), the observers, the
+ * stragglers' slowdowns and room for the samples. */
+static int engine_setup(engine *e, row_recorder *tr, narrator *nr)
+{
+    const engine_params *p = e->p;
+    e->w = calloc(p->workers, sizeof *e->w);
+    e->freeh = malloc(p->workers * sizeof *e->freeh);
+    if (!e->w || !e->freeh || observers_init(e, tr, nr) < 0)
+        return -ENOMEM;
+    e->draws = straggler_draws(&p->strag);
+    if (straggler_active(&p->strag)) {
+        if (!(e->slow = malloc(p->workers * sizeof *e->slow)))
+            return -ENOMEM;
+        for (uint32_t i = 0; i < p->workers; i++)
+            e->slow[i] = straggler_slowdown(&p->strag, i, p->workers);
+    }
+    for (uint32_t i = 0; i < p->workers; i++)
+        e->freeh[i] = i; /* ascending: already a heap */
+    e->nfree = p->workers;
+    if (p->n_samples && !(e->out->samples = malloc(2 * p->n_samples * sizeof *e->out->samples)))
+        return -ENOMEM;
+    return 0;
+}
+
+/* The event loop: every event of one time delivered, then the free workers
+ * filled, until no event is left or the next lies past the horizon.  *si:
+ * the next sample; those before it hold the best at their time. */
+static int run_events(engine *e, size_t *si)
+{
+    const engine_params *p = e->p;
+    run_summary *s = &e->out->sum;
+    int rc = 0;
+    if (e->mask & OBS_RUN) {
+        obs_event ev = { .kind = OBS_RUN, .time = 0, .worker = NONE,
+                         .u.run = { .workers = p->workers, .horizon = p->horizon } };
+        ev.u.run.levels = sched_get_levels(e->core, &ev.u.run.nlevels);
+        rc = emit(e, &ev);
+    }
+    if (rc == 0)
+        rc = dispatch(e);
+    while (rc == 0 && evq_size(&e->q)) {
+        double t = evq_top(&e->q)->time;
+        if (t > p->horizon)
+            break;
+        while (*si < p->n_samples && p->sample_times[*si] < t)
+            put_sample(e->out, p->n_samples, (*si)++);
+        e->now = t;
+        s->end_time = t;
+        while (rc == 0 && evq_size(&e->q) && evq_top(&e->q)->time == t) {
+            event ev;
+            evq_pop(&e->q, &ev);
+            if (++s->events > p->max_events && p->max_events)
+                return -E2BIG;
+            if (p->progress && !(s->events & ((1u << 20) - 1)))
+                p->progress(p->progress_ctx, s->events, t);
+            rc = ev.kind == EV_DROP ? job_drop(e, ev.worker) : epoch_end(e, ev.worker);
+        }
+        if (rc == 0 && t < p->horizon)
+            rc = dispatch(e);
+    }
+    return rc;
+}
+
+/* The end: jobs running past the horizon cut there, every worker's last
+ * idle stretch, the totals, the samples past the end. */
+static int close_run(engine *e, size_t si)
+{
+    const engine_params *p = e->p;
+    run_summary *s = &e->out->sum;
+    int rc = 0;
+    if (evq_size(&e->q)) {
+        s->end_time = p->horizon;
+        e->now = p->horizon;
+        for (uint32_t i = 0; i < p->workers && rc == 0; i++)
+            if (e->w[i].busy_now) {
+                rc = end_job(e, i, p->horizon, OUT_CUT, 0);
+                s->jobs_cut++;
+            }
+        if (rc < 0)
+            return rc;
+    }
+    for (uint32_t i = 0; i < p->workers; i++) {
+        if ((rc = add_idle(e, i, e->w[i].idle_since, s->end_time)) < 0)
+            return rc;
+        s->busy += e->w[i].busy;
+        s->idle += e->w[i].idle;
+    }
+    while (si < p->n_samples)
+        put_sample(e->out, p->n_samples, si++);
+    return 0;
+}
+
+int engine_run(const engine_params *p, sched *core, const workload *wl, run_result *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!params_valid(p, core, wl))
+        return -EINVAL;
+    engine e = { .p = p, .core = core, .wl = wl, .out = out, .r_max = sched_get_params(core)->r_max };
     row_recorder tr;
     narrator nr;
     memset(&tr, 0, sizeof tr);
     evq_init(&e.q);
-    run_summary *s = &out->sum;
-    summary_init(s); /* NAN for the columns that may be missing */
-    s->workers = p->workers;
-    int rc = -ENOMEM;
-    e.w = calloc(p->workers, sizeof *e.w);
-    e.freeh = malloc(p->workers * sizeof *e.freeh);
-    if (!e.w || !e.freeh || observers_init(&e, &tr, &nr) < 0)
-        goto done;
-    e.draws = straggler_draws(&p->strag);
-    if (straggler_active(&p->strag)) {
-        if (!(e.slow = malloc(p->workers * sizeof *e.slow)))
-            goto done;
-        for (uint32_t i = 0; i < p->workers; i++)
-            e.slow[i] = straggler_slowdown(&p->strag, i, p->workers);
-    }
-    for (uint32_t i = 0; i < p->workers; i++)
-        e.freeh[i] = i; /* ascending: already a heap */
-    e.nfree = p->workers;
-    size_t si = 0; /* next sample; samples before it hold the best at their time */
-    if (p->n_samples) {
-        rc = -ENOMEM;
-        if (!(out->samples = malloc(2 * p->n_samples * sizeof *out->samples)))
-            goto done;
-    }
-
-    rc = 0;
-    if (e.mask & OBS_RUN) {
-        obs_event ev = { .kind = OBS_RUN, .time = 0, .worker = NONE,
-                         .u.run = { .workers = p->workers, .horizon = p->horizon } };
-        ev.u.run.levels = sched_get_levels(core, &ev.u.run.nlevels);
-        rc = emit(&e, &ev);
-    }
+    summary_init(&out->sum); /* NAN for the columns that may be missing */
+    out->sum.workers = p->workers;
+    size_t si = 0;
+    int rc = engine_setup(&e, &tr, &nr);
     if (rc == 0)
-        rc = dispatch(&e);
-    while (rc == 0 && evq_size(&e.q)) {
-        double t = evq_top(&e.q)->time;
-        if (t > p->horizon)
-            break;
-        while (si < p->n_samples && p->sample_times[si] < t)
-            put_sample(out, p->n_samples, si++);
-        e.now = t;
-        s->end_time = t;
-        while (rc == 0 && evq_size(&e.q) && evq_top(&e.q)->time == t) {
-            event ev;
-            evq_pop(&e.q, &ev);
-            if (++s->events > p->max_events && p->max_events) {
-                rc = -E2BIG;
-                break;
-            }
-            if (p->progress && !(s->events & ((1u << 20) - 1)))
-                p->progress(p->progress_ctx, s->events, t);
-            rc = ev.kind == EV_DROP ? job_drop(&e, ev.worker) : epoch_end(&e, ev.worker);
-        }
-        if (rc == 0 && t < p->horizon)
-            rc = dispatch(&e);
-    }
-    if (rc < 0)
-        goto done;
-    if (evq_size(&e.q)) { /* jobs running past the horizon are cut there */
-        s->end_time = p->horizon;
-        e.now = p->horizon;
-        for (uint32_t i = 0; i < p->workers && rc == 0; i++)
-            if (e.w[i].busy_now) {
-                rc = end_job(&e, i, p->horizon, OUT_CUT, 0);
-                s->jobs_cut++;
-            }
-        if (rc < 0)
-            goto done;
-    }
-    for (uint32_t i = 0; i < p->workers; i++) {
-        rc = add_idle(&e, i, e.w[i].idle_since, s->end_time);
-        if (rc < 0)
-            goto done;
-        s->busy += e.w[i].busy;
-        s->idle += e.w[i].idle;
-    }
-    while (si < p->n_samples)
-        put_sample(out, p->n_samples, si++);
-    rc = 0;
-done:
+        rc = run_events(&e, &si);
+    if (rc == 0)
+        rc = close_run(&e, si);
     evq_destroy(&e.q);
     free(e.w);
     free(e.freeh);
