@@ -14,9 +14,10 @@
 /* ---- the summary metrics (sim/summary.h) -------------------------------- */
 
 const summary_column summary_columns[SUMMARY_NCOLUMNS] = {
-#define COL_C_(name) { #name, 0 },
-#define COL_D_(name, may_miss) { #name, may_miss },
-#define COL_F_(name, may_miss, expr) { #name, may_miss },
+#define COL_C_(name, label) { #name, 0, label, 1, 0 },
+#define COL_D_(name, may_miss, label, scale, decimals) { #name, may_miss, label, scale, decimals },
+#define COL_F_(name, may_miss, expr, label, scale, decimals) \
+    { #name, may_miss, label, scale, decimals },
     SUMMARY_COLUMN_MAP(COL_C_, COL_D_, COL_F_)
 #undef COL_C_
 #undef COL_D_
@@ -26,9 +27,9 @@ const summary_column summary_columns[SUMMARY_NCOLUMNS] = {
 double summary_value(const run_summary *s, size_t i)
 {
     size_t at = 0;
-#define VAL_C_(name) if (i == at++) return (double)s->name;
-#define VAL_D_(name, may_miss) if (i == at++) return s->name;
-#define VAL_F_(name, may_miss, expr) if (i == at++) return (expr);
+#define VAL_C_(name, label) if (i == at++) return (double)s->name;
+#define VAL_D_(name, may_miss, ...) if (i == at++) return s->name;
+#define VAL_F_(name, may_miss, expr, ...) if (i == at++) return (expr);
     SUMMARY_COLUMN_MAP(VAL_C_, VAL_D_, VAL_F_)
 #undef VAL_C_
 #undef VAL_D_
@@ -39,7 +40,7 @@ double summary_value(const run_summary *s, size_t i)
 void summary_init(run_summary *s)
 {
     memset(s, 0, sizeof *s);
-#define INIT_D_(name, may_miss) if (may_miss) s->name = (double)NAN;
+#define INIT_D_(name, may_miss, ...) if (may_miss) s->name = (double)NAN;
     SUMMARY_COLUMN_MAP(SUMMARY_COUNT_NONE_, INIT_D_, SUMMARY_COUNT_NONE_)
 #undef INIT_D_
 }
@@ -173,9 +174,9 @@ void summary_spec_row(FILE *f, const run_spec *rs)
 void summary_row(FILE *f, const run_spec *rs, const run_summary *s)
 {
     summary_spec_row(f, rs);
-#define ROW_C_(name) fprintf(f, ",%llu", (unsigned long long)s->name);
-#define ROW_D_(name, may_miss) (fputc(',', f), base_put_double(f, s->name));
-#define ROW_F_(name, may_miss, expr) (fputc(',', f), base_put_double(f, (expr)));
+#define ROW_C_(name, label) fprintf(f, ",%llu", (unsigned long long)s->name);
+#define ROW_D_(name, may_miss, ...) (fputc(',', f), base_put_double(f, s->name));
+#define ROW_F_(name, may_miss, expr, ...) (fputc(',', f), base_put_double(f, (expr)));
     SUMMARY_COLUMN_MAP(ROW_C_, ROW_D_, ROW_F_)
 #undef ROW_C_
 #undef ROW_D_

@@ -16,12 +16,19 @@
  * docs/design.md, "Extension tasks".
  *
  * SUMMARY_COLUMN_MAP(C, D, F), in CSV order:
- *   C(name)                a count (uint64_t), printed as an integer;
- *   D(name, may_miss)      a double the engine stores;
- *   F(name, may_miss, expr) a double derived from the others: expr of
+ *   C(name, label)         a count (uint64_t), printed as an integer;
+ *   D(name, may_miss, label, scale, decimals)
+ *                          a double the engine stores;
+ *   F(name, may_miss, expr, label, scale, decimals)
+ *                          a double derived from the others: expr of
  *                          `s`, a const run_summary * (one line, or a
  *                          static inline function below); stored nowhere,
  *                          journaled never.
+ * label, scale, decimals: how people see the column -- a table row's or
+ * header's words (unit included) and the value printed as value * scale
+ * with that many decimals (a count: as it is).  `shsim compare`'s table
+ * and the browser page's summary (web/shsim_web.c exports the list) both
+ * show the column so; nothing else spells a label.
  * may_miss: NAN in some runs (none found, no target): sweep_agg.csv gives it
  * an M_n column and averages it over the runs that have one.  Doubles print
  * in the shortest form that reads back exactly, NAN as an empty field.
@@ -33,31 +40,35 @@
 #include <stdint.h>
 
 #define SUMMARY_COLUMN_MAP(C, D, F)                                                            \
-    C(trials_started)       /* trials the core started */                                     \
-    C(trials_rmax)          /* trials that reached r_max */                                   \
-    C(jobs)                 /* jobs handed out */                                             \
-    C(epochs_trained)       /* epochs trained (reported or not) */                            \
-    C(epochs_replayed)      /* epochs retrained under restart */                              \
-    C(jobs_cut)             /* jobs cut at the horizon */                                     \
-    C(jobs_dropped)         /* jobs lost (stragglers' --drop) */                              \
-    D(end_time, 0)          /* the clock when the run ended */                                \
-    D(busy, 0)              /* worker-seconds spent training */                               \
-    D(idle, 0)              /* worker-seconds spent idle */                                   \
-    F(idle_fraction, 0, summary_idle_fraction(s)) /* idle / (workers x end_time) */           \
-    D(best, 1)              /* best metric of any result; NAN when none */                    \
-    D(best_rmax, 1)         /* best metric at r_max; NAN when none */                         \
-    D(time_to_target, 1)    /* first time any result (any epoch of any trial, paused     */   \
+    C(trials_started, "trials started")   /* trials the core started */                       \
+    C(trials_rmax, "trials at r_max")     /* trials that reached r_max */                     \
+    C(jobs, "jobs")                       /* jobs handed out */                               \
+    C(epochs_trained, "epochs trained")   /* epochs trained (reported or not) */              \
+    C(epochs_replayed, "epochs replayed") /* epochs retrained under restart */                \
+    C(jobs_cut, "jobs cut")               /* jobs cut at the horizon */                       \
+    C(jobs_dropped, "jobs dropped")       /* jobs lost (stragglers' --drop) */                \
+    D(end_time, 0, "end time (s)", 1, 1)  /* the clock when the run ended */                  \
+    D(busy, 0, "busy worker time (s)", 1, 1) /* worker-seconds spent training */              \
+    D(idle, 0, "idle worker time (s)", 1, 1) /* worker-seconds spent idle */                  \
+    F(idle_fraction, 0, summary_idle_fraction(s), "idle % of worker time", 100, 1)            \
+                                          /* idle / (workers x end_time) */                   \
+    D(best, 1, "best error", 1, 4)        /* best metric of any result; NAN when none */      \
+    D(best_rmax, 1, "best error at r_max", 1, 4) /* best metric at r_max; NAN when none */    \
+    D(time_to_target, 1, "time to target (s)", 1, 1)                                          \
+                            /* first time any result (any epoch of any trial, paused     */   \
                             /* ones too) had metric <= target; NAN: never or no target   */   \
-    D(time_first_rmax, 1)   /* first time a trial reached r_max; NAN if none */               \
-    D(time_to_target_rmax, 1) /* first time a trial reached r_max with metric <= target  */   \
-                              /* (a configuration found); NAN: never or no target        */
+    D(time_first_rmax, 1, "first at r_max (s)", 1, 1)                                         \
+                            /* first time a trial reached r_max; NAN if none */               \
+    D(time_to_target_rmax, 1, "target at r_max (s)", 1, 1)                                    \
+                            /* first time a trial reached r_max with metric <= target    */   \
+                            /* (a configuration found); NAN: never or no target          */
 
 #define SUMMARY_COUNT_ONE_(...) +1
 #define SUMMARY_COUNT_NONE_(...)
 
 typedef struct {
-#define SUMMARY_FIELD_C_(name) uint64_t name;
-#define SUMMARY_FIELD_D_(name, may_miss) double name;
+#define SUMMARY_FIELD_C_(name, label) uint64_t name;
+#define SUMMARY_FIELD_D_(name, may_miss, label, scale, decimals) double name;
     SUMMARY_COLUMN_MAP(SUMMARY_FIELD_C_, SUMMARY_FIELD_D_, SUMMARY_COUNT_NONE_)
 #undef SUMMARY_FIELD_C_
 #undef SUMMARY_FIELD_D_
@@ -83,10 +94,21 @@ static inline double summary_idle_fraction(const run_summary *s)
     return cap > 0 ? s->idle / cap : 0.0;
 }
 
-/* Column i's name and whether it may be missing (NAN). */
+/* Each column's index in the list: SUMMARY_COL_best, ... */
+enum {
+#define SUMMARY_ID_(name, ...) SUMMARY_COL_##name,
+    SUMMARY_COLUMN_MAP(SUMMARY_ID_, SUMMARY_ID_, SUMMARY_ID_)
+#undef SUMMARY_ID_
+};
+
+/* Column i's name, whether it may be missing (NAN), and how it is shown
+ * (label, value * scale with `decimals` decimals). */
 typedef struct {
     const char *name;
     int may_miss;
+    const char *label;
+    double scale;
+    int decimals;
 } summary_column;
 extern const summary_column summary_columns[SUMMARY_NCOLUMNS];
 

@@ -159,18 +159,31 @@ static void test_init_and_derived(void **state)
     assert_true(isnan(summary_value(&s, SUMMARY_NCOLUMNS))); /* past the end */
 }
 
-/* `shsim compare`'s table names summary columns (and reads them back from
- * the files): every one of its rows is a column of the list. */
-static void test_compare_rows_are_columns(void **state)
+/* Each column's label is one fact of the list: every column has one, no
+ * two share one, counts print as integers; `shsim compare`'s table shows
+ * its rows with the list's labels (pinned: the table's text). */
+static void test_labels(void **state)
 {
     (void)state;
-    assert_true(compare_nmetrics > 0);
+    for (size_t i = 0; i < SUMMARY_NCOLUMNS; i++) {
+        const summary_column *c = &summary_columns[i];
+        assert_true(c->label && *c->label);
+        assert_true(c->scale > 0 && c->decimals >= 0 && c->decimals <= 6);
+        if (i < SUMMARY_NCOUNTS)
+            assert_true(c->scale == 1 && c->decimals == 0);
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(summary_columns[k].label, c->label) == 0)
+                fail_msg("columns %s and %s share the label '%s'", summary_columns[k].name, c->name,
+                         c->label);
+    }
+    assert_int_equal(SUMMARY_COL_idle_fraction, 10);
+    static const char *const rows[] = { "idle % of worker time", "trials at r_max", "epochs trained",
+                                        "best error", "best error at r_max", "time to target (s)",
+                                        "target at r_max (s)", "first at r_max (s)" };
+    assert_int_equal(compare_nmetrics, 8);
     for (size_t m = 0; m < compare_nmetrics; m++) {
-        size_t i = 0;
-        while (i < SUMMARY_NCOLUMNS && strcmp(summary_columns[i].name, compare_metrics[m].column))
-            i++;
-        if (i == SUMMARY_NCOLUMNS)
-            fail_msg("compare's row '%s' is not a summary column", compare_metrics[m].column);
+        assert_true(compare_metrics[m] >= 0 && compare_metrics[m] < SUMMARY_NCOLUMNS);
+        assert_string_equal(summary_columns[compare_metrics[m]].label, rows[m]);
     }
 }
 
@@ -181,7 +194,7 @@ int main(void)
         cmocka_unit_test(test_counts),
         cmocka_unit_test(test_row_matches_values),
         cmocka_unit_test(test_init_and_derived),
-        cmocka_unit_test(test_compare_rows_are_columns),
+        cmocka_unit_test(test_labels),
     };
     return cmocka_run_group_tests_name("summary", tests, NULL, NULL);
 }

@@ -6,7 +6,7 @@
  * The table is read back from the files the runs wrote -- DIR/FOLDER/
  * summary.csv for one seed, DIR/sweep/sweep_agg.csv for several -- so it
  * always equals them, and a table row is just a summary column's name:
- * adding a summary column to the table is one line of compare_metrics[].
+ * adding a summary column to the table is one entry of compare_metrics[].
  *
  * Memory: a compare_table owns its strings; compare_table_free() releases
  * them (and does nothing on a zeroed table).
@@ -19,14 +19,9 @@
 
 #define COMPARE_MAX_SCHEDULERS 8
 
-typedef struct {
-    const char *column; /* the summary.csv column (sweep_agg.csv: COLUMN_mean, ..) */
-    const char *label;  /* the table's row */
-    double scale;       /* printed value = value * scale */
-    int decimals;
-} compare_metric;
-
-extern const compare_metric compare_metrics[];
+/* The table's rows: indices into summary_columns[] (sim/summary.h), whose
+ * names, labels and decimals they show (sweep_agg.csv: COLUMN_mean, ..). */
+extern const int compare_metrics[];
 extern const size_t compare_nmetrics;
 
 /* The schedulers compared, in the order given. */

@@ -9,6 +9,7 @@
  */
 #include "sim/cli/cli_compare.h"
 #include "sim/output.h"
+#include "sim/summary.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -17,16 +18,11 @@
 #include <string.h>
 
 /* The table's rows: a summary column each (sweep_agg.csv adds _mean, _lo,
- * _hi, _n).  One line per row. */
-const compare_metric compare_metrics[] = {
-    { "idle_fraction", "idle % of worker time", 100, 1 },
-    { "trials_rmax", "trials at r_max", 1, 0 },
-    { "epochs_trained", "epochs trained", 1, 0 },
-    { "best", "best error", 1, 4 },
-    { "best_rmax", "best error at r_max", 1, 4 },
-    { "time_to_target", "time to target (s)", 1, 1 },
-    { "time_to_target_rmax", "target at r_max (s)", 1, 1 },
-    { "time_first_rmax", "first at r_max (s)", 1, 1 },
+ * _hi, _n), shown with the column's label and decimals (sim/summary.h). */
+const int compare_metrics[] = {
+    SUMMARY_COL_idle_fraction,  SUMMARY_COL_trials_rmax,         SUMMARY_COL_epochs_trained,
+    SUMMARY_COL_best,           SUMMARY_COL_best_rmax,           SUMMARY_COL_time_to_target,
+    SUMMARY_COL_time_to_target_rmax, SUMMARY_COL_time_first_rmax,
 };
 const size_t compare_nmetrics = sizeof compare_metrics / sizeof *compare_metrics;
 
@@ -196,7 +192,7 @@ int compare_table_load(compare_table *t, const char *dir, const compare_set *cs,
             rc = take(&g, s, "runs_ok", 1, &t->runs_ok[s], path, err, n);
             for (size_t m = 0; m < compare_nmetrics && rc == 0; m++)
                 for (int k = 0; k < 4 && rc == 0; k++) {
-                    snprintf(col, sizeof col, "%s_%s", compare_metrics[m].column, suffix[k]);
+                    snprintf(col, sizeof col, "%s_%s", summary_columns[compare_metrics[m]].name, suffix[k]);
                     rc = take(&g, s, col, k < 3, &t->val[s * compare_nmetrics + m][k], path,
                               err, n);
                 }
@@ -212,7 +208,7 @@ int compare_table_load(compare_table *t, const char *dir, const compare_set *cs,
                 rc = -EINVAL;
             }
             for (size_t m = 0; m < compare_nmetrics && rc == 0; m++)
-                rc = take(&g, 0, compare_metrics[m].column, 1, &t->val[s * compare_nmetrics + m][0],
+                rc = take(&g, 0, summary_columns[compare_metrics[m]].name, 1, &t->val[s * compare_nmetrics + m][0],
                           path, err, n);
             grid_free(&g);
         }
@@ -237,14 +233,14 @@ void compare_table_free(compare_table *t)
 }
 
 /* One number as the table shows it; "-" for none. */
-static void show_num(char *buf, size_t n, const char *v, const compare_metric *m)
+static void show_num(char *buf, size_t n, const char *v, const summary_column *c, int decimals)
 {
     char *end;
     double x = strtod(v, &end);
     if (!*v || *end || !isfinite(x))
         snprintf(buf, n, "-");
     else
-        snprintf(buf, n, "%.*f", m->decimals, x * m->scale);
+        snprintf(buf, n, "%.*f", decimals, x * c->scale);
 }
 
 /* A cell: "30.6", or with seeds "30.6 [28.1, 33.0]" and "(k of N runs)"
@@ -252,19 +248,16 @@ static void show_num(char *buf, size_t n, const char *v, const compare_metric *m
 static void show_cell(char *buf, size_t n, const compare_table *t, size_t s, size_t m)
 {
     char *const *v = t->val[s * t->nmetrics + m];
-    const compare_metric *cm = &compare_metrics[m];
+    const summary_column *c = &summary_columns[compare_metrics[m]];
     char mean[64], lo[64], hi[64];
-    compare_metric m1 = *cm; /* a mean of counts gets a decimal */
-    if (t->seeds && m1.decimals == 0)
-        m1.decimals = 1;
-    cm = &m1;
-    show_num(mean, sizeof mean, v[0], cm);
+    int dec = t->seeds && c->decimals == 0 ? 1 : c->decimals; /* a mean of counts gets a decimal */
+    show_num(mean, sizeof mean, v[0], c, dec);
     if (!t->seeds || strcmp(mean, "-") == 0) {
         snprintf(buf, n, "%s", mean);
         return;
     }
-    show_num(lo, sizeof lo, v[1], cm);
-    show_num(hi, sizeof hi, v[2], cm);
+    show_num(lo, sizeof lo, v[1], c, dec);
+    show_num(hi, sizeof hi, v[2], c, dec);
     int some = *v[3] && strcmp(v[3], t->runs_ok[s]) != 0;
     char part[64] = "";
     if (some)
@@ -278,7 +271,7 @@ static void show_cell(char *buf, size_t n, const compare_table *t, size_t s, siz
 int compare_table_cell(const compare_table *t, size_t s, const char *column, char *buf, size_t n)
 {
     for (size_t m = 0; m < t->nmetrics; m++)
-        if (strcmp(compare_metrics[m].column, column) == 0) {
+        if (strcmp(summary_columns[compare_metrics[m]].name, column) == 0) {
             show_cell(buf, n, t, s, m);
             return 0;
         }
@@ -291,8 +284,8 @@ void compare_table_print(FILE *f, const compare_table *t, const compare_set *cs)
     size_t lw = 0, cw[COMPARE_MAX_SCHEDULERS];
     char cell[256];
     for (size_t m = 0; m < t->nmetrics; m++)
-        if (strlen(compare_metrics[m].label) > lw)
-            lw = strlen(compare_metrics[m].label);
+        if (strlen(summary_columns[compare_metrics[m]].label) > lw)
+            lw = strlen(summary_columns[compare_metrics[m]].label);
     for (size_t s = 0; s < t->nsched; s++) {
         cw[s] = strlen(cs->label[s]);
         for (size_t m = 0; m < t->nmetrics; m++) {
@@ -306,7 +299,7 @@ void compare_table_print(FILE *f, const compare_table *t, const compare_set *cs)
         fprintf(f, "  %*s", (int)cw[s], cs->label[s]);
     fputc('\n', f);
     for (size_t m = 0; m < t->nmetrics; m++) {
-        fprintf(f, "%-*s", (int)lw, compare_metrics[m].label);
+        fprintf(f, "%-*s", (int)lw, summary_columns[compare_metrics[m]].label);
         for (size_t s = 0; s < t->nsched; s++) {
             show_cell(cell, sizeof cell, t, s, m);
             fprintf(f, "  %*s", (int)cw[s], cell);
@@ -329,7 +322,7 @@ int compare_table_write(const compare_table *t, const compare_set *cs, const cha
     fputs(t->seeds ? "scheduler,runs_ok" : "scheduler", f);
     for (size_t m = 0; m < t->nmetrics; m++)
         for (int k = 0; k < (t->seeds ? 4 : 1); k++)
-            fprintf(f, t->seeds ? ",%s_%s" : ",%s", compare_metrics[m].column, suffix[k]);
+            fprintf(f, t->seeds ? ",%s_%s" : ",%s", summary_columns[compare_metrics[m]].name, suffix[k]);
     fputc('\n', f);
     for (size_t s = 0; s < t->nsched; s++) {
         base_put_csv_field(f, cs->label[s], 0);

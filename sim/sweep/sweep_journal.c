@@ -86,11 +86,11 @@ int sweep_journal_append(sweep_job *j, size_t r)
                             j->state[r] == RUN_OK ? "ok" : "fail");
     if (j->state[r] == RUN_OK) {
         const run_summary *s = &j->sum[r];
-#define PUT_C_(name) len += (size_t)snprintf(b + len, cap - len, ",%llu", (unsigned long long)s->name);
+#define PUT_C_(name, label) len += (size_t)snprintf(b + len, cap - len, ",%llu", (unsigned long long)s->name);
         SUMMARY_COLUMN_MAP(PUT_C_, SUMMARY_COUNT_NONE_, SUMMARY_COUNT_NONE_)
 #undef PUT_C_
         len += (size_t)snprintf(b + len, cap - len, ",%u", s->workers);
-#define VAL_D_(name, may_miss) s->name,
+#define VAL_D_(name, ...) s->name,
         double v[SUMMARY_NSTORED_DOUBLES] = { SUMMARY_COLUMN_MAP(SUMMARY_COUNT_NONE_, VAL_D_,
                                                                  SUMMARY_COUNT_NONE_) };
 #undef VAL_D_
@@ -282,8 +282,8 @@ static int journal_record(sweep_job *j, char *line, size_t len, char **f)
         return -1;
     run_summary s;
     memset(&s, 0, sizeof s);
-#define ADDR_C_(name) &s.name,
-#define ADDR_D_(name, may_miss) &s.name,
+#define ADDR_C_(name, label) &s.name,
+#define ADDR_D_(name, ...) &s.name,
     uint64_t *u[SUMMARY_NCOUNTS] = { SUMMARY_COLUMN_MAP(ADDR_C_, SUMMARY_COUNT_NONE_,
                                                         SUMMARY_COUNT_NONE_) };
     double *d[SUMMARY_NSTORED_DOUBLES] = { SUMMARY_COLUMN_MAP(SUMMARY_COUNT_NONE_, ADDR_D_,
