@@ -275,7 +275,7 @@ WEB_PAGE := web/shell.html web/charts.js web/page.js
 WEB_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -I. -Iweb/third_party/libcsv -Iweb/third_party/inih \
               -DSHSIM_VERSION='"$(VERSION)"' -DSHSIM_PLOTDIR='"plots"' -O2
 WEB_LDFLAGS := -O2 -sSINGLE_FILE=1 -sALLOW_MEMORY_GROWTH=1 -sENVIRONMENT=web -sMINIFY_HTML=0 \
-               -sEXPORTED_FUNCTIONS=_shsim_web_run,_shsim_web_summary_csv,_shsim_web_table,_shsim_web_narration,_malloc,_free \
+               -sEXPORTED_FUNCTIONS=_shsim_web_run,_shsim_web_summary_csv,_shsim_web_table,_shsim_web_narration,_shsim_web_catalog,_malloc,_free \
                -sEXPORTED_RUNTIME_METHODS=UTF8ToString,stringToUTF8,lengthBytesUTF8 \
                --shell-file web/shell.html --post-js web/charts.js --post-js web/page.js
 web: $(WEB_DIR)/shsim.html

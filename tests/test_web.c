@@ -4,6 +4,7 @@
  * its errors the CLI's exit statuses.  (web/test/web_test.mjs checks the
  * WebAssembly build of the same file in a browser.)
  */
+#include "sim/cli/cli.h"
 #include "sim/record.h"
 #include "tests/testutil.h"
 #include "web/shsim_web.h"
@@ -44,10 +45,11 @@ static void test_book_figure_equals_run_spec(void **state)
     int n;
     const double *j = shsim_web_table(0, &n);
     assert_int_equal(n, (int)res.n_jobs);
-    for (size_t i = 0; i < res.n_jobs; i++, j += 8) {
+    for (size_t i = 0; i < res.n_jobs; i++, j += 9) {
         const job_row *r = &res.jobs[i];
         assert_true(j[0] == r->worker && j[1] == r->trial && j[2] == r->rung && j[3] == r->epoch_from &&
-                    j[4] == r->epoch_to && j[5] == r->start && j[6] == r->end && j[7] == r->outcome);
+                    j[4] == r->epoch_to && j[5] == r->start && j[6] == r->end && j[7] == r->outcome &&
+                    j[8] == r->bracket);
     }
     const double *idle = shsim_web_table(1, &n);
     assert_int_equal(n, (int)res.n_idle);
@@ -111,12 +113,92 @@ static void test_bad_input(void **state)
     assert_int_equal(n, 0);
 }
 
+/* A Hyperband run through the page is the run spec's: every job with its
+ * bracket (several brackets, so the column carries something). */
+static void test_hyperband_jobs(void **state)
+{
+    (void)state;
+    const char *args = "--scheduler\nhyperband\n--barrier\nfill\n--brackets\n2\n--workload\nlenet\n"
+                       "--workers\n4\n--seed\n5";
+    assert_int_equal(shsim_web_run(args, 1), 0);
+    run_spec rs = run_spec_default();
+    rs.ep.workers = 4;
+    rs.seed = 5;
+    snprintf(rs.workload, sizeof rs.workload, "lenet");
+    int rule_given = 0;
+    assert_int_equal(cli_scheduler_variant("hyperband:fill:brackets=2", &rs, &rule_given), 0);
+    cli_spec_finish(&rs, rule_given);
+    run_result res;
+    char err[4608];
+    assert_int_equal(run_spec_execute(&rs, &res, NULL, err, sizeof err), 0);
+    char *want = summary_of(&rs, &res.sum);
+    assert_string_equal(shsim_web_summary_csv(), want);
+    free(want);
+    int n, brackets = 0;
+    const double *j = shsim_web_table(0, &n);
+    assert_int_equal(n, (int)res.n_jobs);
+    for (size_t i = 0; i < res.n_jobs; i++, j += 9) {
+        const job_row *r = &res.jobs[i];
+        assert_true(j[0] == r->worker && j[1] == r->trial && j[2] == r->rung && j[5] == r->start &&
+                    j[6] == r->end && j[7] == r->outcome && j[8] == r->bracket);
+        brackets |= 1 << r->bracket;
+    }
+    assert_int_equal(brackets, 3); /* brackets 0 and 1 */
+    run_result_free(&res);
+}
+
+/* The catalog names every scheduler type of core/'s table with the run
+ * option that picks its variants (which picks them: applied through the
+ * CLI's parser, variant k is variant k), and every summary column with its
+ * label. */
+static void test_catalog(void **state)
+{
+    (void)state;
+    const char *cat = shsim_web_catalog();
+    assert_true(cat[0] == '{' && cat[strlen(cat) - 1] == '}');
+    assert_ptr_equal(shsim_web_catalog(), cat); /* made once */
+    char want[512];
+    for (size_t i = 0; i < sched_ntypes(); i++) {
+        const sched_type *t = sched_type_at(i);
+        const char *const *v = sched_type_variants(t);
+        const char *option;
+        int opt = cli_variant_option(t, &option);
+        snprintf(want, sizeof want, "{\"name\":\"%s\",\"variants\":[", sched_type_name(t));
+        assert_non_null(strstr(cat, want));
+        if (!v[0]) {
+            assert_int_equal(opt, 0);
+            assert_null(option);
+            continue;
+        }
+        assert_non_null(option);
+        snprintf(want, sizeof want, "\"option\":\"%s\",\"rule\":%s", option,
+                 sched_type_takes_rule(t) ? "true" : "false");
+        assert_non_null(strstr(cat, want));
+        for (int k = 0; v[k]; k++) {
+            run_spec rs = run_spec_default();
+            int rule_given = 0;
+            rs.type = t;
+            assert_int_equal(cli_spec_option(opt, v[k], &rs, &rule_given), 1);
+            assert_int_equal(sched_type_variant(t, &rs.sp), k);
+        }
+    }
+    assert_non_null(strstr(cat, "\"name\":\"hyperband\""));
+    assert_non_null(strstr(cat, "\"name\":\"async-hyperband\""));
+    for (size_t i = 0; i < SUMMARY_NCOLUMNS; i++) {
+        snprintf(want, sizeof want, "{\"name\":\"%s\",\"label\":\"%s\",", summary_columns[i].name,
+                 summary_columns[i].label);
+        assert_non_null(strstr(cat, want));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_book_figure_equals_run_spec),
         cmocka_unit_test(test_narration_and_no_trace),
         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_hyperband_jobs),
+        cmocka_unit_test(test_catalog),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

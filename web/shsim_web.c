@@ -16,6 +16,8 @@
  * the next shsim_web_run().  Single-threaded, like the page.
  */
 #include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,8 +36,40 @@
 
 #define WEB_MAX_ARGS 128
 
+/* The tables handed to the page (web/shsim_web.h): each a list of the
+ * engine row's fields, copied as doubles in this order. */
+typedef enum { WEB_U32, WEB_DOUBLE, WEB_OUTCOME } web_kind;
+typedef struct {
+    size_t offset;
+    web_kind kind;
+} web_field;
+#define WEB_F(type, field, kind) { offsetof(type, field), kind }
+static const web_field job_fields[] = {
+    WEB_F(job_row, worker, WEB_U32),     WEB_F(job_row, trial, WEB_U32),
+    WEB_F(job_row, rung, WEB_U32),       WEB_F(job_row, epoch_from, WEB_U32),
+    WEB_F(job_row, epoch_to, WEB_U32),   WEB_F(job_row, start, WEB_DOUBLE),
+    WEB_F(job_row, end, WEB_DOUBLE),     WEB_F(job_row, outcome, WEB_OUTCOME),
+    WEB_F(job_row, bracket, WEB_U32),
+};
+static const web_field idle_fields[] = {
+    WEB_F(idle_row, worker, WEB_U32), WEB_F(idle_row, start, WEB_DOUBLE),
+    WEB_F(idle_row, end, WEB_DOUBLE),
+};
+static const web_field best_fields[] = {
+    WEB_F(best_row, time, WEB_DOUBLE),   WEB_F(best_row, trial, WEB_U32),
+    WEB_F(best_row, epoch, WEB_U32),     WEB_F(best_row, metric, WEB_DOUBLE),
+    WEB_F(best_row, best, WEB_DOUBLE),   WEB_F(best_row, best_rmax, WEB_DOUBLE),
+};
+#undef WEB_F
 enum { WEB_JOBS, WEB_IDLE, WEB_BEST, WEB_NTABLES };
-static const size_t web_cols[WEB_NTABLES] = {8, 3, 6};
+static const struct {
+    const web_field *fields;
+    size_t ncols;
+} web_tabledef[WEB_NTABLES] = {
+    { job_fields, sizeof job_fields / sizeof *job_fields },
+    { idle_fields, sizeof idle_fields / sizeof *idle_fields },
+    { best_fields, sizeof best_fields / sizeof *best_fields },
+};
 
 /* The last run's outputs (see the top of the file). */
 static struct {
@@ -85,40 +119,32 @@ static void web_narrate(void *ctx, const char *line)
 /* Copy the run's recorded rows into the flat tables; -ENOMEM on failure. */
 static int web_tables(const run_result *res)
 {
-    size_t n[WEB_NTABLES] = {res->n_jobs, res->n_idle, res->n_best};
+    const void *src[WEB_NTABLES] = { res->jobs, res->idle, res->best };
+    const size_t size[WEB_NTABLES] = { sizeof *res->jobs, sizeof *res->idle, sizeof *res->best };
+    const size_t n[WEB_NTABLES] = { res->n_jobs, res->n_idle, res->n_best };
     for (int t = 0; t < WEB_NTABLES; t++) {
-        web.table[t] = malloc((n[t] ? n[t] : 1) * web_cols[t] * sizeof(double));
-        if (!web.table[t])
+        size_t nc = web_tabledef[t].ncols;
+        double *out = malloc((n[t] ? n[t] : 1) * nc * sizeof *out);
+        if (!out)
             return -ENOMEM;
+        web.table[t] = out;
         web.rows[t] = n[t];
-    }
-    for (size_t i = 0; i < res->n_jobs; i++) {
-        const job_row *j = &res->jobs[i];
-        double *r = web.table[WEB_JOBS] + i * web_cols[WEB_JOBS];
-        r[0] = j->worker;
-        r[1] = j->trial;
-        r[2] = j->rung;
-        r[3] = j->epoch_from;
-        r[4] = j->epoch_to;
-        r[5] = j->start;
-        r[6] = j->end;
-        r[7] = (double)j->outcome;
-    }
-    for (size_t i = 0; i < res->n_idle; i++) {
-        double *r = web.table[WEB_IDLE] + i * web_cols[WEB_IDLE];
-        r[0] = res->idle[i].worker;
-        r[1] = res->idle[i].start;
-        r[2] = res->idle[i].end;
-    }
-    for (size_t i = 0; i < res->n_best; i++) {
-        const best_row *b = &res->best[i];
-        double *r = web.table[WEB_BEST] + i * web_cols[WEB_BEST];
-        r[0] = b->time;
-        r[1] = b->trial;
-        r[2] = b->epoch;
-        r[3] = b->metric;
-        r[4] = b->best;
-        r[5] = b->best_rmax;
+        for (size_t i = 0; i < n[t]; i++) {
+            const char *row = (const char *)src[t] + i * size[t];
+            for (size_t c = 0; c < nc; c++) {
+                const web_field *f = &web_tabledef[t].fields[c];
+                const char *at = row + f->offset;
+                uint32_t u;
+                job_outcome o;
+                double d;
+                switch (f->kind) {
+                case WEB_U32: memcpy(&u, at, sizeof u); d = u; break;
+                case WEB_OUTCOME: memcpy(&o, at, sizeof o); d = (double)o; break;
+                default: memcpy(&d, at, sizeof d); break;
+                }
+                *out++ = d;
+            }
+        }
     }
     return 0;
 }
@@ -207,4 +233,96 @@ EMSCRIPTEN_KEEPALIVE const double *shsim_web_table(int t, int *rows)
 EMSCRIPTEN_KEEPALIVE const char *shsim_web_narration(void)
 {
     return web.narration ? web.narration : "";
+}
+
+/* ---- the catalog: what the page builds its controls from ---------------- */
+
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+/* The list of names, as a JSON array. */
+static void json_names(FILE *f, const char *const *names, size_t n)
+{
+    fputc('[', f);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            fputc(',', f);
+        json_str(f, names[i]);
+    }
+    fputc(']', f);
+}
+
+static void catalog_write(FILE *f)
+{
+    fputs("{\"schedulers\":[", f);
+    for (size_t i = 0; i < sched_ntypes(); i++) {
+        const sched_type *t = sched_type_at(i);
+        const char *const *v = sched_type_variants(t);
+        const char *option;
+        size_t nv = 0;
+        while (v[nv])
+            nv++;
+        cli_variant_option(t, &option);
+        fputs(i ? ",{\"name\":" : "{\"name\":", f);
+        json_str(f, sched_type_name(t));
+        fputs(",\"variants\":", f);
+        json_names(f, v, nv);
+        fputs(",\"option\":", f);
+        if (option)
+            json_str(f, option);
+        else
+            fputs("null", f);
+        fprintf(f, ",\"rule\":%s,\"brackets\":%s,\"help\":",
+                sched_type_takes_rule(t) ? "true" : "false",
+                sched_type_takes_brackets(t) ? "true" : "false");
+        json_str(f, sched_type_help(t));
+        fputc('}', f);
+    }
+    const char *const *rules = sched_rule_names();
+    size_t nr = 0;
+    while (rules[nr])
+        nr++;
+    fputs("],\"rules\":", f);
+    json_names(f, rules, nr);
+    fputs(",\"columns\":[", f);
+    for (size_t i = 0; i < SUMMARY_NCOLUMNS; i++) {
+        const summary_column *c = &summary_columns[i];
+        fputs(i ? ",{\"name\":" : "{\"name\":", f);
+        json_str(f, c->name);
+        fputs(",\"label\":", f);
+        json_str(f, c->label);
+        fprintf(f, ",\"scale\":%.17g,\"decimals\":%d,\"may_miss\":%s}", c->scale, c->decimals,
+                c->may_miss ? "true" : "false");
+    }
+    fputs("]}", f);
+}
+
+EMSCRIPTEN_KEEPALIVE const char *shsim_web_catalog(void)
+{
+    static char *text; /* made once: the tables are constant */
+    static size_t len;
+    if (!text) {
+        FILE *f = open_memstream(&text, &len);
+        if (!f)
+            return "";
+        catalog_write(f);
+        if (fclose(f) != 0 || !text) {
+            free(text);
+            text = NULL;
+            return "";
+        }
+    }
+    return text;
 }

@@ -7,11 +7,20 @@
  *   shsim_web_table(T, &n)    rows of doubles, n rows, T's columns:
  *       0 jobs  worker, trial, rung, epoch_from, epoch_to, start, end,
  *               outcome (job_outcome: 0 promoted, 1 paused, 2 stopped,
- *               3 completed, 4 cut, 5 dropped, 6 running);
+ *               3 completed, 4 cut, 5 dropped, 6 running), bracket;
  *       1 idle  worker, start, end;
  *       2 best  time, trial, epoch, metric, best, best_rmax (NAN: none);
  *   shsim_web_narration()     the --explain lines, '\n'-separated ("" when
  *                             not asked for).
+ * And at any time, shsim_web_catalog(): the tables the page builds its
+ * controls and summary from, as JSON --
+ *   {"schedulers": [{"name", "variants": [..], "option" (the run option
+ *                    that picks a variant, "--barrier"/"--type", or null),
+ *                    "rule", "brackets" (whether it takes them), "help"}],
+ *    "rules": [..], "columns": [{"name", "label", "scale", "decimals",
+ *                                 "may_miss"}]}
+ * -- core/'s table of scheduler types and the summary columns
+ * (sim/summary.h), so a new type or column reaches the page unedited.
  * Doubles go over as they are (no decimal round trip), so the page draws
  * the CLI's values to the last bit.  Bad options print their message on
  * stderr (the page shows it) and make shsim_web_run() return 2, like the
@@ -31,5 +40,7 @@ const char *shsim_web_summary_csv(void);
 /* Table t's rows; *rows their number; NULL (and 0) for a bad t. */
 const double *shsim_web_table(int t, int *rows);
 const char *shsim_web_narration(void);
+/* The catalog above; "" when out of memory.  Constant: made once. */
+const char *shsim_web_catalog(void);
 
 #endif

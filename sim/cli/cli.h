@@ -92,6 +92,10 @@ void cli_scheduler_label(const run_spec *rs, int rule_given, char *buf, size_t n
  * without brackets (reported here: -1; the levels are checked by
  * run_spec_prepare, once r_max is known). */
 int cli_ray_promotion(const run_spec *rs);
+/* The run option that chooses type t's variant ('b' --barrier, 'y' --type:
+ * the option whose values are t's variants, as cli_spec_option() applies
+ * them), its name in *name; 0 and NULL for a type without variants. */
+int cli_variant_option(const sched_type *t, const char **name);
 /* The "Scheduler types" section of run, sweep and compare --help, from
  * core/'s table: each type's syntax and its one-line help. */
 void cli_scheduler_help(FILE *f);

@@ -95,6 +95,29 @@ int cli_choice(const char *opt, const char *s, const char *const *choices)
     return -1;
 }
 
+int cli_variant_option(const sched_type *t, const char **name)
+{
+    /* --barrier takes sh's variants, --type asha's (cli_spec_option) */
+    const struct {
+        int opt;
+        const char *name;
+        const char *const *choices;
+    } by[] = { { 'b', "--barrier", sched_type_variants(sched_sh) },
+               { 'y', "--type", sched_type_variants(sched_asha) } };
+    const char *const *v = sched_type_variants(t);
+    for (size_t i = 0; v[0] && i < sizeof by / sizeof *by; i++) {
+        size_t k = 0;
+        while (v[k] && by[i].choices[k] && strcmp(v[k], by[i].choices[k]) == 0)
+            k++;
+        if (!v[k] && !by[i].choices[k]) {
+            *name = by[i].name;
+            return by[i].opt;
+        }
+    }
+    *name = NULL;
+    return 0;
+}
+
 int cli_spec_option(int opt, const char *arg, run_spec *rs, int *rule_given)
 {
     /* the barriers and ASHA types are the variants of sh and asha, in the
