@@ -165,11 +165,11 @@ expect 0 $SHSIM run --workload lenet --order file --scheduler sh --workers 4 -q 
 sed -n 's/^| `summary.csv` | one row: \(.*\) |$/\1/p' docs/files.md | sed 's/ ([^)]*)//g; s/, /,/g' >"$tmp/readme_cols"
 [ -s "$tmp/readme_cols" ] && head -1 "$tmp/cpu31/summary.csv" | cmp -s - "$tmp/readme_cols" && ok \
     || bad "docs/files.md: the summary.csv columns differ from the header a run writes"
-# the browser page's summary table (web/page.js SUMCOLS) and compare's table
-# name summary columns: each is one of the header a run writes
-sed -n '/^var SUMCOLS = \[/,/^\];/p' web/page.js | grep -o "\['[^']*', '[^']*'" | sed "s/.*, '//; s/'$//" \
-    >"$tmp/page_cols"
-[ "$(wc -l <"$tmp/page_cols")" -ge 10 ] && ok || bad "web/page.js: SUMCOLS not found"
+# the browser page's summary table (web/page.js SUMMARY_SHOWN) names
+# summary columns: each is one of the header a run writes (their labels
+# come from sim/summary.h through the page's catalog)
+sed -n '/^var SUMMARY_SHOWN = \[/,/\];/p' web/page.js | grep -o "'[a-z_]*'" | tr -d "'" >"$tmp/page_cols"
+[ "$(wc -l <"$tmp/page_cols")" -ge 10 ] && ok || bad "web/page.js: SUMMARY_SHOWN not found"
 while read -r c; do
     head -1 "$tmp/cpu31/summary.csv" | tr ',' '\n' | grep -qx "$c" || bad "web/page.js names '$c', not a summary column"
 done <"$tmp/page_cols"

@@ -12,6 +12,8 @@
 var Charts = (function () {
   // job_outcome of sim/engine.h
   var OUT = { PROMOTED: 0, PAUSED: 1, STOPPED: 2, COMPLETED: 3, CUT: 4, DROPPED: 5, RUNNING: 6 };
+  // a job's row of shsim_web_table(0) (web/shsim_web.h)
+  var JOB = { WORKER: 0, TRIAL: 1, RUNG: 2, FROM: 3, TO: 4, START: 5, END: 6, OUTCOME: 7, BRACKET: 8, COLS: 9 };
   var RUNG = ['#aed6f1', '#7fb3d5', '#5499c7', '#2e86c1', '#21618c', '#1b4f72', '#154360', '#0e2f44'];
   var DONE = '#52be80', IDLE = '#f5b7b1', DROP = '#cb4335', AXIS = '#555', GRID = '#e5e5e5';
 
@@ -60,9 +62,11 @@ var Charts = (function () {
   }
 
   /* A Gantt chart of one run: rows are workers, bars are jobs coloured by
-   * rung (green: the job that took its trial to r_max), pale red: idle
-   * time, hatched with '~': cut at the horizon, dark red with 'x': dropped.
-   * g = {workers, tmax, jobs (Float64Array, 8 columns), idle (3 columns)}.
+   * rung within the trial's bracket, rung - bracket (Hyperband; the rung
+   * for the others; as plots/gantt.gp), green: the job that took its trial
+   * to r_max, pale red: idle time, hatched with '~': cut at the horizon,
+   * dark red with 'x': dropped.
+   * g = {workers, tmax, jobs (Float64Array, JOB.COLS columns), idle (3 columns)}.
    * The bars are written as pixels into one ImageData: a 64-worker hour has
    * tens of thousands of bars, and canvas calls per bar cost several times
    * more than filling their few pixels. */
@@ -92,10 +96,10 @@ var Charts = (function () {
     };
     var cIdle = pixel(IDLE), cDone = pixel(DONE), cDrop = pixel(DROP), cRung = RUNG.map(pixel);
     for (var i = 0; i < g.idle.length; i += 3) box(g.idle[i + 1], g.idle[i + 2], g.idle[i], cIdle, false);
-    for (var j = 0; j < g.jobs.length; j += 8) {
-      var out = g.jobs[j + 7];
-      box(g.jobs[j + 5], g.jobs[j + 6], g.jobs[j],
-          out === OUT.DROPPED ? cDrop : out === OUT.COMPLETED ? cDone : cRung[Math.min(g.jobs[j + 2], RUNG.length - 1)],
+    for (var j = 0; j < g.jobs.length; j += JOB.COLS) {
+      var out = g.jobs[j + JOB.OUTCOME], inBracket = g.jobs[j + JOB.RUNG] - g.jobs[j + JOB.BRACKET];
+      box(g.jobs[j + JOB.START], g.jobs[j + JOB.END], g.jobs[j + JOB.WORKER],
+          out === OUT.DROPPED ? cDrop : out === OUT.COMPLETED ? cDone : cRung[Math.min(inBracket, RUNG.length - 1)],
           out === OUT.CUT);
     }
     ctx.putImageData(img, Math.round(left * dpr), Math.round(top * dpr));
@@ -103,16 +107,16 @@ var Charts = (function () {
     // labels where rows are tall enough to read: T<trial>r<rung>, ~ cut, x dropped
     if (rowH >= 14) {
       ctx.textAlign = 'center';
-      for (var k = 0; k < g.jobs.length; k += 8) {
-        var o = g.jobs[k + 7], r = g.jobs[k + 2];
-        var lx = left + span * g.jobs[k + 5] / g.tmax, lw = span * (g.jobs[k + 6] - g.jobs[k + 5]) / g.tmax;
+      for (var k = 0; k < g.jobs.length; k += JOB.COLS) {
+        var o = g.jobs[k + JOB.OUTCOME], r = g.jobs[k + JOB.RUNG], trial = g.jobs[k + JOB.TRIAL];
+        var lx = left + span * g.jobs[k + JOB.START] / g.tmax, lw = span * (g.jobs[k + JOB.END] - g.jobs[k + JOB.START]) / g.tmax;
         var mark = o === OUT.CUT ? '~' : o === OUT.DROPPED ? 'x' : '';
-        var label = 'T' + g.jobs[k + 1] + 'r' + r + mark;
-        if (ctx.measureText(label).width + 4 > lw) label = 'T' + g.jobs[k + 1] + mark;
+        var label = 'T' + trial + 'r' + r + mark;
+        if (ctx.measureText(label).width + 4 > lw) label = 'T' + trial + mark;
         if (ctx.measureText(label).width + 4 > lw) label = mark;
         if (label) {
-          ctx.fillStyle = r >= 3 || o === OUT.DROPPED ? '#fff' : '#000';
-          ctx.fillText(label, lx + lw / 2, top + rowH * (g.jobs[k] + 0.5) + 0.5);
+          ctx.fillStyle = r - g.jobs[k + JOB.BRACKET] >= 3 || o === OUT.DROPPED ? '#fff' : '#000';
+          ctx.fillText(label, lx + lw / 2, top + rowH * (g.jobs[k + JOB.WORKER] + 0.5) + 0.5);
         }
       }
     }
@@ -200,7 +204,9 @@ var Charts = (function () {
     runs.forEach(function (r, k) {
       [4, 5].forEach(function (col) {
         // wider lines first, so curves that coincide stay visible
-        ctx.strokeStyle = r.color; ctx.lineWidth = 1.5 + 1.25 * (runs.length - 1 - k); ctx.setLineDash(col === 5 ? [6, 4] : []);
+        // (at most 5 px wider in all, however many runs)
+        var step = runs.length > 1 ? Math.min(1.25, 5 / (runs.length - 1)) : 0;
+        ctx.strokeStyle = r.color; ctx.lineWidth = 1.5 + step * (runs.length - 1 - k); ctx.setLineDash(col === 5 ? [6, 4] : []);
         ctx.beginPath();
         var on = false, last = NaN;
         for (var i = 0; i < r.best.length; i += 6) {
@@ -224,8 +230,11 @@ var Charts = (function () {
    * series with 95% interval bars.  series = [{name, color, points:
    * [{x, mean, lo, hi, n, of}]}]. */
   function sweep(canvas, xs, series, ylabel) {
-    var s = setup(canvas, 220), ctx = s.ctx, left = 56, right = 90, top = 18, bottom = s.h - 34;
+    var s = setup(canvas, 220), ctx = s.ctx, left = 56, top = 18, bottom = s.h - 34;
     ctx.clearRect(0, 0, s.w, s.h);
+    ctx.font = '11px system-ui, sans-serif';
+    // the legend at the right: as wide as the longest name
+    var right = 16 + series.reduce(function (w, sr) { return Math.max(w, ctx.measureText(sr.name).width); }, 74);
     var hi = 0;
     series.forEach(function (sr) { sr.points.forEach(function (p) { if (isFinite(p.hi)) hi = Math.max(hi, p.hi); }); });
     if (!(hi > 0)) hi = 1;
@@ -241,7 +250,7 @@ var Charts = (function () {
       var on = false;
       sr.points.forEach(function (p, i) {
         if (!isFinite(p.mean)) { on = false; return; }
-        var x = X(i) + (k - 1) * 4;
+        var x = X(i) + (k - (series.length - 1) / 2) * 4;
         if (on) ctx.lineTo(x, Y(p.mean)); else ctx.moveTo(x, Y(p.mean));
         on = true;
       });
@@ -249,7 +258,7 @@ var Charts = (function () {
       ctx.lineWidth = 1;
       sr.points.forEach(function (p, i) {
         if (!isFinite(p.mean)) return;
-        var x = X(i) + (k - 1) * 4;
+        var x = X(i) + (k - (series.length - 1) / 2) * 4;
         ctx.beginPath(); ctx.moveTo(x, Y(p.lo)); ctx.lineTo(x, Y(p.hi)); ctx.stroke();
         ctx.fillRect(x - 2.5, Y(p.mean) - 2.5, 5, 5);
       });
@@ -265,6 +274,6 @@ var Charts = (function () {
     s.ctx.fillText(text, 20, 30);
   }
 
-  return { note: note, OUT: OUT, rungColor: rungColor, DONE: DONE, IDLE: IDLE, DROP: DROP,
+  return { note: note, OUT: OUT, JOB: JOB, rungColor: rungColor, DONE: DONE, IDLE: IDLE, DROP: DROP,
            gantt: gantt, cursor: cursor, timeAt: timeAt, best: best, sweep: sweep };
 })();

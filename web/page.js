@@ -1,7 +1,7 @@
 /*
  * web/page.js -- the page's logic: settings (controls, presets, the URL),
- * the three runs, the summary, the narration that follows the time cursor,
- * and the sweep.
+ * one run per chosen scheduler, the summary, the narration that follows the
+ * time cursor, and the sweep.
  *
  * Every run is `shsim run` with the arguments shown under the controls: the
  * C side (web/shsim_web.c) parses them with the command line's own parser,
@@ -9,20 +9,59 @@
  * (make web-test checks it).  The settings live in the URL's hash
  * (#workload=lenet-model&workers=64...), so a link restores a state.
  *
+ * The scheduler choices and the summary's column labels are not spelled
+ * here: they come from the C side's catalog (shsim_web_catalog: core/'s
+ * table of scheduler types, sim/summary.h's columns), so a new scheduler
+ * type or column reaches the page without an edit of this file.
+ *
  * window.shsim is the page's state for the browser test: the runs' rows,
  * summaries, and how long the last run and its drawing took.
  */
 'use strict';
 
-var SCHEDS = [
-  { key: 'strict', name: 'strict SH', args: ['--scheduler', 'sh', '--barrier', 'strict'], color: '#c0392b' },
-  { key: 'fill', name: 'fill SH', args: ['--scheduler', 'sh', '--barrier', 'fill'], color: '#d68910' },
-  { key: 'asha', name: 'ASHA', args: ['--scheduler', 'asha'], color: '#1f618d' },
-];
+/* The catalog (see above), read once the module runs: {schedulers: [{name,
+ * variants, option, rule, brackets, help}], rules, columns: [{name, label,
+ * scale, decimals, may_miss}]}. */
+var CATALOG = null;
+/* Every scheduler variant of the catalog, in its order: {key: 'sh-strict',
+ * label: 'sh:strict' (sweep's and compare's syntax), type, variant, color}.
+ * Colours go by this order (strict SH, fill SH and ASHA keep theirs). */
+var VARIANTS = [];
+var PALETTE = ['#c0392b', '#d68910', '#1f618d', '#3498db', '#7f8c8d', '#6c3483', '#a569bd', '#0e6655',
+               '#17a589', '#6e2c00'];
 
-var FIELDS = ['workload', 'syn', 'workers', 'eta', 'r_min', 'r_max', 'trials', 'horizon', 'seed', 'target',
-              'noise', 'sigma', 'slow_k', 'slow_f', 'drop', 'drop_rate', 'on_drop'];
-var DEFAULTS = { workload: 'figure', syn: 'constant:6', workers: '2', eta: '2', r_min: '1', r_max: '',
+function loadCatalog() {
+  CATALOG = JSON.parse(UTF8ToString(_shsim_web_catalog()));
+  VARIANTS = [];
+  CATALOG.schedulers.forEach(function (t) {
+    (t.variants.length ? t.variants : [null]).forEach(function (v) {
+      var label = v === null ? t.name : t.name + ':' + v;
+      VARIANTS.push({ key: label.replace(/:/g, '-'), label: label, type: t, variant: v,
+                      color: PALETTE[VARIANTS.length % PALETTE.length] });
+    });
+  });
+}
+
+/* The chosen variants of settings s, in the catalog's order. */
+function chosen(s) {
+  var want = s.scheds.split(',');
+  return VARIANTS.filter(function (v) { return want.indexOf(v.label) >= 0; });
+}
+
+/* The `shsim run` arguments that pick variant v (with the settings' rule and
+ * brackets where its type takes them). */
+function schedArgs(v, s) {
+  var a = ['--scheduler', v.type.name];
+  if (v.variant !== null) a.push(v.type.option, v.variant);
+  if (v.type.rule && s.rule) a.push('--rule', s.rule);
+  if (v.type.brackets && s.brackets) a.push('--brackets', s.brackets);
+  return a;
+}
+
+var FIELDS = ['scheds', 'rule', 'brackets', 'workload', 'syn', 'workers', 'eta', 'r_min', 'r_max', 'trials',
+              'horizon', 'seed', 'target', 'noise', 'sigma', 'slow_k', 'slow_f', 'drop', 'drop_rate', 'on_drop'];
+var DEFAULTS = { scheds: 'sh:strict,sh:fill,asha:promotion', rule: '', brackets: '',
+                 workload: 'figure', syn: 'constant:6', workers: '2', eta: '2', r_min: '1', r_max: '',
                  trials: '', horizon: '', seed: '1', target: '', noise: 'none', sigma: '0.5', slow_k: '0',
                  slow_f: '3', drop: '0', drop_rate: '0', on_drop: 'retry' };
 
@@ -45,10 +84,13 @@ var PRESETS = {
   model64: preset('lenet-model: 64 workers, one hour',
                   { workload: 'lenet-model', workers: '64', horizon: '3600', target: '0.15' },
                   { workers: '4,8,16,32,64', seeds: '5' }),
+  hyperband: preset('Hyperband and async Hyperband against SH and ASHA: lenet-model, 16 workers, one hour',
+                    { scheds: 'sh:fill,asha:promotion,hyperband:fill,async-hyperband:promotion', workload: 'lenet-model',
+                      workers: '16', horizon: '3600', target: '0.15' }, { workers: '4,8,16,32,64', seeds: '5' }),
 };
 
 var $ = function (id) { return document.getElementById(id); };
-var state = { settings: null, runs: [], narrTab: 'strict', cursor: Infinity, tmax: 1, timing: {}, errors: [] };
+var state = { settings: null, runs: [], narrTab: 'sh-strict', cursor: Infinity, tmax: 1, timing: {}, errors: [] };
 window.shsim = state;
 
 /* ---- calling the C side ------------------------------------------------ */
@@ -68,7 +110,7 @@ function runOnce(args, trace) {
   r.summary = parseSummary(r.summaryCsv);
   if (trace) {
     var np = _malloc(4);
-    [['jobs', 0, 8], ['idle', 1, 3], ['best', 2, 6]].forEach(function (t) {
+    [['jobs', 0, Charts.JOB.COLS], ['idle', 1, 3], ['best', 2, 6]].forEach(function (t) {
       var ptr = _shsim_web_table(t[1], np), rows = HEAP32[np >> 2];
       // a copy: the next run frees the C side's rows
       r[t[0]] = ptr ? new Float64Array(HEAPF64.buffer, ptr, rows * t[2]).slice() : new Float64Array(0);
@@ -99,14 +141,38 @@ function num(s) { return s === '' || s === undefined ? NaN : Number(s); }
 
 /* ---- settings ---------------------------------------------------------- */
 
+/* The scheduler checkboxes and the rule menu, from the catalog. */
+function buildSchedulerControls() {
+  $('scheds').innerHTML = VARIANTS.map(function (v) {
+    return '<label title="' + v.type.help.replace(/"/g, '&quot;') + '"><input type="checkbox" id="sched-' + v.key +
+      '" data-label="' + v.label + '"> <span style="color:' + v.color + '">' + v.label + '</span></label>';
+  }).join(' ');
+  $('rule').innerHTML = '<option value="">default</option>' + CATALOG.rules.map(function (r) {
+    return '<option>' + r + '</option>';
+  }).join('');
+}
+
+/* A setting's value as the controls hold it (scheds: the ticked labels). */
+function readField(f) {
+  if (f !== 'scheds') return String($(f).value).trim();
+  return Array.prototype.map.call($('scheds').querySelectorAll('input:checked'), function (e) {
+    return e.dataset.label;
+  }).join(',');
+}
+
 function readControls() {
   var s = {};
-  FIELDS.forEach(function (f) { s[f] = String($(f).value).trim(); });
+  FIELDS.forEach(function (f) { s[f] = readField(f); });
   return s;
 }
 
 function writeControls(s) {
-  FIELDS.forEach(function (f) { $(f).value = s[f] !== undefined ? s[f] : DEFAULTS[f]; });
+  FIELDS.forEach(function (f) {
+    var v = s[f] !== undefined ? s[f] : DEFAULTS[f];
+    if (f !== 'scheds') { $(f).value = v; return; }
+    var want = v.split(',');
+    $('scheds').querySelectorAll('input').forEach(function (e) { e.checked = want.indexOf(e.dataset.label) >= 0; });
+  });
   showHide();
 }
 
@@ -115,6 +181,9 @@ function showHide() {
   var law = $('noise').value;
   $('sigma-wrap').style.display = law === 'none' || law === 'exponential' ? 'none' : '';
   $('sigma-name').textContent = law === 'pareto' ? 'α' : 'σ';
+  var picked = chosen({ scheds: readField('scheds') });
+  $('rule-wrap').style.display = picked.some(function (v) { return v.type.rule; }) ? '' : 'none';
+  $('brackets-wrap').style.display = picked.some(function (v) { return v.type.brackets; }) ? '' : 'none';
 }
 
 /* The `shsim run` arguments of the settings (without the scheduler). */
@@ -157,21 +226,24 @@ function fromHash() {
   return s;
 }
 
-/* ---- the three runs ---------------------------------------------------- */
+/* ---- the runs: one per chosen scheduler ---------------------------------- */
 
 function runAll() {
   var s = readControls(), t0 = performance.now();
   state.settings = s;
   history.replaceState(null, '', '#' + toHash(s));
-  var base = runArgs(s);
-  $('cmd').textContent = 'shsim run ' + base.join(' ') + '   (with --scheduler sh --barrier strict | fill, and --scheduler asha)';
-  var runs = SCHEDS.map(function (sc) {
-    var r = runOnce(sc.args.concat(base), true);
-    r.sched = sc;
+  var base = runArgs(s), picked = chosen(s);
+  $('cmd').textContent = 'shsim run ' + base.join(' ') + '   (with ' + picked.map(function (v) {
+    return schedArgs(v, s).join(' ');
+  }).join(' | ') + ')';
+  var runs = picked.map(function (v) {
+    var r = runOnce(schedArgs(v, s).concat(base), true);
+    r.sched = v;
     return r;
   });
   var t1 = performance.now();
   var bad = runs.find(function (r) { return r.status !== 0; });
+  if (!runs.length) bad = { status: 2, error: 'page: tick at least one scheduler' };
   // stderr of the C side: the CLI's own messages, "shsim: ..."
   $('error').textContent = bad ? (bad.error || 'shsim: run failed') + ' (exit status ' + bad.status + ')' : '';
   state.runs = bad ? [] : runs;
@@ -181,8 +253,8 @@ function runAll() {
   drawAll();
   var t2 = performance.now();
   state.timing = { run_ms: t1 - t0, draw_ms: t2 - t1, total_ms: t2 - t0,
-                   jobs: runs.reduce(function (n, r) { return n + r.jobs.length / 8; }, 0) };
-  $('timing').textContent = 'three runs ' + state.timing.run_ms.toFixed(0) + ' ms, charts ' +
+                   jobs: runs.reduce(function (n, r) { return n + r.jobs.length / Charts.JOB.COLS; }, 0) };
+  $('timing').textContent = runs.length + ' runs ' + state.timing.run_ms.toFixed(0) + ' ms, charts ' +
     state.timing.draw_ms.toFixed(0) + ' ms (' + state.timing.jobs + ' jobs)';
   loadNarration();
 }
@@ -197,7 +269,8 @@ function drawAll() {
     var sm = r.summary, title = document.createElement('div');
     title.className = 'gantt-title';
     title.style.color = r.sched.color;
-    title.innerHTML = r.sched.name + ' <span class="k">— idle ' + pct(num(sm.idle_fraction)) + ', ' + sm.trials_rmax +
+    title.title = r.sched.type.help;
+    title.innerHTML = r.sched.label + ' <span class="k">— idle ' + pct(num(sm.idle_fraction)) + ', ' + sm.trials_rmax +
       (sm.trials_rmax === '1' ? ' trial' : ' trials') + ' at r_max ' + sm.r_max + ', best error ' + g(num(sm.best)) +
       ', ' + sm.jobs_cut + ' cut, ' + sm.jobs_dropped + ' dropped</span>';
     var wrap = document.createElement('div'), c = document.createElement('canvas'), ov = document.createElement('canvas');
@@ -217,20 +290,27 @@ function drawAll() {
   setCursor(state.cursor);
 }
 
-var SUMCOLS = [
-  ['idle', 'idle_fraction', pct], ['trials started', 'trials_started'], ['at r_max', 'trials_rmax'],
-  ['epochs', 'epochs_trained'], ['cut', 'jobs_cut'], ['dropped', 'jobs_dropped'], ['end s', 'end_time', g],
-  ['best', 'best', g], ['best at r_max', 'best_rmax', g], ['target seen', 'time_to_target', g],
-  ['target found at r_max', 'time_to_target_rmax', g], ['first r_max', 'time_first_rmax', g],
-];
+/* The summary columns the table shows, in this order; their labels and
+ * decimals are the catalog's (as `shsim compare`'s table shows them). */
+var SUMMARY_SHOWN = ['idle_fraction', 'trials_started', 'trials_rmax', 'epochs_trained', 'jobs_cut', 'jobs_dropped',
+                     'end_time', 'best', 'best_rmax', 'time_to_target', 'time_to_target_rmax', 'time_first_rmax'];
+
+/* A summary.csv field as the table shows it: value * scale with the
+ * column's decimals; '–' for none. */
+function showColumn(col, v) {
+  var x = num(v);
+  return isNaN(x) ? '–' : (x * col.scale).toFixed(col.decimals);
+}
 
 function drawSummary() {
-  var h = '<tr><th>scheduler</th>' + SUMCOLS.map(function (c) { return '<th>' + c[0] + '</th>'; }).join('') + '</tr>';
+  var cols = SUMMARY_SHOWN.map(function (name) {
+    return CATALOG.columns.find(function (c) { return c.name === name; });
+  }).filter(Boolean);
+  var h = '<tr><th>scheduler</th>' + cols.map(function (c) { return '<th>' + c.label + '</th>'; }).join('') + '</tr>';
   state.runs.forEach(function (r) {
-    h += '<tr data-sched="' + r.sched.key + '"><td style="color:' + r.sched.color + '">' + r.sched.name + '</td>' +
-      SUMCOLS.map(function (c) {
-        var v = r.summary[c[1]];
-        return '<td data-col="' + c[1] + '">' + (c[2] ? c[2](num(v)) : v) + '</td>';
+    h += '<tr data-sched="' + r.sched.key + '"><td style="color:' + r.sched.color + '">' + r.sched.label + '</td>' +
+      cols.map(function (c) {
+        return '<td data-col="' + c.name + '">' + showColumn(c, r.summary[c.name]) + '</td>';
       }).join('') + '</tr>';
   });
   $('summary').innerHTML = h;
@@ -250,8 +330,9 @@ function setCursor(t) {
 /* The narration of the tab's scheduler: a second run with --explain, made
  * only when asked for (a 64-worker hour is tens of thousands of lines). */
 function loadNarration() {
-  var r = state.runs.find(function (x) { return x.sched.key === state.narrTab; });
+  var r = state.runs.find(function (x) { return x.sched.key === state.narrTab; }) || state.runs[0];
   if (!r) return;
+  state.narrTab = r.sched.key;
   if (!r.lines) {
     var x = runOnce(r.args.concat(['--explain']), true);
     r.lines = x.narration.split('\n').filter(Boolean).map(function (l) {
@@ -262,7 +343,7 @@ function loadNarration() {
   $('narr-tabs').innerHTML = '';
   state.runs.forEach(function (x) {
     var b = document.createElement('button');
-    b.textContent = x.sched.name;
+    b.textContent = x.sched.label;
     b.className = x.sched.key === state.narrTab ? 'on' : '';
     b.onclick = function () { state.narrTab = x.sched.key; loadNarration(); };
     $('narr-tabs').appendChild(b);
@@ -333,15 +414,17 @@ function runSweep() {
   var useTarget = s.target !== '';
   var cells = [];
   ws.forEach(function (w, i) { for (var k = 1; k <= seeds; k++) cells.push({ i: i, w: w, seed: String(k) }); });
-  var acc = SCHEDS.map(function () { return ws.map(function () { return { idle: [], ttt: [], runs: 0 }; }); });
+  var picked = chosen(s);
+  if (!picked.length) { $('sweep-status').textContent = 'page: tick at least one scheduler'; return; }
+  var acc = picked.map(function () { return ws.map(function () { return { idle: [], ttt: [], runs: 0 }; }); });
   var at = 0, t0 = performance.now();
   history.replaceState(null, '', '#' + toHash(s));
   function step() {
     var until = performance.now() + 40;
     while (at < cells.length && performance.now() < until) {
       var c = cells[at++], a = runArgs(Object.assign({}, s, { workers: c.w, seed: c.seed }));
-      for (var k = 0; k < SCHEDS.length; k++) {
-        var r = runOnce(SCHEDS[k].args.concat(a), false);
+      for (var k = 0; k < picked.length; k++) {
+        var r = runOnce(schedArgs(picked[k], s).concat(a), false);
         if (r.status !== 0) { $('sweep-status').textContent = r.error || 'shsim: run failed'; return; }
         var cell = acc[k][c.i], tt = num(r.summary[useTarget ? 'time_to_target_rmax' : 'time_first_rmax']);
         cell.idle.push(100 * num(r.summary.idle_fraction));
@@ -349,18 +432,18 @@ function runSweep() {
         if (!isNaN(tt)) cell.ttt.push(tt);
       }
     }
-    $('sweep-status').textContent = at + ' of ' + cells.length + ' cells (' + 3 * at + ' runs), ' +
+    $('sweep-status').textContent = at + ' of ' + cells.length + ' cells (' + picked.length * at + ' runs), ' +
       ((performance.now() - t0) / 1000).toFixed(1) + ' s';
     var series = function (what) {
-      return SCHEDS.map(function (sc, k) {
-        return { name: sc.name, color: sc.color, points: acc[k].map(function (cell) {
+      return picked.map(function (sc, k) {
+        return { name: sc.label, color: sc.color, points: acc[k].map(function (cell) {
           var p = meanCI(cell[what]); p.of = cell.runs; return p; }) };
       });
     };
     Charts.sweep($('sw_idle'), ws, series('idle'), 'idle % of worker time');
     Charts.sweep($('sw_ttt'), ws, series('ttt'),
                  useTarget ? 'a trial at r_max with error ≤ ' + s.target + ' (s)' : 'time to the first trial at r_max (s)');
-    state.sweep = { workers: ws, seeds: seeds, acc: acc, done: at === cells.length };
+    state.sweep = { workers: ws, seeds: seeds, scheds: picked.map(function (v) { return v.key; }), acc: acc, done: at === cells.length };
     if (at < cells.length) setTimeout(step, 0);
   }
   step();
@@ -371,6 +454,7 @@ function runSweep() {
 function legend() {
   var items = [];
   for (var r = 0; r < 5; r++) items.push('<span><i class="swatch" style="background:' + Charts.rungColor(r) + '"></i>rung ' + r + '</span>');
+  items.push('<span>(Hyperband: the rung within the trial\'s bracket)</span>');
   items.push('<span><i class="swatch" style="background:' + Charts.DONE + '"></i>job that reached r_max</span>');
   items.push('<span><i class="swatch" style="background:' + Charts.IDLE + '"></i>idle worker</span>');
   items.push('<span><i class="swatch" style="background:repeating-linear-gradient(135deg,#7fb3d5 0 3px,#333 3px 4px)"></i>~ cut at the horizon</span>');
@@ -380,6 +464,8 @@ function legend() {
 }
 
 function init() {
+  loadCatalog();
+  buildSchedulerControls();
   var sel = $('preset');
   sel.innerHTML = '<option value="">(custom)</option>' + Object.keys(PRESETS).map(function (k) {
     return '<option value="' + k + '">' + PRESETS[k].label + '</option>';

@@ -4,8 +4,10 @@
 // Debian's chromium, headless, driven by playwright-core (web/package.json;
 // no browser download).  The page must run what `shsim run` runs: for the
 // settings it shows, its summary.csv rows equal the CLI's byte for byte and
-// its bars the CLI's jobs.csv to the last bit; the controls and the URL must
-// change and restore them; a screenshot must show something.
+// its bars the CLI's jobs.csv to the last bit, for every scheduler type of
+// the CLI (Hyperband and async Hyperband included), which the page must
+// offer; its summary labels must be `shsim compare`'s; the controls and
+// the URL must change and restore them; a screenshot must show something.
 //
 // Environment: SHSIM (the native binary), PAGE (the HTML file), CHROMIUM,
 // OUTDIR (scratch folder; the screenshot lands there as shsim.png).
@@ -41,12 +43,14 @@ function cli(args, extra = []) {
 }
 
 const OUTCOMES = ['promoted', 'paused', 'stopped', 'completed', 'cut', 'dropped', 'running'];
-/* jobs.csv into the page's 8-column rows (numbers read back exactly: the
- * CLI prints the shortest form that reads back to the same double). */
+/* jobs.csv into the page's 9-column rows (numbers read back exactly: the
+ * CLI prints the shortest form that reads back to the same double):
+ * worker, trial, rung, epochs from and to, start, end, outcome, bracket. */
+const JOB_COLS = 9;
 function jobsRows(csv) {
   return csv.trim().split('\n').slice(1).map((l) => {
     const f = l.split(',');
-    return [+f[1], +f[2], +f[3], +f[4], +f[5], +f[6], +f[7], OUTCOMES.indexOf(f[8])];
+    return [+f[1], +f[2], +f[3], +f[4], +f[5], +f[6], +f[7], OUTCOMES.indexOf(f[8]), +f[9]];
   });
 }
 /* Numbers equal, or (where libm may differ: see below) within 1e-12. */
@@ -56,10 +60,10 @@ function close(a, b) { return Object.is(a, b) || Math.abs(a - b) <= 1e-12 * Math
  * to 1e-12; diffs counts the times that differ in the last bits. */
 function sameJobs(pageFlat, csv, exact, diffs) {
   const rows = jobsRows(csv);
-  if (pageFlat.length !== rows.length * 8) return 'page ' + pageFlat.length / 8 + ' jobs, CLI ' + rows.length;
+  if (pageFlat.length !== rows.length * JOB_COLS) return 'page ' + pageFlat.length / JOB_COLS + ' jobs, CLI ' + rows.length;
   for (let i = 0; i < rows.length; i++)
-    for (let k = 0; k < 8; k++) {
-      const a = pageFlat[i * 8 + k], b = rows[i][k];
+    for (let k = 0; k < JOB_COLS; k++) {
+      const a = pageFlat[i * JOB_COLS + k], b = rows[i][k];
       if (Object.is(a, b)) continue;
       if (!exact && (k === 5 || k === 6) && close(a, b)) { if (diffs) diffs.n++; continue; }
       return `job ${i} column ${k}: page ${a}, CLI ${b}`;
@@ -88,7 +92,8 @@ const pageErrors = [];
 page.on('pageerror', (e) => pageErrors.push(e.message));
 const ready = () => page.waitForFunction(() => window.shsim && window.shsim.ready, null, { timeout: 30000 });
 
-/* The page's three runs: args, summary CSV, jobs (as plain arrays). */
+/* The page's runs (one per chosen scheduler): args, summary CSV, jobs (as
+ * plain arrays). */
 const pageRuns = () => page.evaluate(() => shsim.runs.map((r) => ({
   key: r.sched.key, args: r.args, summaryCsv: r.summaryCsv, jobs: Array.from(r.jobs),
   lines: r.lines ? r.lines.map((l) => l.text) : null })));
@@ -102,7 +107,8 @@ const cells = () => page.evaluate(() => {
 });
 
 /* Every run on the page equals `shsim run` with the page's arguments, and
- * the summary table shows the CLI's idle %, trials at r_max and best.
+ * the summary table shows the CLI's idle %, trials at r_max and best (with
+ * the decimals of the C side's column list).
  * exact: summary.csv byte for byte and the jobs to the last bit (the book
  * figures: integer seconds, no libm).  Otherwise decisions and counts
  * exactly and times to 1e-12: the model and noise draws call exp, log, pow,
@@ -111,18 +117,21 @@ const cells = () => page.evaluate(() => {
  * last bit; the note line counts such times. */
 async function compareWithCli(what, exact) {
   const runs = await pageRuns(), shown = await cells();
+  const cols = await page.evaluate(() => CATALOG.columns);
   for (const r of runs) {
     const c = cli(r.args), diffs = { n: 0 }, jd = { n: 0 };
     check(`${what}: ${r.key} summary.csv equals the CLI's`, c.status === 0 && sameSummary(r.summaryCsv, c.summary, exact, diffs) === '',
           c.status ? c.stderr : sameSummary(r.summaryCsv, c.summary, exact, diffs));
     const d = c.jobs ? sameJobs(r.jobs, c.jobs, exact, jd) : 'no jobs.csv';
     check(`${what}: ${r.key} jobs equal the CLI's jobs.csv`, d === '', d);
-    if (!exact) console.log(`# ${what}: ${r.key}: ${r.jobs.length / 8} jobs, ${jd.n} times and ${diffs.n} summary ` +
+    if (!exact) console.log(`# ${what}: ${r.key}: ${r.jobs.length / JOB_COLS} jobs, ${jd.n} times and ${diffs.n} summary ` +
                             `fields differ from the CLI's in the last bits`);
     const h = c.summary.trim().split('\n')[0].split(','), v = c.summary.trim().split('\n')[1].split(',');
-    const col = (name) => v[h.indexOf(name)];
-    const want = { idle_fraction: (100 * +col('idle_fraction')).toFixed(1) + '%', trials_rmax: col('trials_rmax'),
-                   best: col('best') === '' ? '–' : String(+Number(col('best')).toPrecision(6)) };
+    const col = (name) => {
+      const c = cols.find((x) => x.name === name), f = v[h.indexOf(name)];
+      return f === '' ? '–' : (+f * c.scale).toFixed(c.decimals);
+    };
+    const want = { idle_fraction: col('idle_fraction'), trials_rmax: col('trials_rmax'), best: col('best') };
     const got = shown[r.key] || {};
     check(`${what}: ${r.key} table shows the CLI's idle %, trials at r_max and best`,
           got.idle_fraction === want.idle_fraction && got.trials_rmax === want.trials_rmax && got.best === want.best,
@@ -139,7 +148,17 @@ async function setControls(values) {
     if (tag === 'SELECT') await page.selectOption('#' + id, v);
     else { await page.fill('#' + id, v); await page.dispatchEvent('#' + id, 'change'); }
   }
-  await page.waitForFunction(() => shsim.runs.length === 3 || document.getElementById('error').textContent !== '');
+  await page.waitForFunction(() => shsim.runs.length === chosen(readControls()).length ||
+                             document.getElementById('error').textContent !== '');
+}
+
+/* Tick exactly the schedulers of `labels` (sh:strict, ...) as a user would,
+ * each click running the page again. */
+async function setSchedulers(labels) {
+  const all = await page.$$eval('#scheds input', (e) => e.map((x) => x.dataset.label));
+  for (const l of all) await page.setChecked(`#scheds input[data-label="${l}"]`, labels.includes(l));
+  await page.waitForFunction((n) => shsim.runs.length === n || document.getElementById('error').textContent !== '',
+                             labels.length);
 }
 
 // 1. The book's figures: the default page is Fig. 19.5.1 (strict SH) and
@@ -157,7 +176,7 @@ await ready();
   }
   check('shsim figure wrote the book figures', fig !== null);
   if (fig) {
-    for (const [key, dir] of [['strict', 'sync-sh'], ['asha', 'asha']]) {
+    for (const [key, dir] of [['sh-strict', 'sync-sh'], ['asha-promotion', 'asha']]) {
       const r = runs.find((x) => x.key === key);
       const d = sameJobs(r.jobs, fig(dir, 'jobs.csv'), true);
       check(`book figure ${dir}: the page's bars are shsim figure's`, d === '', d);
@@ -214,6 +233,61 @@ for (const [i, s] of settings.entries()) {
   check('bad input shows the CLI\'s message and exit status 2',
         c.status === 2 && err === c.stderr.trim() + ' (exit status 2)', `page ${JSON.stringify(err)}, CLI ${JSON.stringify(c.stderr)}`);
   await setControls({ eta: '2' });
+}
+
+// 4b. The scheduler choices are the CLI's types (run --help's list, which
+//     core/'s table makes), and Hyperband and async Hyperband run on the
+//     page as on the command line, decision for decision (brackets and
+//     rules as the controls give them).
+{
+  const help = execFileSync(SHSIM, ['run', '--help'], { encoding: 'utf8' });
+  const cliTypes = help.slice(help.indexOf('Scheduler types')).split('\n')
+    .map((l) => /^  ([a-z][a-z-]*)[\[ ]?/.exec(l)).filter(Boolean).map((m) => m[1]);
+  const pageTypes = await page.evaluate(() => CATALOG.schedulers.map((t) => t.name));
+  check('the page offers the CLI\'s scheduler types', cliTypes.length >= 5 && JSON.stringify(cliTypes) === JSON.stringify(pageTypes),
+        `page ${pageTypes}, CLI ${cliTypes}`);
+  const boxes = await page.$$eval('#scheds input', (e) => e.map((x) => x.dataset.label));
+  check('hyperband and async-hyperband can be ticked',
+        ['hyperband:strict', 'hyperband:fill', 'async-hyperband:promotion', 'async-hyperband:stopping'].every((l) => boxes.includes(l)),
+        boxes.join(' '));
+  const hb = ['sh:fill', 'hyperband:strict', 'hyperband:fill', 'async-hyperband:promotion', 'async-hyperband:stopping'];
+  // integer durations (no libm): bit for bit, every bracket of r_max 16
+  await setControls({ workload: 'synthetic', syn: 'constant:1', workers: '6', eta: '2', r_min: '1', r_max: '16',
+                      trials: '120', horizon: '', seed: '1', target: '', noise: 'none', slow_k: '0', drop: '0',
+                      drop_rate: '0' });
+  await setSchedulers(hb);
+  let runs = await compareWithCli('hyperband, synthetic', true);
+  check('hyperband, synthetic: one run per ticked scheduler', runs.map((r) => r.key).join() ===
+        'sh-fill,hyperband-strict,hyperband-fill,async-hyperband-promotion,async-hyperband-stopping', runs.map((r) => r.key).join());
+  const brackets = (r) => new Set(r.jobs.filter((_, i) => i % JOB_COLS === 8)).size;
+  check('hyperband, synthetic: the Hyperband runs use 5 brackets, SH one',
+        brackets(runs[0]) === 1 && runs.slice(1).every((r) => brackets(r) === 5), runs.map(brackets).join());
+  // lenet-model with noise, stragglers and drops; 3 brackets, the rank rule
+  await setControls({ workload: 'lenet-model', workers: '12', eta: '3', r_max: '', trials: '', horizon: '2400', seed: '4',
+                      noise: 'lognormal', sigma: '0.4', slow_k: '2', slow_f: '3', drop: '0.05', on_drop: 'lose',
+                      target: '0.15', brackets: '3', rule: 'rank' });
+  runs = await compareWithCli('hyperband, lenet-model', false);
+  check('hyperband, lenet-model: the arguments carry --brackets 3 and --rule rank where the type takes them',
+        runs.every((r) => r.args.includes('--brackets') === r.key.includes('hyperband')) &&
+        runs.every((r) => r.args.includes('--rule') === r.key.startsWith('async')), runs.map((r) => r.args.join(' ')).join(' | '));
+  check('hyperband, lenet-model: the Hyperband runs use 3 brackets',
+        runs.slice(1).every((r) => brackets(r) === 3), runs.map(brackets).join());
+  // the summary's labels are `shsim compare`'s row labels (one list, sim/summary.h)
+  const cmp = execFileSync(SHSIM, ['compare', '-W', 'figure', '-w', '2', '--r-max', '4', '-T', '32', '--no-plot',
+                                   '-o', path.join(OUTDIR, 'cmp')], { encoding: 'utf8' });
+  const heads = await page.$$eval('#summary th', (e) => e.map((x) => x.textContent));
+  const rowLabels = cmp.split('\n').map((l) => /^(\S.*?)\s{2,}\S/.exec(l)).filter(Boolean).map((m) => m[1]);
+  check('the summary\'s labels are shsim compare\'s', rowLabels.length === 8 && rowLabels.every((l) => heads.includes(l)),
+        `compare ${JSON.stringify(rowLabels)}, page ${JSON.stringify(heads)}`);
+  // a link restores the schedulers, brackets and rule
+  const p2 = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  await p2.goto(page.url());
+  await p2.waitForFunction(() => window.shsim && window.shsim.ready);
+  const again = await p2.evaluate(() => shsim.runs.map((r) => r.summaryCsv));
+  check('a link restores the Hyperband runs', JSON.stringify(again) === JSON.stringify(runs.map((r) => r.summaryCsv)));
+  await p2.close();
+  await setControls({ brackets: '', rule: '' });
+  await setSchedulers(['sh:strict', 'sh:fill', 'asha:promotion']);
 }
 
 // 5. Speed: the 64-worker one-hour lenet-model run and its three charts,
