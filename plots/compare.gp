@@ -27,8 +27,10 @@
 #             charts are the first seed's
 #     fmt     'png' (pngcairo) or 'svg'
 #
-# Drawing: a panel per scheduler, its name and colour on the left, a line of
-# its numbers above its lanes; bars coloured by rung as in gantt.gp (cut
+# Drawing: a panel per scheduler, its name in its colour and a line of its
+# numbers above its lanes (the name on a line of its own: long names such as
+# async-hyperband:promotion:rank:brackets=3 must not run into the worker
+# labels, as they did in the left margin); bars coloured by rung as in gantt.gp (cut
 # jobs pale and dashed, dropped jobs pale and dotted), idle time pale red;
 # a vertical line in the scheduler's colour where its first trial reached
 # r_max, a dashed one where a trial trained to r_max first reached the
@@ -102,12 +104,12 @@ nleg = nleg + 1; LT[nleg] = "first trial at r_max"; LK[nleg] = 11
 if (!(target != target)) { nleg = nleg + 1; LT[nleg] = "target reached at r_max"; LK[nleg] = 12 }
 # ---- canvas ---------------------------------------------------------------
 lane = (W <= 4) ? 28 : ((W <= 8) ? 20 : ((W <= 16) ? 11 : max(3, int(200 / W))))
-headpx = 24                      # a panel's line of numbers
+headpx = 42                      # a panel's name and its line of numbers
 gh = headpx + W * lane + 6       # a Gantt panel
 cvh = 300                        # the curves panel
 toppx = (title ne '') ? 44 : 14
 cw = 1100
-lmpx = 165; rmpx = 30
+lmpx = 80; rmpx = 30             # the left margin: worker labels, the error axis
 plotpx = cw - lmpx - rmpx
 ew(k) = 26 + 6 + 7 * strlen(LT[k]) + 20    # px an entry takes (text about 7 px a character)
 array LR[13]; array LX[13]; array RW[13]   # entry row, its x in the row; row widths
@@ -167,12 +169,12 @@ do for [i = 1 : N] {
     } else {
         do for [k = 0 : W - 1 : (W + 3) / 4] { set ytics add (sprintf("W%d", k) k) }
     }
-    # the scheduler's name in its colour, and its numbers above the lanes
-    set label 2 word(labels, i) at screen sx(10), screen sy(top - headpx - (gh - headpx) / 2.0) left font ",12" tc rgb SC[i]
+    # the scheduler's name in its colour, and its numbers under it, above the lanes
+    set label 2 word(labels, i) at screen sx(lmpx), screen sy(top - 11) left font ",12" tc rgb SC[i]
     note = exists(sprintf("note%d", i)) ? value(sprintf("note%d", i)) : ''
     f = wnum(frm, i)
     g = wnum(ttt, i)
-    set label 3 note at screen sx(lmpx), screen sy(top - headpx / 2.0 - 1) left font (strlen(note) > 125 ? ",9" : ",10") tc rgb "#333333"
+    set label 3 note at screen sx(lmpx), screen sy(top - 30) left font (strlen(note) > 125 ? ",9" : ",10") tc rgb "#333333"
     # the moments that matter, as vertical lines across the lanes
     unset arrow
     if (f == f) {
