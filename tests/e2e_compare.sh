@@ -97,6 +97,18 @@ if command -v gnuplot >/dev/null; then
     # one seed in a sweep (no interval) and no trial at r_max: still no warning
     expect 0 $SHSIM compare -W lenet -w 4 -T 30 --seeds 5 -q --out "$tmp/cmpq"
     [ -s "$tmp/stderr" ] && { bad "compare --seeds 5: gnuplot complained"; cat "$tmp/stderr"; } || ok
+    # the longest names stay clear of the worker labels: each panel's name
+    # (12 pt, drawn from its left end; gnuplot writes it after the panel's
+    # tics) starts right of where the worker labels end (they are drawn
+    # from their right end) and sits above the panel's first lane, W0
+    expect 0 $SHSIM compare -W lenet -w 4 -T 600 -q --out "$tmp/cmpl" \
+        -s async-hyperband:promotion:quantile:brackets=3,async-hyperband:stopping:rank:brackets=2,hyperband:strict:brackets=2
+    [ "$(awk '/<g transform="translate\(/ { t = $0; sub(/.*translate\(/, "", t); split(t, a, /[,)]/); x = a[1] + 0; y = a[2] + 0
+              big = /font-size="12.00"/ && /text-anchor="start"/ }
+         /<text>W0<\/text>/ { wx = x; wy = y; lanes = 1 }
+         /<text>[a-z-]+:[a-z]+(:[a-z]+)?:brackets=[0-9]<\/text>/ && big && lanes { if (x >= wx && y < wy - 12) n++; lanes = 0 }
+         END { print n + 0 }' "$tmp/cmpl/compare.svg")" = 3 ] && [ ! -s "$tmp/stderr" ] && ok \
+        || bad "compare: long scheduler names run into the worker labels"
 else
     echo "SKIP: gnuplot not installed (compare's figure not drawn)"
 fi
