@@ -25,6 +25,27 @@ static char *summary_of(const run_spec *rs, const run_summary *s)
     return buf;
 }
 
+/* Run rs into *res (the caller frees it) and check that the page's last
+ * run is it: the summary byte for byte, every job column for column. */
+static void expect_page_is(const run_spec *rs, run_result *res)
+{
+    char err[4608];
+    run_spec spec = *rs;
+    assert_int_equal(run_spec_execute(&spec, res, NULL, err, sizeof err), 0);
+    char *want = summary_of(&spec, &res->sum);
+    assert_string_equal(shsim_web_summary_csv(), want);
+    free(want);
+    int n;
+    const double *j = shsim_web_table(0, &n);
+    assert_int_equal(n, (int)res->n_jobs);
+    for (size_t i = 0; i < res->n_jobs; i++, j += 9) {
+        const job_row *r = &res->jobs[i];
+        assert_true(j[0] == r->worker && j[1] == r->trial && j[2] == r->rung && j[3] == r->epoch_from &&
+                    j[4] == r->epoch_to && j[5] == r->start && j[6] == r->end && j[7] == r->outcome &&
+                    j[8] == r->bracket);
+    }
+}
+
 /* The book's Fig. 19.5.1 through the page equals run_spec_figure's run:
  * the summary byte for byte, every job, idle interval and best row. */
 static void test_book_figure_equals_run_spec(void **state)
@@ -36,21 +57,8 @@ static void test_book_figure_equals_run_spec(void **state)
 
     run_spec rs = run_spec_figure(sched_sh);
     run_result res;
-    char err[4608];
-    assert_int_equal(run_spec_execute(&rs, &res, NULL, err, sizeof err), 0);
-    char *want = summary_of(&rs, &res.sum);
-    assert_string_equal(shsim_web_summary_csv(), want);
-    free(want);
-
+    expect_page_is(&rs, &res);
     int n;
-    const double *j = shsim_web_table(0, &n);
-    assert_int_equal(n, (int)res.n_jobs);
-    for (size_t i = 0; i < res.n_jobs; i++, j += 9) {
-        const job_row *r = &res.jobs[i];
-        assert_true(j[0] == r->worker && j[1] == r->trial && j[2] == r->rung && j[3] == r->epoch_from &&
-                    j[4] == r->epoch_to && j[5] == r->start && j[6] == r->end && j[7] == r->outcome &&
-                    j[8] == r->bracket);
-    }
     const double *idle = shsim_web_table(1, &n);
     assert_int_equal(n, (int)res.n_idle);
     assert_int_equal(n, 2); /* worker 1 at 12-19 s, worker 0 at 23-24 s */
@@ -129,20 +137,10 @@ static void test_hyperband_jobs(void **state)
     assert_int_equal(cli_scheduler_variant("hyperband:fill:brackets=2", &rs, &rule_given), 0);
     cli_spec_finish(&rs, rule_given);
     run_result res;
-    char err[4608];
-    assert_int_equal(run_spec_execute(&rs, &res, NULL, err, sizeof err), 0);
-    char *want = summary_of(&rs, &res.sum);
-    assert_string_equal(shsim_web_summary_csv(), want);
-    free(want);
-    int n, brackets = 0;
-    const double *j = shsim_web_table(0, &n);
-    assert_int_equal(n, (int)res.n_jobs);
-    for (size_t i = 0; i < res.n_jobs; i++, j += 9) {
-        const job_row *r = &res.jobs[i];
-        assert_true(j[0] == r->worker && j[1] == r->trial && j[2] == r->rung && j[5] == r->start &&
-                    j[6] == r->end && j[7] == r->outcome && j[8] == r->bracket);
-        brackets |= 1 << r->bracket;
-    }
+    expect_page_is(&rs, &res);
+    int brackets = 0;
+    for (size_t i = 0; i < res.n_jobs; i++)
+        brackets |= 1 << res.jobs[i].bracket;
     assert_int_equal(brackets, 3); /* brackets 0 and 1 */
     run_result_free(&res);
 }
