@@ -81,6 +81,21 @@ extern const char cli_straggler_help[];
     { "horizon", required_argument, 0, 'T' }, { "seed", required_argument, 0, 'S' },          \
     { "target", required_argument, 0, 'g' },  { "order", required_argument, 0, CLI_OPT_ORDER }, \
     CLI_STRAGGLER_OPTIONS
+/* The column-name options of import and replay (wl_results_params),
+ * long-only: their getopt codes, table entries and --help lines (a string
+ * literal, options from column 7, text from column 24). */
+enum { CLI_OPT_METRIC = 650, CLI_OPT_TIME, CLI_OPT_EPOCH, CLI_OPT_TRIAL };
+#define CLI_RESULTS_OPTIONS                                                                    \
+    { "metric", required_argument, 0, CLI_OPT_METRIC }, { "time", required_argument, 0, CLI_OPT_TIME }, \
+    { "epoch", required_argument, 0, CLI_OPT_EPOCH },   { "trial", required_argument, 0, CLI_OPT_TRIAL }
+#define CLI_RESULTS_HELP                                                                       \
+    "      --metric NAME    metric column, lower is better (default validation_error)\n"       \
+    "      --time NAME      time column (default st_tuner_time, else st_tuner_time_s,\n"      \
+    "                       else elapsed_time)\n"                                              \
+    "      --epoch NAME     epoch column (default epoch)\n"                                    \
+    "      --trial NAME     trial column (default trial_id)\n"
+/* Apply one of them to p: 1 when opt was one of them, else 0. */
+int cli_results_option(int opt, const char *arg, wl_results_params *p);
 /* Apply scheduler variant NAME[:VARIANT[:RULE]] (sh:fill, asha:stopping:rank,
  * random) to rs, as sweep's --schedulers axis: 0, or -1 after printing why
  * (messages name --schedulers).  cli_scheduler_label() names rs back in the

@@ -265,6 +265,17 @@ const char cli_straggler_help[] =
     "                                   of the queue; lose: the trial fails (worst at its\n"
     "                                   rung) (default retry)\n";
 
+int cli_results_option(int opt, const char *arg, wl_results_params *p)
+{
+    switch (opt) {
+    case CLI_OPT_METRIC: p->metric_col = arg; return 1;
+    case CLI_OPT_TIME: p->time_col = arg; return 1;
+    case CLI_OPT_EPOCH: p->epoch_col = arg; return 1;
+    case CLI_OPT_TRIAL: p->trial_col = arg; return 1;
+    default: return 0;
+    }
+}
+
 void cli_spec_finish(run_spec *rs, int rule_given)
 {
     if (!rule_given)

@@ -24,11 +24,7 @@ static const char usage[] =
     "trial's mean later epoch.\n"
     "\n"
     "  -o, --out TABLE.csv  the table to write (atomically; required)\n"
-    "      --metric NAME    metric column, lower is better (default validation_error)\n"
-    "      --time NAME      time column (default st_tuner_time, else st_tuner_time_s,\n"
-    "                       else elapsed_time)\n"
-    "      --epoch NAME     epoch column (default epoch)\n"
-    "      --trial NAME     trial column (default trial_id)\n"
+    CLI_RESULTS_HELP
     "  -q, --quiet          no summary line\n"
     "  -h, --help           this help\n"
     "\n"
@@ -58,10 +54,8 @@ static int split_path(const char *path, char *dir, size_t dn, const char **base)
 int cli_import(int argc, char **argv)
 {
     static const struct option opts[] = {
-        { "out", required_argument, 0, 'o' },    { "metric", required_argument, 0, 'm' },
-        { "time", required_argument, 0, 't' },   { "epoch", required_argument, 0, 'e' },
-        { "trial", required_argument, 0, 'i' },  { "quiet", no_argument, 0, 'q' },
-        { "help", no_argument, 0, 'h' },         { 0, 0, 0, 0 },
+        { "out", required_argument, 0, 'o' }, CLI_RESULTS_OPTIONS, { "quiet", no_argument, 0, 'q' },
+        { "help", no_argument, 0, 'h' },      { 0, 0, 0, 0 },
     };
     wl_results_params p = wl_results_default_params();
     const char *out = NULL;
@@ -69,12 +63,10 @@ int cli_import(int argc, char **argv)
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+        if (cli_results_option(c, optarg, &p))
+            continue;
         switch (c) {
         case 'o': out = optarg; break;
-        case 'm': p.metric_col = optarg; break;
-        case 't': p.time_col = optarg; break;
-        case 'e': p.epoch_col = optarg; break;
-        case 'i': p.trial_col = optarg; break;
         case 'q': quiet = 1; break;
         case 'h': fputs(usage, stdout); return 0;
         default: fputs("Try 'shsim import --help'.\n", stderr); return EXIT_USAGE;

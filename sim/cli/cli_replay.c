@@ -35,11 +35,7 @@ static const char usage[] =
     "                       the rule the run used (default quantile, Syne Tune <= 0.13)\n"
     "      --horizon T      the run's time limit, seconds on the file's clock\n"
     "                       (default none)\n"
-    "      --metric NAME    metric column, lower is better (default validation_error)\n"
-    "      --time NAME      time column (default st_tuner_time, else st_tuner_time_s,\n"
-    "                       else elapsed_time)\n"
-    "      --epoch NAME     epoch column (default epoch)\n"
-    "      --trial NAME     trial column (default trial_id)\n"
+    CLI_RESULTS_HELP
     "  -q, --quiet          only the agreement lines\n"
     "  -h, --help           this help\n"
     "\n"
@@ -127,9 +123,8 @@ int cli_replay(int argc, char **argv)
     static const struct option opts[] = {
         { "eta", required_argument, 0, 'e' },    { "r-min", required_argument, 0, 'm' },
         { "r-max", required_argument, 0, 'M' },  { "rule", required_argument, 0, 'r' },
-        { "metric", required_argument, 0, 'k' }, { "time", required_argument, 0, 't' },
-        { "epoch", required_argument, 0, 'E' },  { "trial", required_argument, 0, 'i' },
-        { "horizon", required_argument, 0, 'H' }, { "quiet", no_argument, 0, 'q' },
+        CLI_RESULTS_OPTIONS,                     { "horizon", required_argument, 0, 'H' },
+        { "quiet", no_argument, 0, 'q' },
         { "help", no_argument, 0, 'h' },         { 0, 0, 0, 0 },
     };
     static const char *const rules[] = { "topk", "quantile", "rank", "ray", NULL };
@@ -140,6 +135,8 @@ int cli_replay(int argc, char **argv)
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "e:qh", opts, NULL)) != -1) {
+        if (cli_results_option(c, optarg, &p))
+            continue;
         switch (c) {
         case 'e':
             if (cli_u32("--eta", optarg, 2, 1u << 16, &rp.eta) < 0)
@@ -166,10 +163,6 @@ int cli_replay(int argc, char **argv)
                 return EXIT_USAGE;
             }
             break;
-        case 'k': p.metric_col = optarg; break;
-        case 't': p.time_col = optarg; break;
-        case 'E': p.epoch_col = optarg; break;
-        case 'i': p.trial_col = optarg; break;
         case 'q': quiet = 1; break;
         case 'h': fputs(usage, stdout); return 0;
         default: fputs("Try 'shsim replay --help'.\n", stderr); return EXIT_USAGE;
