@@ -35,6 +35,22 @@ for c in run figure; do
     expect 0 $SHSIM $c --help
     grep -q "Usage: shsim $c" "$tmp/stdout" && ok || bad "$c --help prints no usage"
 done
+# every scheduler type (run --help lists core/'s table) is named where a list of
+# them is: sweep's and compare's --schedulers entries, and the docs that list them
+$SHSIM run --help | sed -n '/^Scheduler types/,$p' | awk '/^  [a-z]/ { sub(/\[.*/, "", $1); print $1 }' \
+    >"$tmp/types"
+[ "$(wc -l <"$tmp/types")" -ge 5 ] && ok || bad "run --help: the scheduler types not found"
+sed -n 's/^| `--scheduler \([^`]*\)`.*/\1/p' docs/commands.md | tr -d '\\' | tr '|' '\n' >"$tmp/types_doc"
+for c in sweep compare; do
+    $SHSIM $c --help | sed -n '/--schedulers LIST/,/(default/p' >"$tmp/axis_help_$c"
+done
+while read -r t; do
+    for c in sweep compare; do
+        grep -qE "(^| |,)$t(\[|,|;|$)" "$tmp/axis_help_$c" && ok || bad "$c --help: --schedulers does not list $t"
+    done
+    grep -qE "\`$t[:\`]" docs/sweeps.md && ok || bad "docs/sweeps.md: the scheduler axis does not list $t"
+    grep -qx "$t" "$tmp/types_doc" && ok || bad "docs/commands.md: --scheduler does not list $t"
+done <"$tmp/types"
 
 # bad input: exit 2, a message naming the culprit, no output written
 expect 2 $SHSIM run --workers 0 --out "$tmp/x"

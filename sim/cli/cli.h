@@ -114,6 +114,15 @@ int cli_variant_option(const sched_type *t, const char **name);
 /* The "Scheduler types" section of run, sweep and compare --help, from
  * core/'s table: each type's syntax and its one-line help. */
 void cli_scheduler_help(FILE *f);
+/* What --schedulers takes, from the same table, into buf: "sh[:strict|fill],
+ * asha[...], ...;\nRULE topk|...|ray (ray: stopping only);\nhyperband and
+ * async-hyperband also take :brackets=K" (for cli_help_entry). */
+void cli_scheduler_syntax(char *buf, size_t n);
+/* run's --brackets, --barrier, --type and --rule entries, each naming the
+ * types of the table it applies to. */
+void cli_scheduler_options_help(FILE *f);
+/* "hyperband and async-hyperband": the types that take brackets. */
+void cli_bracket_types(char *buf, size_t n);
 int cli_brackets_check(const run_spec *rs);
 /* Is a seed among the n given twice?  1 and which, or 0 (also when out of
  * memory: the runs then show it).  Sweep's and compare's --seeds. */
@@ -121,6 +130,9 @@ int cli_seed_twice(const uint64_t *seeds, size_t n, uint64_t *which);
 /* Help text made from tables (cli_help.c).  An option's entry: opt, then
  * text from column 36, wrapped at 90 columns ('\n' in text: a new line). */
 void cli_help_entry(FILE *f, const char *opt, const char *text);
+/* The same with text from column text_col, lines up to width columns (the
+ * usages whose option column is narrower, sweep's). */
+void cli_help_entry_at(FILE *f, const char *opt, const char *text, size_t text_col, size_t width);
 /* --workload's entry: every workload kind, then "(default DFLT)". */
 void cli_help_workload(FILE *f, const char *dflt);
 /* --order's entry: which recorded kinds are in which order by default. */

@@ -47,11 +47,9 @@ static const char usage[] =
     "(the synchronous SHA of BOHB and Syne Tune); asha:promotion promotes a\n"
     "trial as soon as it is in its rung's top 1/eta (d2l Fig. 19.5.2).\n"
     "\n"
-    "Schedulers:\n"
-    "  -s, --schedulers LIST            up to 8 of sh[:strict|fill],\n"
-    "                                   asha[:promotion|stopping[:RULE]], random;\n"
-    "                                   RULE topk|quantile|rank|ray (as sweep's axis)\n"
-    "                                   (default " COMPARE_SCHEDULERS ")\n"
+    "Schedulers:\n";
+/* then --schedulers (cli_scheduler_syntax), then: */
+static const char usage_spec[] =
     "  -e, --eta E                      reduction factor, >= 2 (default 2)\n"
     "      --r-min R                    first rung, epochs (default 1)\n"
     "      --r-max R                    last rung, epochs (default: the workload's epochs,\n"
@@ -401,7 +399,13 @@ int cli_compare(int argc, char **argv)
     compare_opts o;
     int rc = parse(argc, argv, &o);
     if (rc > 0) {
+        char syntax[1024], text[1200];
         fputs(usage, stdout);
+        cli_scheduler_syntax(syntax, sizeof syntax);
+        snprintf(text, sizeof text, "up to 8, as sweep's axis: %s\n(default " COMPARE_SCHEDULERS ")",
+                 syntax);
+        cli_help_entry(stdout, "  -s, --schedulers LIST", text);
+        fputs(usage_spec, stdout);
         cli_help_workload(stdout, "lenet");
         fputs(usage_run, stdout);
         fputs(cli_straggler_help, stdout);

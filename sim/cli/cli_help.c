@@ -15,14 +15,19 @@ enum { HELP_TEXT_COL = 35, HELP_WIDTH = 90 };
 
 void cli_help_entry(FILE *f, const char *opt, const char *text)
 {
+    cli_help_entry_at(f, opt, text, HELP_TEXT_COL, HELP_WIDTH);
+}
+
+void cli_help_entry_at(FILE *f, const char *opt, const char *text, size_t text_col, size_t width)
+{
     size_t col = strlen(opt);
     fputs(opt, f);
-    if (col >= HELP_TEXT_COL) { /* a long option: its text starts below */
+    if (col >= text_col) { /* a long option: its text starts below */
         fputc('\n', f);
         col = 0;
     }
-    fprintf(f, "%*s", (int)(HELP_TEXT_COL - col), "");
-    col = HELP_TEXT_COL;
+    fprintf(f, "%*s", (int)(text_col - col), "");
+    col = text_col;
     int fresh = 1; /* nothing on this line yet */
     for (const char *p = text; *p;) {
         if (*p == ' ') {
@@ -30,9 +35,9 @@ void cli_help_entry(FILE *f, const char *opt, const char *text)
             continue;
         }
         size_t w = *p == '\n' ? 0 : strcspn(p, " \n");
-        if (*p == '\n' || (!fresh && col + 1 + w > HELP_WIDTH)) {
-            fprintf(f, "\n%*s", HELP_TEXT_COL, "");
-            col = HELP_TEXT_COL;
+        if (*p == '\n' || (!fresh && col + 1 + w > width)) {
+            fprintf(f, "\n%*s", (int)text_col, "");
+            col = text_col;
             fresh = 1;
             if (*p == '\n') {
                 p++;

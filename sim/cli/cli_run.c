@@ -15,18 +15,9 @@ static const char usage_head[] =
 static const char usage[] =
     "\n"
     "Scheduler:\n"
-    "  -s, --scheduler NAME             scheduler (default asha): one of the types below\n"
-    "      --brackets B                 hyperband, async-hyperband: brackets s = 0..B-1,\n"
-    "                                   bracket s starting at rung s (default: one per level)\n"
-    "      --barrier strict|fill        sh: strict waits for the bracket (d2l Fig. 19.5.1),\n"
-    "                                   fill opens new brackets for idle workers (default strict)\n"
-    "      --type promotion|stopping    asha: pause-and-promote (Li et al. Alg. 2) or\n"
-    "                                   start for r_max and stop at rungs (default promotion)\n"
-    "      --rule topk|quantile|rank|ray\n"
-    "                                   asha rung rule: topk (Li et al.), quantile (Syne\n"
-    "                                   Tune <= 0.13), rank (Syne Tune >= 0.14), ray (Ray\n"
-    "                                   Tune; stopping only) (default topk for promotion,\n"
-    "                                   quantile for stopping)\n"
+    "  -s, --scheduler NAME             scheduler (default asha): one of the types below\n";
+/* then cli_scheduler_options_help(), then: */
+static const char usage_spec[] =
     "  -e, --eta E                      reduction factor, >= 2 (default 2)\n"
     "      --r-min R                    first rung, epochs (default 1)\n"
     "      --r-max R                    last rung, epochs (default: the workload's epochs,\n"
@@ -136,6 +127,8 @@ int cli_run(int argc, char **argv)
                    record_file_name(i));
         fputs(".\n", stdout);
         fputs(usage, stdout);
+        cli_scheduler_options_help(stdout);
+        fputs(usage_spec, stdout);
         cli_help_workload(stdout, "lenet");
         fputs(usage_run, stdout);
         cli_help_order(stdout);

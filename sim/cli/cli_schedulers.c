@@ -22,6 +22,16 @@ static void join_or(char *buf, size_t n, const char *const *names, size_t count)
                                 names[i]);
 }
 
+/* "a, b and c" from n names. */
+static void join_and(char *buf, size_t n, const char *const *names, size_t count)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < count && len < n; i++)
+        len += (size_t)snprintf(buf + len, n - len, "%s%s", i == 0 ? "" : i + 1 == count ? " and " : ", ",
+                                names[i]);
+}
+
 static size_t count_of(const char *const *names)
 {
     size_t k = 0;
@@ -124,8 +134,9 @@ int cli_scheduler_variant(const char *v, run_spec *rs, int *rule_given)
         return -1;
     }
     if (brackets && !sched_type_takes_brackets(t)) {
-        cli_error("--schedulers '%s': %s has one bracket; only hyperband and async-hyperband take "
-                  "brackets=K", v, name);
+        char which[256];
+        cli_bracket_types(which, sizeof which);
+        cli_error("--schedulers '%s': %s has one bracket; only %s take brackets=K", v, name, which);
         return -1;
     }
     rs->type = t;
@@ -166,11 +177,26 @@ int cli_brackets_check(const run_spec *rs)
     if (rs->sp.hyperband.brackets == 0)
         return 0;
     if (!sched_type_takes_brackets(rs->type)) {
-        cli_error("--brackets: scheduler %s has one bracket; only hyperband and "
-                  "async-hyperband take --brackets", sched_type_name(rs->type));
+        char which[256];
+        cli_bracket_types(which, sizeof which);
+        cli_error("--brackets: scheduler %s has one bracket; only %s take --brackets", sched_type_name(rs->type),
+                  which);
         return -1;
     }
     return 0;
+}
+
+/* Append to buf (its length *len): what --schedulers takes for t,
+ * NAME[:V|W[:RULE]], then [:brackets=K] when `brackets` and t takes them. */
+static void type_syntax(const sched_type *t, int brackets, char *buf, size_t n, size_t *len)
+{
+    const char *const *v = sched_type_variants(t);
+    *len += (size_t)snprintf(buf + *len, *len < n ? n - *len : 0, "%s", sched_type_name(t));
+    for (size_t k = 0; v[k]; k++)
+        *len += (size_t)snprintf(buf + *len, *len < n ? n - *len : 0, "%s%s", k ? "|" : "[:", v[k]);
+    *len += (size_t)snprintf(buf + *len, *len < n ? n - *len : 0, "%s%s",
+                             v[0] ? (sched_type_takes_rule(t) ? "[:RULE]]" : "]") : "",
+                             brackets && sched_type_takes_brackets(t) ? "[:brackets=K]" : "");
 }
 
 void cli_scheduler_help(FILE *f)
@@ -179,12 +205,95 @@ void cli_scheduler_help(FILE *f)
           "--brackets K; sweep and compare: NAME[:V[:R]][:brackets=K]):\n", f);
     for (size_t i = 0; i < sched_ntypes(); i++) {
         const sched_type *t = sched_type_at(i);
-        const char *const *v = sched_type_variants(t);
-        fprintf(f, "  %s", sched_type_name(t));
-        for (size_t k = 0; v[k]; k++)
-            fprintf(f, "%s%s", k ? "|" : "[:", v[k]);
-        fputs(v[0] ? (sched_type_takes_rule(t) ? "[:RULE]]" : "]") : "", f);
-        fputs(sched_type_takes_brackets(t) ? "[:brackets=K]" : "", f);
-        fprintf(f, "\n      %s\n", sched_type_help(t));
+        char syntax[256];
+        size_t len = 0;
+        type_syntax(t, 1, syntax, sizeof syntax, &len);
+        fprintf(f, "  %s\n      %s\n", syntax, sched_type_help(t));
     }
+}
+
+void cli_scheduler_syntax(char *buf, size_t n)
+{
+    const char *with_brackets[16];
+    size_t len = 0, nb = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sched_ntypes(); i++) {
+        const sched_type *t = sched_type_at(i);
+        if (i > 0)
+            len += (size_t)snprintf(buf + len, len < n ? n - len : 0, ", ");
+        type_syntax(t, 0, buf, n, &len);
+        if (sched_type_takes_brackets(t) && nb < 16)
+            with_brackets[nb++] = sched_type_name(t);
+    }
+    for (int r = 0; r < SCHED_NRULES; r++)
+        len += (size_t)snprintf(buf + len, len < n ? n - len : 0, "%s%s", r ? "|" : ";\nRULE ",
+                                sched_rule_name((sched_rule)r));
+    len += (size_t)snprintf(buf + len, len < n ? n - len : 0, " (ray: stopping only)");
+    if (nb > 0 && len < n) {
+        char names[256];
+        join_and(names, sizeof names, with_brackets, nb);
+        snprintf(buf + len, n - len, ";\n%s also take%s :brackets=K", names, nb > 1 ? "" : "s");
+    }
+}
+
+/* The names of the types pred holds for, "a, b" (sep ", ") or "a and b". */
+static void types_where(char *buf, size_t n, int (*pred)(const sched_type *), int and)
+{
+    const char *names[16];
+    size_t k = 0;
+    for (size_t i = 0; i < sched_ntypes() && k < 16; i++)
+        if (pred(sched_type_at(i)))
+            names[k++] = sched_type_name(sched_type_at(i));
+    if (and) {
+        join_and(buf, n, names, k);
+        return;
+    }
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < k && len < n; i++)
+        len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? ", " : "", names[i]);
+}
+
+static int same_variants(const sched_type *t, const sched_type *like)
+{
+    const char *const *a = sched_type_variants(t), *const *b = sched_type_variants(like);
+    size_t k = 0;
+    for (; a[k] && b[k]; k++)
+        if (strcmp(a[k], b[k]) != 0)
+            return 0;
+    return a[k] == NULL && b[k] == NULL;
+}
+/* --barrier sets sh's variant, --type asha's: the types with the same variants take them */
+static int barrier_variants(const sched_type *t) { return same_variants(t, sched_sh); }
+static int asha_variants(const sched_type *t) { return same_variants(t, sched_asha); }
+
+void cli_scheduler_options_help(FILE *f)
+{
+    char names[256], text[512];
+    types_where(names, sizeof names, sched_type_takes_brackets, 0);
+    snprintf(text, sizeof text, "%s: brackets s = 0..B-1, bracket s starting at rung s (default: one per level)",
+             names);
+    cli_help_entry(f, "      --brackets B", text);
+    types_where(names, sizeof names, barrier_variants, 0);
+    snprintf(text, sizeof text,
+             "%s: strict waits for the bracket (d2l Fig. 19.5.1), fill opens new brackets for idle workers "
+             "(default strict)",
+             names);
+    cli_help_entry(f, "      --barrier strict|fill", text);
+    types_where(names, sizeof names, asha_variants, 0);
+    snprintf(text, sizeof text,
+             "%s: pause-and-promote (Li et al. Alg. 2) or start for r_max and stop at rungs (default promotion)",
+             names);
+    cli_help_entry(f, "      --type promotion|stopping", text);
+    types_where(names, sizeof names, sched_type_takes_rule, 0);
+    snprintf(text, sizeof text,
+             "%s rung rule: topk (Li et al.), quantile (Syne Tune <= 0.13), rank (Syne Tune >= 0.14), ray (Ray "
+             "Tune; stopping only) (default topk for promotion, quantile for stopping)",
+             names);
+    cli_help_entry(f, "      --rule topk|quantile|rank|ray", text);
+}
+
+void cli_bracket_types(char *buf, size_t n)
+{
+    types_where(buf, n, sched_type_takes_brackets, 1);
 }

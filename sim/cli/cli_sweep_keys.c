@@ -85,11 +85,9 @@ static const char usage[] =
     "sweep_info.csv.  Seeds are shared by all cells: runs are paired.\n"
     "\n"
     "Axes (comma lists; numbers also A..B, A..B+STEP, A..B*FACTOR; quote a range\n"
-    "on the command line, --workers '1..64*2': shells expand an unquoted *):\n"
-    "  -s, --schedulers LIST    sh[:strict|fill], asha[:promotion|stopping[:RULE]],\n"
-    "                           random; RULE topk|quantile|rank|ray (ray:\n"
-    "                           stopping only)\n"
-    "                           (default " SWEEP_SCHEDULERS ")\n"
+    "on the command line, --workers '1..64*2': shells expand an unquoted *):\n";
+/* then --schedulers (cli_scheduler_syntax), then: */
+static const char usage_axes[] =
     "  -W, --workloads LIST     workload specs (default " SWEEP_WORKLOAD ")\n"
     "      --orders LIST        file, seeded: the order of a recorded workload's\n"
     "                           configurations (default: the workload's own)\n"
@@ -152,7 +150,12 @@ static const char usage_examples[] =
  * 4095 characters C11 compilers must accept). */
 void cli_sweep_usage(void)
 {
+    char text[1024];
     fputs(usage, stdout);
+    cli_scheduler_syntax(text, sizeof text);
+    snprintf(text + strlen(text), sizeof text - strlen(text), "\n(default " SWEEP_SCHEDULERS ")");
+    cli_help_entry_at(stdout, "  -s, --schedulers LIST", text, 27, 90);
+    fputs(usage_axes, stdout);
     for (size_t i = 0; i < cli_sweep_npresets; i++) {
         const char *h = cli_sweep_presets[i].help;
         printf("  %-24s ", cli_sweep_presets[i].name);
