@@ -345,6 +345,14 @@ int replay_run(const wl_results *r, const replay_params *p, replay_result *out, 
 
     memset(&w, 0, sizeof w);
     memset(out, 0, sizeof *out);
+    if (r->trial_clock) {
+        snprintf(err, n,
+                 "%s:%lu: field '%s': counts from each trial's start, which the file does not record, so "
+                 "it cannot order the results of different trials; replay needs a clock shared by all "
+                 "trials: st_tuner_time, st_tuner_time_s or st_worker_timestamp (name it with --time)",
+                 r->path, r->header_line, r->time_col);
+        return -EINVAL;
+    }
     rc = sched_levels(p->r_min, p->eta, p->r_max, out->levels, SCHED_MAX_LEVELS);
     if (rc < 0) {
         snprintf(err, n, "rungs: r_min %u, eta %u, r_max %u give no valid levels", p->r_min, p->eta, p->r_max);

@@ -2,6 +2,13 @@
  * sim/replay.h -- replay a recorded ASHA (stopping type) run through the
  * cores (sim-internal; `shsim replay`).
  *
+ * Time order needs one clock for all trials (the tuner's, st_tuner_time):
+ * a file timed only by each trial's own clock (elapsed_time, st_worker_time;
+ * traces/synetune.c, trial_clock()) does not record when its trials
+ * started, so the order of results of different trials is lost and cannot
+ * be rebuilt.  replay_run() refuses such a file (-EINVAL, naming the file,
+ * the header line and the column) rather than order trials by it.
+ *
  * The recorded results are fed, in recorded time order, to one ASHA
  * stopping core per rule (topk, quantile, rank, ray) through the core's
  * face, sched_report().  Every recorded result reaches every core, also the

@@ -296,6 +296,12 @@ grep -qx "(0 of them under a tie order; 1 stops at the end of the run not judged
 expect 2 $SHSIM replay tests/data/replay_end.csv --horizon 0
 grep -q -- "--horizon" "$tmp/stderr" && ok || bad "replay: --horizon 0 not named"
 expect 2 $SHSIM replay tests/data/replay_small.csv --r-max 2
+# a clock per trial (elapsed_time: from each trial's start) cannot order results
+# of different trials: refused, naming file, line and column (docs/lenet-data.md)
+printf 'trial_id,epoch,elapsed_time,validation_error\nA,1,10,0.5\nA,2,20,0.4\nB,1,5,0.7\n' >"$tmp/elapsed.csv"
+expect 2 $SHSIM replay "$tmp/elapsed.csv"
+grep -q "elapsed.csv:1: field 'elapsed_time': counts from each trial's start" "$tmp/stderr" && ok \
+    || bad "replay: a per-trial clock not refused by file, line and column"
 
 # decision for decision against the peers' own code: tests/e2e_peers.sh
 

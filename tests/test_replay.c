@@ -426,6 +426,65 @@ static void test_replay_big_group_file_order(void **state)
     remove(tmpl);
 }
 
+/* Time order needs one clock for all trials.  Trial A runs first (tuner
+ * time 10, 20), B starts when A ends (its epoch 1 at tuner time 25, 5 s
+ * into B).  On the tuner's clock (st_tuner_time, or the wall clock
+ * st_worker_timestamp) the quantile rule at rung 1 judges B against {0.5,
+ * 0.7}, cut 0.6, and stops it, as the run did.  Ordered by elapsed_time
+ * (each trial's own clock) B's epoch would come first and no rule could
+ * judge it: replay refuses that column, naming file, header line and
+ * column, instead of ordering by it (it did until this test). */
+static void test_replay_needs_one_clock(void **state)
+{
+    (void)state;
+    char tmpl[] = "/tmp/shsim_clock_XXXXXX";
+    int fd = mkstemp(tmpl);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    assert_non_null(f);
+    fprintf(f, "trial_id,epoch,st_tuner_time,st_worker_timestamp,st_worker_time,elapsed_time,validation_error\n"
+               "A,1,10,1700000010,10,10,0.5\n"
+               "A,2,20,1700000020,20,20,0.4\n"
+               "B,1,25,1700000025,5,5,0.7\n");
+    fclose(f);
+    static const char *const shared[] = { "st_tuner_time", "st_worker_timestamp" };
+    static const char *const own[] = { "elapsed_time", "st_worker_time" };
+    replay_params p = { .r_min = 1, .eta = 2, .r_max = 2, .horizon = (double)INFINITY,
+                        .rule = SCHED_RULE_QUANTILE };
+    wl_results_params rp = wl_results_default_params();
+    wl_results r;
+    replay_result rep;
+    char err[1024];
+    for (int k = 0; k < 2; k++) {
+        rp.time_col = shared[k];
+        if (wl_results_read(&r, tmpl, &rp, err, sizeof err) != 0)
+            fail_msg("%s", err);
+        assert_int_equal(r.trial_clock, 0);
+        if (replay_run(&r, &p, &rep, err, sizeof err) != 0)
+            fail_msg("%s", err);
+        assert_int_equal(rep.n, 2); /* A@1, then B@1 */
+        assert_string_equal(r.trial_id[rep.row[1].trial], "B");
+        assert_int_equal(rep.row[1].stop[SCHED_RULE_QUANTILE], 1);
+        check_counts(&rep, SCHED_RULE_QUANTILE, 2, 2, 0, 0);
+        replay_free(&rep);
+        wl_results_free(&r);
+    }
+    for (int k = 0; k < 2; k++) {
+        rp.time_col = own[k];
+        if (wl_results_read(&r, tmpl, &rp, err, sizeof err) != 0)
+            fail_msg("%s", err);
+        assert_int_equal(r.trial_clock, 1);
+        assert_int_equal(replay_run(&r, &p, &rep, err, sizeof err), -EINVAL);
+        char want[256];
+        snprintf(want, sizeof want, "%s:1: field '%s': counts from each trial's start", tmpl, own[k]);
+        if (strstr(err, want) == NULL)
+            fail_msg("error '%s' lacks '%s'", err, want);
+        assert_int_equal(rep.n, 0);
+        wl_results_free(&r);
+    }
+    remove(tmpl);
+}
+
 static void test_replay_errors(void **state)
 {
     (void)state;
@@ -455,6 +514,7 @@ int main(void)
         cmocka_unit_test(test_poll_interval),
         cmocka_unit_test(test_many_interleaved_trials),
         cmocka_unit_test(test_replay_big_group_file_order),
+        cmocka_unit_test(test_replay_needs_one_clock),
         cmocka_unit_test(test_replay_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -252,6 +252,35 @@ static void test_import_trial_clock(void **state)
     free(out);
 }
 
+/* st_worker_timestamp is the workers' wall clock (Syne Tune's report.py,
+ * time()), one clock for all trials like st_tuner_time: epoch 1 takes the
+ * trial's mean later epoch, (15 - 10) / 2 = 2.5 s, not the stamp itself. */
+static void test_import_wall_clock(void **state)
+{
+    (void)state;
+    char err[512], *out = NULL, tmpl[] = "/tmp/shsim_wall_XXXXXX";
+    int fd = mkstemp(tmpl);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    assert_non_null(f);
+    fputs("trial_id,epoch,st_worker_timestamp,validation_error\n"
+          "0,1,1700000010,0.9\n0,2,1700000012,0.5\n0,3,1700000015,0.4\n",
+          f);
+    fclose(f);
+    wl_import_stats st;
+    wl_results_params p = wl_results_default_params();
+    p.time_col = "st_worker_timestamp";
+    int rc = import_str(tmpl, &p, &out, &st, err, sizeof err);
+    if (rc != 0)
+        fail_msg("%s", err);
+    assert_string_equal(out, "config_id,epoch,epoch_time,error\n"
+                             "0,1,2.5,0.9\n"
+                             "0,2,2,0.5\n"
+                             "0,3,3,0.4\n");
+    free(out);
+    remove(tmpl);
+}
+
 /* The imported table is a workload: written to a file, table: reads it. */
 static void test_import_roundtrip(void **state)
 {
@@ -340,7 +369,7 @@ int main(void)
         cmocka_unit_test(test_lenet_rs_hand_rows),   cmocka_unit_test(test_lenet_cpu31_hand_rows),
         cmocka_unit_test(test_embedded_equals_file), cmocka_unit_test(test_lenet_bad_specs),
         cmocka_unit_test(test_table_from_memory),
-        cmocka_unit_test(test_import_tuner_clock),   cmocka_unit_test(test_import_trial_clock),
+        cmocka_unit_test(test_import_tuner_clock),   cmocka_unit_test(test_import_trial_clock), cmocka_unit_test(test_import_wall_clock),
         cmocka_unit_test(test_import_roundtrip),     cmocka_unit_test(test_import_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -21,8 +21,9 @@
  * t(e) - t(e-1).  Epochs reported with the same time stamp (a tuner that
  * polls every few seconds sees several at once) share the interval since the
  * previous distinct stamp equally.  Epoch 1 on a trial clock (elapsed_time,
- * st_worker_time: seconds since the trial started) takes t(1); on the
- * tuner's clock (st_tuner_time*: seconds since the tuner started) the
+ * st_worker_time: seconds since the trial started; trial_clock() says which
+ * columns are) takes t(1); on the tuner's clock (st_tuner_time*: seconds
+ * since the tuner started; st_worker_timestamp) the
  * trial's start is unknown, so epoch 1 takes the trial's mean later epoch,
  * (t(E) - t(1)) / (E - 1), and a 1-epoch table cannot be made from it.
  * Cost: O(rows) time and memory: trial ids are found through a hash table,
@@ -136,6 +137,30 @@ static char *results_join(const results_build *b, const char *const *field, int 
     return s;
 }
 
+/* Does time column `col` count from each trial's start?  What Syne Tune
+ * writes (github.com/syne-tune/syne-tune at d9970f2b):
+ * - st_tuner_time: seconds since the tuning started, stamped when the tuner
+ *   takes the result in (syne_tune/results_callback.py:81-82, the start
+ *   taken in on_tuning_start, :135), or the simulated time of the result
+ *   (backend/simulator_backend/simulator_backend.py:297); the d2l traces
+ *   call it st_tuner_time_s.  One clock for all trials.
+ * - st_worker_timestamp: the worker's time() at the report (report.py:65);
+ *   the backend orders the results of a poll by it (backend/
+ *   trial_backend.py:267).  One (wall) clock for all trials.
+ * - st_worker_time: seconds since the trial's Reporter was made
+ *   (report.py:66-68, constants.py:25-26): the trial's own clock.
+ * - elapsed_time is no Syne Tune column but the time training scripts report
+ *   by convention, since the script started -- or last resumed
+ *   (simulator_backend.py:84-90; examples/training_scripts/height_with_cost/
+ *   train_height_with_cost.py:94-96): the trial's own clock.
+ * A column not named here is taken as a trial's own clock too: import then
+ * times epoch 1 by t(1), and replay refuses it rather than order results of
+ * different trials by it (sim/replay.h). */
+static int trial_clock(const char *col)
+{
+    return strncmp(col, "st_tuner_time", 13) != 0 && strcmp(col, "st_worker_timestamp") != 0;
+}
+
 static int results_header(results_build *b, const tr_record *rec, char *err, size_t errlen)
 {
     const char *want[RS_NCOL] = {b->p->trial_col, b->p->epoch_col, b->p->time_col, b->p->metric_col};
@@ -185,7 +210,8 @@ static int results_header(results_build *b, const tr_record *rec, char *err, siz
     b->r->hyper_header = results_join(b, rec->field, 1);
     if (b->r->time_col == NULL || b->r->metric_col == NULL || b->r->hyper_header == NULL)
         return results_nomem(b, err, errlen);
-    b->r->trial_clock = strncmp(want[RS_TIME], "st_tuner_time", 13) != 0;
+    b->r->trial_clock = trial_clock(want[RS_TIME]);
+    b->r->header_line = rec->line;
     return 0;
 }
 

@@ -190,8 +190,11 @@ typedef struct {
     uint32_t ntrial;
     char *path, *time_col, *metric_col;
     char *hyper_header; /* config_* names without the prefix, CSV; "" if none */
-    int trial_clock;    /* the time column counts from the trial's start (not
-                           st_tuner_time*, which counts from the tuner's) */
+    int trial_clock;    /* the time column counts from each trial's start
+                           (elapsed_time, st_worker_time, any column not
+                           known as one clock for all trials: st_tuner_time*
+                           from the tuning's start, st_worker_timestamp) */
+    unsigned long header_line; /* where the header is in the file */
 } wl_results;
 
 typedef struct {
