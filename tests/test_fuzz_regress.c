@@ -162,18 +162,9 @@ static void test_merge(void **state)
     int n = replay_dir("tests/fuzz/corpus/merge", merge_file) +
             replay_dir("tests/fuzz/regress/merge", merge_file);
     assert_true(n >= 3);
-    char path[200];
-    for (size_t i = 0; i < 4; i++) { /* leave /tmp as it was */
-        snprintf(path, sizeof path, "%s/p1/%s", merge_base, merge_files[i]);
-        unlink(path);
-        snprintf(path, sizeof path, "%s/p2/%s", merge_base, merge_files[i]);
-        unlink(path);
-    }
-    snprintf(path, sizeof path, "%s/p1", merge_base);
-    rmdir(path);
-    snprintf(path, sizeof path, "%s/p2", merge_base);
-    rmdir(path);
-    rmdir(merge_base);
+    merge_teardown(merge_base); /* leave /tmp as it was */
+    struct stat st;
+    assert_int_equal(stat(merge_base, &st), -1);
 }
 
 int main(void)

@@ -5,7 +5,9 @@
  * sweep_agg.csv, sweep_curves.csv; a missing piece is a missing file);
  * part 2/2 is made once by a real sweep.  sweep_merge() must then merge or
  * refuse with a message, never crash; a merge it accepts has every run of
- * the grid.  Scratch files live in /tmp/shsim-fuzz-merge-PID.
+ * the grid.  Scratch files live in a folder the caller names
+ * (/tmp/shsim-fuzz-merge-PID, /tmp/shsim-regress-merge-PID);
+ * merge_teardown() removes it.
  */
 #ifndef SHSIM_TESTS_FUZZ_MERGE_ONE_H
 #define SHSIM_TESTS_FUZZ_MERGE_ONE_H
@@ -17,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,6 +42,29 @@ static inline int merge_setup(const char *base)
     argv[argc] = NULL;
     mkdir(base, 0777);
     return cli_sweep(argc, argv) == 0 ? 0 : -1;
+}
+
+/* Remove base and what merge_setup() and merge_one() put in it: the files
+ * of its folders p1, p2 and out (flat: a sweep writes no subfolders). */
+static inline void merge_teardown(const char *base)
+{
+    static const char *const sub[] = { "p1", "p2", "out" };
+    char dir[4200], path[4500];
+    for (size_t i = 0; i < sizeof sub / sizeof *sub; i++) {
+        snprintf(dir, sizeof dir, "%s/%s", base, sub[i]);
+        DIR *d = opendir(dir);
+        if (d == NULL)
+            continue;
+        for (struct dirent *e; (e = readdir(d)) != NULL;) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            unlink(path);
+        }
+        closedir(d);
+        rmdir(dir);
+    }
+    rmdir(base);
 }
 
 /* Field idx of the CSV line at p (quote-aware, quotes kept) into buf. */
