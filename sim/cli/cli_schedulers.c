@@ -12,23 +12,13 @@
 #include <stdio.h>
 #include <string.h>
 
-/* "a, b or c" from a NULL-terminated list of n names. */
-static void join_or(char *buf, size_t n, const char *const *names, size_t count)
+/* "a, b LAST c" from count names: LAST " or ", " and " or ", ". */
+static void join(char *buf, size_t n, const char *const *names, size_t count, const char *last)
 {
     size_t len = 0;
     buf[0] = '\0';
     for (size_t i = 0; i < count && len < n; i++)
-        len += (size_t)snprintf(buf + len, n - len, "%s%s", i == 0 ? "" : i + 1 == count ? " or " : ", ",
-                                names[i]);
-}
-
-/* "a, b and c" from n names. */
-static void join_and(char *buf, size_t n, const char *const *names, size_t count)
-{
-    size_t len = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < count && len < n; i++)
-        len += (size_t)snprintf(buf + len, n - len, "%s%s", i == 0 ? "" : i + 1 == count ? " and " : ", ",
+        len += (size_t)snprintf(buf + len, n - len, "%s%s", i == 0 ? "" : i + 1 == count ? last : ", ",
                                 names[i]);
 }
 
@@ -86,7 +76,7 @@ int cli_scheduler_variant(const char *v, run_spec *rs, int *rule_given)
         for (; k < sched_ntypes() && k < 16; k++)
             names[k] = sched_type_name(sched_type_at(k));
         char list[256];
-        join_or(list, sizeof list, names, k);
+        join(list, sizeof list, names, k, " or ");
         cli_error("--schedulers '%s': unknown scheduler '%s'; choose %s", v, part[0], list);
         return -1;
     }
@@ -110,7 +100,7 @@ int cli_scheduler_variant(const char *v, run_spec *rs, int *rule_given)
                 vi = (int)i;
         if (vi < 0) {
             char list[128];
-            join_or(list, sizeof list, variants, nv);
+            join(list, sizeof list, variants, nv, " or ");
             cli_error("--schedulers '%s': %s takes %s", v, name, list);
             return -1;
         }
@@ -123,7 +113,7 @@ int cli_scheduler_variant(const char *v, run_spec *rs, int *rule_given)
             for (int i = 0; i < SCHED_NRULES; i++)
                 rules[i] = sched_rule_name((sched_rule)i);
             char list[128];
-            join_or(list, sizeof list, rules, SCHED_NRULES);
+            join(list, sizeof list, rules, SCHED_NRULES, " or ");
             cli_error("--schedulers '%s': unknown rule '%s'; choose %s", v, part[2], list);
             return -1;
         }
@@ -212,46 +202,36 @@ void cli_scheduler_help(FILE *f)
     }
 }
 
-void cli_scheduler_syntax(char *buf, size_t n)
-{
-    const char *with_brackets[16];
-    size_t len = 0, nb = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < sched_ntypes(); i++) {
-        const sched_type *t = sched_type_at(i);
-        if (i > 0)
-            len += (size_t)snprintf(buf + len, len < n ? n - len : 0, ", ");
-        type_syntax(t, 0, buf, n, &len);
-        if (sched_type_takes_brackets(t) && nb < 16)
-            with_brackets[nb++] = sched_type_name(t);
-    }
-    for (int r = 0; r < SCHED_NRULES; r++)
-        len += (size_t)snprintf(buf + len, len < n ? n - len : 0, "%s%s", r ? "|" : ";\nRULE ",
-                                sched_rule_name((sched_rule)r));
-    len += (size_t)snprintf(buf + len, len < n ? n - len : 0, " (ray: stopping only)");
-    if (nb > 0 && len < n) {
-        char names[256];
-        join_and(names, sizeof names, with_brackets, nb);
-        snprintf(buf + len, n - len, ";\n%s also take%s :brackets=K", names, nb > 1 ? "" : "s");
-    }
-}
-
-/* The names of the types pred holds for, "a, b" (sep ", ") or "a and b". */
-static void types_where(char *buf, size_t n, int (*pred)(const sched_type *), int and)
+/* The names of the types pred holds for, joined by join() with `last`;
+ * returns how many. */
+static size_t types_where(char *buf, size_t n, int (*pred)(const sched_type *), const char *last)
 {
     const char *names[16];
     size_t k = 0;
     for (size_t i = 0; i < sched_ntypes() && k < 16; i++)
         if (pred(sched_type_at(i)))
             names[k++] = sched_type_name(sched_type_at(i));
-    if (and) {
-        join_and(buf, n, names, k);
-        return;
-    }
+    join(buf, n, names, k, last);
+    return k;
+}
+
+void cli_scheduler_syntax(char *buf, size_t n)
+{
     size_t len = 0;
     buf[0] = '\0';
-    for (size_t i = 0; i < k && len < n; i++)
-        len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? ", " : "", names[i]);
+    for (size_t i = 0; i < sched_ntypes(); i++) {
+        if (i > 0)
+            len += (size_t)snprintf(buf + len, len < n ? n - len : 0, ", ");
+        type_syntax(sched_type_at(i), 0, buf, n, &len);
+    }
+    for (int r = 0; r < SCHED_NRULES; r++)
+        len += (size_t)snprintf(buf + len, len < n ? n - len : 0, "%s%s", r ? "|" : ";\nRULE ",
+                                sched_rule_name((sched_rule)r));
+    len += (size_t)snprintf(buf + len, len < n ? n - len : 0, " (ray: stopping only)");
+    char names[256];
+    size_t nb = types_where(names, sizeof names, sched_type_takes_brackets, " and ");
+    if (nb > 0 && len < n)
+        snprintf(buf + len, n - len, ";\n%s also take%s :brackets=K", names, nb > 1 ? "" : "s");
 }
 
 static int same_variants(const sched_type *t, const sched_type *like)
@@ -267,33 +247,36 @@ static int same_variants(const sched_type *t, const sched_type *like)
 static int barrier_variants(const sched_type *t) { return same_variants(t, sched_sh); }
 static int asha_variants(const sched_type *t) { return same_variants(t, sched_asha); }
 
+/* run's options that apply to some types: their entries, each after the
+ * names of the types it applies to. */
+static const struct {
+    const char *opt;
+    int (*applies)(const sched_type *t);
+    const char *text;
+} type_options[] = {
+    { "      --brackets B", sched_type_takes_brackets,
+      ": brackets s = 0..B-1, bracket s starting at rung s (default: one per level)" },
+    { "      --barrier strict|fill", barrier_variants,
+      ": strict waits for the bracket (d2l Fig. 19.5.1), fill opens new brackets for idle workers "
+      "(default strict)" },
+    { "      --type promotion|stopping", asha_variants,
+      ": pause-and-promote (Li et al. Alg. 2) or start for r_max and stop at rungs (default promotion)" },
+    { "      --rule topk|quantile|rank|ray", sched_type_takes_rule,
+      " rung rule: topk (Li et al.), quantile (Syne Tune <= 0.13), rank (Syne Tune >= 0.14), ray (Ray "
+      "Tune; stopping only) (default topk for promotion, quantile for stopping)" },
+};
+
 void cli_scheduler_options_help(FILE *f)
 {
     char names[256], text[512];
-    types_where(names, sizeof names, sched_type_takes_brackets, 0);
-    snprintf(text, sizeof text, "%s: brackets s = 0..B-1, bracket s starting at rung s (default: one per level)",
-             names);
-    cli_help_entry(f, "      --brackets B", text);
-    types_where(names, sizeof names, barrier_variants, 0);
-    snprintf(text, sizeof text,
-             "%s: strict waits for the bracket (d2l Fig. 19.5.1), fill opens new brackets for idle workers "
-             "(default strict)",
-             names);
-    cli_help_entry(f, "      --barrier strict|fill", text);
-    types_where(names, sizeof names, asha_variants, 0);
-    snprintf(text, sizeof text,
-             "%s: pause-and-promote (Li et al. Alg. 2) or start for r_max and stop at rungs (default promotion)",
-             names);
-    cli_help_entry(f, "      --type promotion|stopping", text);
-    types_where(names, sizeof names, sched_type_takes_rule, 0);
-    snprintf(text, sizeof text,
-             "%s rung rule: topk (Li et al.), quantile (Syne Tune <= 0.13), rank (Syne Tune >= 0.14), ray (Ray "
-             "Tune; stopping only) (default topk for promotion, quantile for stopping)",
-             names);
-    cli_help_entry(f, "      --rule topk|quantile|rank|ray", text);
+    for (size_t i = 0; i < sizeof type_options / sizeof *type_options; i++) {
+        types_where(names, sizeof names, type_options[i].applies, ", ");
+        snprintf(text, sizeof text, "%s%s", names, type_options[i].text);
+        cli_help_entry(f, type_options[i].opt, text);
+    }
 }
 
 void cli_bracket_types(char *buf, size_t n)
 {
-    types_where(buf, n, sched_type_takes_brackets, 1);
+    types_where(buf, n, sched_type_takes_brackets, " and ");
 }
