@@ -144,6 +144,12 @@ void cli_spec_finish(run_spec *rs, int rule_given);
 /* Run a spec and write its files into dir; prints errors; returns an exit
  * status.  gantt: also print the text Gantt chart. */
 int cli_execute(run_spec *rs, const char *dir, int gantt, int quiet);
+/* record_write() with SIGINT, SIGTERM, SIGHUP and SIGQUIT held back: a
+ * signal while a run's files are written takes effect once the set is all
+ * in place or all removed -- never half a set, never a temporary file left
+ * behind.  (run and compare) */
+int cli_record_write(const char *dir, const run_spec *rs, const run_result *res, const workload *wl, char *err,
+                     size_t n);
 /* Draw plots/SCRIPT with gnuplot: `vars` is the -e string (without the output
  * variable), output written atomically to OUT.  0 or -1 after printing why. */
 int cli_gnuplot(const char *script, const char *vars, const char *out);

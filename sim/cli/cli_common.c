@@ -352,26 +352,28 @@ int cli_execute(run_spec *rs, const char *dir, int gantt, int quiet)
     int status = 0;
     if (fflush(stdout) != 0 || ferror(stdout)) {
         status = EXIT_FAIL;
-    } else {
-        /* a signal while the files are written takes effect once they are
-         * all in place or all removed: never half a set, never a temporary
-         * file left behind */
-        sigset_t block, old;
-        sigemptyset(&block);
-        sigaddset(&block, SIGINT);
-        sigaddset(&block, SIGTERM);
-        sigaddset(&block, SIGHUP);
-        sigaddset(&block, SIGQUIT);
-        sigprocmask(SIG_BLOCK, &block, &old);
-        if (record_write(dir, rs, &res, wl, err, sizeof err) < 0) {
-            cli_error("%s", err);
-            status = EXIT_FAIL;
-        }
-        sigprocmask(SIG_SETMASK, &old, NULL);
+    } else if (cli_record_write(dir, rs, &res, wl, err, sizeof err) < 0) {
+        cli_error("%s", err);
+        status = EXIT_FAIL;
     }
     run_result_free(&res);
     workload_free(wl);
     return status;
+}
+
+int cli_record_write(const char *dir, const run_spec *rs, const run_result *res, const workload *wl, char *err,
+                     size_t n)
+{
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    sigaddset(&block, SIGQUIT);
+    sigprocmask(SIG_BLOCK, &block, &old);
+    int rc = record_write(dir, rs, res, wl, err, n);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    return rc;
 }
 
 /* Where the .gp scripts are: $SHSIM_PLOTDIR; beside an installed binary

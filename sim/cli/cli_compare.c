@@ -21,7 +21,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
-#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -459,20 +458,10 @@ int cli_compare(int argc, char **argv)
     }
     if (fflush(stdout) != 0 || ferror(stdout))
         goto out;
-    /* a signal while a run's files are written takes effect once its set
-     * is all in place or all removed (as shsim run) */
-    sigset_t block, old;
-    sigemptyset(&block);
-    sigaddset(&block, SIGINT);
-    sigaddset(&block, SIGTERM);
-    sigaddset(&block, SIGHUP);
-    sigaddset(&block, SIGQUIT);
     for (size_t s = 0; s < cs.n; s++) {
         char dir[4200];
         snprintf(dir, sizeof dir, "%s/%s", o.out, cs.folder[s]);
-        sigprocmask(SIG_BLOCK, &block, &old);
-        rc = record_write(dir, &ran_specs[s], &res[s], wl[s], err, sizeof err);
-        sigprocmask(SIG_SETMASK, &old, NULL);
+        rc = cli_record_write(dir, &ran_specs[s], &res[s], wl[s], err, sizeof err);
         if (rc < 0) {
             cli_error("%s", err);
             goto out;
