@@ -29,9 +29,6 @@ int cli_compare(int argc, char **argv);
 int cli_sweep(int argc, char **argv);
 int cli_merge(int argc, char **argv);
 int cli_bench(int argc, char **argv);
-/* `bench`'s import and replay timings (cli_bench_recorded.c): 20,000 and
- * 100,000 trials (quick: the first only); 0 or -1 after printing why. */
-int bench_recorded(int quick);
 int cli_import(int argc, char **argv);
 int cli_replay(int argc, char **argv);
 int cli_check(int argc, char **argv);

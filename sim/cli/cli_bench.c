@@ -17,6 +17,7 @@
  * figures` sweep.
  */
 #include "sim/cli/cli.h"
+#include "sim/cli/cli_bench.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -30,13 +31,6 @@
 #include <unistd.h>
 
 #define BENCH_WORKLOAD "synthetic:lognormal:1:0.5"
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* CPU seconds of this process: per-event costs are timed with it, so that
  * other work on the machine (a shared box) does not count. */
@@ -57,15 +51,6 @@ typedef struct {
 static int hless(const hkey *a, const hkey *b)
 {
     return a->t < b->t || (a->t == b->t && a->seq < b->seq);
-}
-
-static uint64_t xs_next(uint64_t *s)
-{
-    uint64_t x = *s;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return *s = x;
 }
 
 /* ns per hold (pop the minimum, push it back at a later time: two heap
@@ -100,7 +85,7 @@ static double bare_heap_ns(size_t n, double min_s)
             }
             h[i] = last;
             /* push: the same event later, sifted up from the end */
-            hkey x = { top.t + (double)(xs_next(&rng) >> 11) * 0x1.0p-53, seq++ };
+            hkey x = { top.t + (double)(bench_xorshift(&rng) >> 11) * 0x1.0p-53, seq++ };
             for (i = m; i > 0 && hless(&x, &h[(i - 1) / 2]); i = (i - 1) / 2)
                 h[i] = h[(i - 1) / 2];
             h[i] = x;
@@ -150,7 +135,7 @@ static int workload_cost(wl_cost *c, double min_s)
     double sink = 0, t0 = cpu_s(), el;
     do { /* plain queries */
         for (int rep = 0; rep < 1 << 12; rep++) {
-            uint32_t k = (uint32_t)(xs_next(&rng) % nk), e = 1 + (uint32_t)((rng >> 32) % ne);
+            uint32_t k = (uint32_t)(bench_xorshift(&rng) % nk), e = 1 + (uint32_t)((rng >> 32) % ne);
             sink += workload_metric(wl, k, e) + workload_epoch_time(wl, k, e + step);
         }
         done += 1 << 12;
@@ -161,7 +146,7 @@ static int workload_cost(wl_cost *c, double min_s)
     t0 = cpu_s();
     do { /* fill a handle and ask for its first epoch's time */
         for (int rep = 0; rep < 1 << 12; rep++) {
-            uint32_t k = (uint32_t)(xs_next(&rng) % nk), e = 1 + (uint32_t)((rng >> 32) % ne);
+            uint32_t k = (uint32_t)(bench_xorshift(&rng) % nk), e = 1 + (uint32_t)((rng >> 32) % ne);
             wl_trial *x = &h[rep & (WL_NH - 1)];
             workload_trial(wl, k, x);
             sink += wl_trial_epoch_time(x, e);
@@ -174,7 +159,7 @@ static int workload_cost(wl_cost *c, double min_s)
     t0 = cpu_s();
     do { /* per event: metric, next epoch's time, on one of the handles */
         for (int rep = 0; rep < 1 << 12; rep++) {
-            uint64_t x = xs_next(&rng);
+            uint64_t x = bench_xorshift(&rng);
             uint32_t i = (uint32_t)(x % WL_NH), e = 1 + (uint32_t)((x >> 32) % ne);
             sink += wl_trial_metric(&h[i], e) + wl_trial_epoch_time(&h[i], e + step);
         }
@@ -314,9 +299,9 @@ static int bench_sweep(double *wall)
         return -1;
     char *argv[] = { (char *)"sweep", (char *)"--preset", (char *)"figures", (char *)"--out",
                      dir, (char *)"--quiet", NULL };
-    double t0 = now_s();
+    double t0 = bench_wall_s();
     int st = cli_sweep(6, argv);
-    *wall = now_s() - t0;
+    *wall = bench_wall_s() - t0;
     static const char *const f[] = { "sweep.csv", "sweep_agg.csv", "sweep_curves.csv",
                                      "sweep_info.csv" };
     char path[64];

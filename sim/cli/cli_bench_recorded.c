@@ -13,6 +13,7 @@
  * does), and reading it and replaying it under all four rules (`replay`).
  */
 #include "sim/cli/cli.h"
+#include "sim/cli/cli_bench.h"
 #include "sim/replay.h"
 #include "traces/workload.h"
 
@@ -23,22 +24,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-static double wall_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static uint64_t xs(uint64_t *s)
-{
-    uint64_t x = *s;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return *s = x;
-}
 
 /* Write the results file of `trials` trials; its row count, or 0 on error. */
 static size_t make_results(FILE *f, uint32_t trials)
@@ -53,12 +38,12 @@ static size_t make_results(FILE *f, uint32_t trials)
     for (uint32_t b0 = 0; b0 < trials; b0 += BLOCK) {
         uint32_t nb = trials - b0 < BLOCK ? trials - b0 : BLOCK;
         for (uint32_t k = 0; k < nb; k++)
-            last[k] = xs(&rng) % 10 == 0 ? stops[xs(&rng) % 4] : E;
+            last[k] = bench_xorshift(&rng) % 10 == 0 ? stops[bench_xorshift(&rng) % 4] : E;
         for (uint32_t e = 1; e <= E; e++)
             for (uint32_t k = 0; k < nb; k++) {
                 if (e > last[k])
                     continue;
-                double err = 0.1 + 0.8 * (double)(xs(&rng) >> 11) / 9007199254740992.0 / (double)e;
+                double err = 0.1 + 0.8 * (double)(bench_xorshift(&rng) >> 11) / 9007199254740992.0 / (double)e;
                 if (fprintf(f, "t%08x,%u,%.3f,%.6f\n", (b0 + k) * 2654435761u, e, (double)(rows / 2) * 0.01,
                             err) < 0)
                     return 0;
@@ -87,19 +72,19 @@ static int bench_one_file(uint32_t trials)
     wl_results r;
     wl_import_stats st;
     int rc = -1;
-    double t0 = wall_s();
+    double t0 = bench_wall_s();
     FILE *out = fopen("/dev/null", "w");
     if (out && wl_results_read(&r, path, NULL, err, sizeof err) == 0) {
         int w = wl_results_write_table(&r, out, NULL, &st, err, sizeof err);
-        double t_import = wall_s() - t0;
+        double t_import = bench_wall_s() - t0;
         wl_results_free(&r);
         replay_params p = { .r_min = 1, .eta = 2, .r_max = 10, .horizon = (double)INFINITY,
                             .rule = SCHED_RULE_QUANTILE };
         replay_result rep;
-        t0 = wall_s();
+        t0 = bench_wall_s();
         if (w == 0 && wl_results_read(&r, path, NULL, err, sizeof err) == 0) {
             if (replay_run(&r, &p, &rep, err, sizeof err) == 0) {
-                double t_replay = wall_s() - t0;
+                double t_replay = bench_wall_s() - t0;
                 printf("  %8u %9zu %9.2f %9.2f %10zu %8u\n", trials, rows, t_import, t_replay, rep.n,
                        rep.tie[SCHED_RULE_QUANTILE]);
                 replay_free(&rep);
