@@ -93,6 +93,24 @@ enum { CLI_OPT_METRIC = 650, CLI_OPT_TIME, CLI_OPT_EPOCH, CLI_OPT_TRIAL };
     "      --trial NAME     trial column (default trial_id)\n"
 /* Apply one of them to p: 1 when opt was one of them, else 0. */
 int cli_results_option(int opt, const char *arg, wl_results_params *p);
+/* Help lines of CLI_SPEC_OPTIONS that run and compare word the same (string
+ * literals, text from column 36): the rung ladder and resume, the run's
+ * size, and --target. */
+#define CLI_RUNG_HELP                                                                          \
+    "  -e, --eta E                      reduction factor, >= 2 (default 2)\n"                   \
+    "      --r-min R                    first rung, epochs (default 1)\n"                       \
+    "      --r-max R                    last rung, epochs (default: the workload's epochs,\n"   \
+    "                                   at most 81)\n"                                          \
+    "      --resume checkpoint|restart  promoted trials continue, or retrain from epoch 1\n"    \
+    "                                   (default checkpoint)\n"
+#define CLI_SIZE_HELP                                                                          \
+    "  -w, --workers N                  virtual workers (default 4)\n"                          \
+    "  -n, --trials N                   at most N configurations (default: all the workload has)\n" \
+    "  -T, --horizon T                  stop at simulated time T seconds; running jobs are cut\n"
+#define CLI_TARGET_HELP                                                                        \
+    "      --target M                   record the first time any result is <= M\n"             \
+    "                                   (time_to_target) and a trial at r_max is\n"             \
+    "                                   (time_to_target_rmax: a configuration found)\n"
 /* Apply scheduler variant NAME[:VARIANT[:RULE]] (sh:fill, asha:stopping:rank,
  * random) to rs, as sweep's --schedulers axis: 0, or -1 after printing why
  * (messages name --schedulers).  cli_scheduler_label() names rs back in the

@@ -49,18 +49,11 @@ static const char usage[] =
     "Schedulers:\n";
 /* then --schedulers (cli_scheduler_syntax), then: */
 static const char usage_spec[] =
-    "  -e, --eta E                      reduction factor, >= 2 (default 2)\n"
-    "      --r-min R                    first rung, epochs (default 1)\n"
-    "      --r-max R                    last rung, epochs (default: the workload's epochs,\n"
-    "                                   at most 81)\n"
-    "      --resume checkpoint|restart  promoted trials continue, or retrain from epoch 1\n"
-    "                                   (default checkpoint)\n"
+    CLI_RUNG_HELP
     "Workload and run (as `shsim run`):\n";
 /* then cli_help_workload(), then: */
 static const char usage_run[] =
-    "  -w, --workers N                  virtual workers (default 4)\n"
-    "  -n, --trials N                   at most N configurations (default: all the workload has)\n"
-    "  -T, --horizon T                  stop at simulated time T seconds; running jobs are cut\n"
+    CLI_SIZE_HELP
     "      --seed S                     one seed (default 1)\n"
     "      --seeds LIST                 several seeds ('1..20', 1,5,9): the table shows means\n"
     "                                   and 95% t intervals over them, the curves their mean\n"
@@ -68,9 +61,7 @@ static const char usage_run[] =
     "                                   the first seed's\n"
     "      --order file|seeded          recorded workloads: trial k is the table's k-th\n"
     "                                   configuration, or one drawn from the seed (as run)\n"
-    "      --target M                   record the first time any result is <= M\n"
-    "                                   (time_to_target) and a trial at r_max is\n"
-    "                                   (time_to_target_rmax: a configuration found)\n"
+    CLI_TARGET_HELP
     "      --max-events N               stop with an error after N events, each run\n"
     "                                   (default 10000000)\n";
 /* then cli_straggler_help, then: */

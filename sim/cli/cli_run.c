@@ -18,24 +18,15 @@ static const char usage[] =
     "  -s, --scheduler NAME             scheduler (default asha): one of the types below\n";
 /* then cli_scheduler_options_help(), then: */
 static const char usage_spec[] =
-    "  -e, --eta E                      reduction factor, >= 2 (default 2)\n"
-    "      --r-min R                    first rung, epochs (default 1)\n"
-    "      --r-max R                    last rung, epochs (default: the workload's epochs,\n"
-    "                                   at most 81)\n"
-    "      --resume checkpoint|restart  promoted trials continue, or retrain from epoch 1\n"
-    "                                   (default checkpoint)\n"
+    CLI_RUNG_HELP
     "Workload and run:\n";
 /* then cli_help_workload(), then: */
 static const char usage_run[] =
-    "  -w, --workers N                  virtual workers (default 4)\n"
-    "  -n, --trials N                   at most N configurations (default: all the workload has)\n"
-    "  -T, --horizon T                  stop at simulated time T seconds; running jobs are cut\n"
+    CLI_SIZE_HELP
     "      --seed S                     seed of every random draw of the workload (default 1)\n";
 /* then cli_help_order(), then: */
 static const char usage_target[] =
-    "      --target M                   record the first time any result is <= M\n"
-    "                                   (time_to_target) and a trial at r_max is\n"
-    "                                   (time_to_target_rmax: a configuration found)\n"
+    CLI_TARGET_HELP
     "      --max-events N               stop with an error after N events: what bounds a\n"
     "                                   run's memory and time (default 10000000)\n";
 /* then cli_straggler_help, then: */
