@@ -93,6 +93,9 @@ enum { CLI_OPT_METRIC = 650, CLI_OPT_TIME, CLI_OPT_EPOCH, CLI_OPT_TRIAL };
     "      --trial NAME     trial column (default trial_id)\n"
 /* Apply one of them to p: 1 when opt was one of them, else 0. */
 int cli_results_option(int opt, const char *arg, wl_results_params *p);
+/* wl_results_read() for import and replay: 0, or after printing why the
+ * exit status (out of memory 1, the file 2). */
+int cli_results_read(wl_results *r, const char *path, const wl_results_params *p);
 /* Help lines of CLI_SPEC_OPTIONS that run and compare word the same (string
  * literals, text from column 36): the rung ladder and resume, the run's
  * size, and --target. */

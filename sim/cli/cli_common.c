@@ -276,6 +276,17 @@ int cli_results_option(int opt, const char *arg, wl_results_params *p)
     }
 }
 
+int cli_results_read(wl_results *r, const char *path, const wl_results_params *p)
+{
+    char err[4608];
+    int rc = wl_results_read(r, path, p, err, sizeof err);
+    if (rc < 0) {
+        cli_error("%s", err);
+        return rc == -ENOMEM ? EXIT_FAIL : EXIT_USAGE;
+    }
+    return 0;
+}
+
 void cli_spec_finish(run_spec *rs, int rule_given)
 {
     if (!rule_given)

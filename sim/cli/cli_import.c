@@ -91,11 +91,9 @@ int cli_import(int argc, char **argv)
 
     char err[4608];
     wl_results r;
-    int rc = wl_results_read(&r, in, &p, err, sizeof err);
-    if (rc < 0) {
-        cli_error("%s", err);
-        return rc == -ENOMEM ? EXIT_FAIL : EXIT_USAGE;
-    }
+    int rc = cli_results_read(&r, in, &p);
+    if (rc != 0)
+        return rc;
     out_set os;
     out_set_init(&os);
     FILE *f = out_set_open(&os, dir, base);

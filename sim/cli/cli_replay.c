@@ -176,11 +176,9 @@ int cli_replay(int argc, char **argv)
     const char *in = argv[optind];
     char err[4608];
     wl_results r;
-    int rc = wl_results_read(&r, in, &p, err, sizeof err);
-    if (rc < 0) {
-        cli_error("%s", err);
-        return rc == -ENOMEM ? EXIT_FAIL : EXIT_USAGE;
-    }
+    int rc = cli_results_read(&r, in, &p);
+    if (rc != 0)
+        return rc;
     if (rp.r_max == 0)
         for (size_t k = 0; k < r.nrow; k++)
             rp.r_max = r.row[k].epoch > rp.r_max ? r.row[k].epoch : rp.r_max;

@@ -33,35 +33,31 @@ const key_def cli_sweep_keys[NKEYS] = {
     [K_MAX_EVENTS] = { "max-events", NULL, 0, 0, NULL },
 };
 
+/* The standard figures' grid (workers 1..256, 10 seeds, the default
+ * workload, r_max, horizon and target) with its schedulers and eta. */
+#define FIGURES_GRID(schedulers, eta)                                                          \
+    "workloads = " SWEEP_WORKLOAD "\n"                                                          \
+    "schedulers = " schedulers "\n"                                                             \
+    "workers = 1..256*2\n"                                                                      \
+    "eta = " eta "\n"                                                                           \
+    "r-min = 1\n"                                                                               \
+    "r-max = " SWEEP_R_MAX "\n"                                                                 \
+    "horizon = " SWEEP_HORIZON "\n"                                                             \
+    "target = " SWEEP_TARGET "\n"                                                               \
+    "seeds = 1..10\n"                                                                           \
+    "curve-points = 60\n"
+
 /* Presets: the INI text of each (asha-paper's are long: files of their own). */
 extern const char sweep_preset_asha_paper[];      /* sim/sweep/preset_asha_paper.c */
 extern const char sweep_preset_asha_paper_fig7[]; /* likewise */
 const cli_sweep_preset cli_sweep_presets[] = {
     { "figures", "4 schedulers x workers 1..256 x eta 2,3,4 x 10 seeds\n",
-      "workloads = " SWEEP_WORKLOAD "\n"
-      "schedulers = " SWEEP_SCHEDULERS "\n"
-      "workers = 1..256*2\n"
-      "eta = 2,3,4\n"
-      "r-min = 1\n"
-      "r-max = " SWEEP_R_MAX "\n"
-      "horizon = " SWEEP_HORIZON "\n"
-      "target = " SWEEP_TARGET "\n"
-      "seeds = 1..10\n"
-      "curve-points = 60\n" },
+      FIGURES_GRID(SWEEP_SCHEDULERS, "2,3,4") },
     { "hyperband",
       "sh:strict, hyperband:strict, asha:promotion, async-hyperband:promotion\n"
       "x workers 1..256, eta 3, 10 seeds (make figures-hyperband;\n"
       "gnuplot -e \"dir='DIR'\" plots/hyperband_ttt.gp)\n",
-      "workloads = " SWEEP_WORKLOAD "\n"
-      "schedulers = sh:strict,hyperband:strict,asha:promotion,async-hyperband:promotion\n"
-      "workers = 1..256*2\n"
-      "eta = 3\n"
-      "r-min = 1\n"
-      "r-max = " SWEEP_R_MAX "\n"
-      "horizon = " SWEEP_HORIZON "\n"
-      "target = " SWEEP_TARGET "\n"
-      "seeds = 1..10\n"
-      "curve-points = 60\n" },
+      FIGURES_GRID("sh:strict,hyperband:strict,asha:promotion,async-hyperband:promotion", "3") },
     { "asha-paper",
       "the ASHA paper's Figure 8 (Li et al., arXiv 1810.05934v3, App. A.1):\n"
       "sh:fill, asha x noise halfnormal:0..1.67 x drop-rate 1e-4..3.2e-3;\n"
