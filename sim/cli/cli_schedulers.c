@@ -109,11 +109,8 @@ int cli_scheduler_variant(const char *v, run_spec *rs, int *rule_given)
     if (np > 2) {
         ri = sched_rule_by_name(part[2]);
         if (ri < 0) {
-            const char *rules[SCHED_NRULES];
-            for (int i = 0; i < SCHED_NRULES; i++)
-                rules[i] = sched_rule_name((sched_rule)i);
             char list[128];
-            join(list, sizeof list, rules, SCHED_NRULES, " or ");
+            join(list, sizeof list, sched_rule_names(), SCHED_NRULES, " or ");
             cli_error("--schedulers '%s': unknown rule '%s'; choose %s", v, part[2], list);
             return -1;
         }
@@ -224,9 +221,9 @@ void cli_scheduler_syntax(char *buf, size_t n)
             len += (size_t)snprintf(buf + len, len < n ? n - len : 0, ", ");
         type_syntax(sched_type_at(i), 0, buf, n, &len);
     }
-    for (int r = 0; r < SCHED_NRULES; r++)
-        len += (size_t)snprintf(buf + len, len < n ? n - len : 0, "%s%s", r ? "|" : ";\nRULE ",
-                                sched_rule_name((sched_rule)r));
+    const char *const *rules = sched_rule_names();
+    for (size_t r = 0; rules[r]; r++)
+        len += (size_t)snprintf(buf + len, len < n ? n - len : 0, "%s%s", r ? "|" : ";\nRULE ", rules[r]);
     len += (size_t)snprintf(buf + len, len < n ? n - len : 0, " (ray: stopping only)");
     char names[256];
     size_t nb = types_where(names, sizeof names, sched_type_takes_brackets, " and ");
@@ -243,36 +240,51 @@ static int same_variants(const sched_type *t, const sched_type *like)
             return 0;
     return a[k] == NULL && b[k] == NULL;
 }
-/* --barrier sets sh's variant, --type asha's: the types with the same variants take them */
-static int barrier_variants(const sched_type *t) { return same_variants(t, sched_sh); }
-static int asha_variants(const sched_type *t) { return same_variants(t, sched_asha); }
+/* --barrier sets sh's variant, --type asha's: the types with the same
+ * variants take them */
+static int like_sh(const sched_type *t) { return same_variants(t, sched_sh); }
+static int like_asha(const sched_type *t) { return same_variants(t, sched_asha); }
 
-/* run's options that apply to some types: their entries, each after the
- * names of the types it applies to. */
+static const char *const *sh_variants(void) { return sched_type_variants(sched_sh); }
+static const char *const *asha_variants(void) { return sched_type_variants(sched_asha); }
+
+/* run's options that apply to some types: their entries, the choices
+ * (as cli_spec_option takes them) and the names of the types they apply to
+ * made from the table. */
 static const struct {
     const char *opt;
+    const char *const *(*choices)(void); /* NULL: the argument is `arg` */
+    const char *arg;
     int (*applies)(const sched_type *t);
     const char *text;
 } type_options[] = {
-    { "      --brackets B", sched_type_takes_brackets,
+    { "--brackets", NULL, "B", sched_type_takes_brackets,
       ": brackets s = 0..B-1, bracket s starting at rung s (default: one per level)" },
-    { "      --barrier strict|fill", barrier_variants,
+    { "--barrier", sh_variants, NULL, like_sh,
       ": strict waits for the bracket (d2l Fig. 19.5.1), fill opens new brackets for idle workers "
       "(default strict)" },
-    { "      --type promotion|stopping", asha_variants,
+    { "--type", asha_variants, NULL, like_asha,
       ": pause-and-promote (Li et al. Alg. 2) or start for r_max and stop at rungs (default promotion)" },
-    { "      --rule topk|quantile|rank|ray", sched_type_takes_rule,
+    { "--rule", sched_rule_names, NULL, sched_type_takes_rule,
       " rung rule: topk (Li et al.), quantile (Syne Tune <= 0.13), rank (Syne Tune >= 0.14), ray (Ray "
       "Tune; stopping only) (default topk for promotion, quantile for stopping)" },
 };
 
 void cli_scheduler_options_help(FILE *f)
 {
-    char names[256], text[512];
+    char opt[256], names[256], text[512];
     for (size_t i = 0; i < sizeof type_options / sizeof *type_options; i++) {
+        size_t len = (size_t)snprintf(opt, sizeof opt, "      %s ", type_options[i].opt);
+        if (type_options[i].choices) {
+            const char *const *c = type_options[i].choices();
+            for (size_t k = 0; c[k] && len < sizeof opt; k++)
+                len += (size_t)snprintf(opt + len, sizeof opt - len, "%s%s", k ? "|" : "", c[k]);
+        } else {
+            snprintf(opt + len, sizeof opt - len, "%s", type_options[i].arg);
+        }
         types_where(names, sizeof names, type_options[i].applies, ", ");
         snprintf(text, sizeof text, "%s%s", names, type_options[i].text);
-        cli_help_entry(f, type_options[i].opt, text);
+        cli_help_entry(f, opt, text);
     }
 }
 
