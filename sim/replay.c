@@ -346,11 +346,13 @@ int replay_run(const wl_results *r, const replay_params *p, replay_result *out, 
     memset(&w, 0, sizeof w);
     memset(out, 0, sizeof *out);
     if (r->trial_clock) {
+        char clocks[256];
+        wl_shared_clocks_list(clocks, sizeof clocks);
         snprintf(err, n,
                  "%s:%lu: field '%s': counts from each trial's start, which the file does not record, so "
                  "it cannot order the results of different trials; replay needs a clock shared by all "
-                 "trials: st_tuner_time, st_tuner_time_s or st_worker_timestamp (name it with --time)",
-                 r->path, r->header_line, r->time_col);
+                 "trials: %s (name it with --time)",
+                 r->path, r->header_line, r->time_col, clocks);
         return -EINVAL;
     }
     rc = sched_levels(p->r_min, p->eta, p->r_max, out->levels, SCHED_MAX_LEVELS);

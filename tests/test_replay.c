@@ -479,6 +479,9 @@ static void test_replay_needs_one_clock(void **state)
         snprintf(want, sizeof want, "%s:1: field '%s': counts from each trial's start", tmpl, own[k]);
         if (strstr(err, want) == NULL)
             fail_msg("error '%s' lacks '%s'", err, want);
+        /* it names the columns it would take (wl_shared_clocks) */
+        assert_non_null(strstr(err, "all trials: st_tuner_time, st_tuner_time_s, st_tuner_timestamp or "
+                                    "st_worker_timestamp (name it with --time)"));
         assert_int_equal(rep.n, 0);
         wl_results_free(&r);
     }

@@ -22,8 +22,8 @@
  * polls every few seconds sees several at once) share the interval since the
  * previous distinct stamp equally.  Epoch 1 on a trial clock (elapsed_time,
  * st_worker_time: seconds since the trial started; trial_clock() says which
- * columns are) takes t(1); on the tuner's clock (st_tuner_time*: seconds
- * since the tuner started; st_worker_timestamp) the
+ * columns are) takes t(1); on a clock shared by all trials (st_tuner_time:
+ * seconds since the tuner started; wl_shared_clocks) the
  * trial's start is unknown, so epoch 1 takes the trial's mean later epoch,
  * (t(E) - t(1)) / (E - 1), and a 1-epoch table cannot be made from it.
  * Cost: O(rows) time and memory: trial ids are found through a hash table,
@@ -147,6 +147,8 @@ static char *results_join(const results_build *b, const char *const *field, int 
  * - st_worker_timestamp: the worker's time() at the report (report.py:65);
  *   the backend orders the results of a poll by it (backend/
  *   trial_backend.py:267).  One (wall) clock for all trials.
+ * - st_tuner_timestamp (constants.py:35) is declared but written nowhere
+ *   there; by its name a time stamp, so one clock for all trials.
  * - st_worker_time: seconds since the trial's Reporter was made
  *   (report.py:66-68, constants.py:25-26): the trial's own clock.
  * - elapsed_time is no Syne Tune column but the time training scripts report
@@ -156,9 +158,28 @@ static char *results_join(const results_build *b, const char *const *field, int 
  * A column not named here is taken as a trial's own clock too: import then
  * times epoch 1 by t(1), and replay refuses it rather than order results of
  * different trials by it (sim/replay.h). */
+const char *const wl_shared_clocks[] = {"st_tuner_time", "st_tuner_time_s", "st_tuner_timestamp",
+                                        "st_worker_timestamp", NULL};
+
 static int trial_clock(const char *col)
 {
-    return strncmp(col, "st_tuner_time", 13) != 0 && strcmp(col, "st_worker_timestamp") != 0;
+    for (size_t i = 0; wl_shared_clocks[i]; i++)
+        if (strcmp(col, wl_shared_clocks[i]) == 0)
+            return 0;
+    return 1;
+}
+
+size_t wl_shared_clocks_list(char *buf, size_t n)
+{
+    size_t len = 0, k = 0;
+    while (wl_shared_clocks[k])
+        k++;
+    if (n)
+        buf[0] = '\0';
+    for (size_t i = 0; i < k; i++)
+        len += (size_t)snprintf(buf + len, len < n ? n - len : 0, "%s%s", i == 0 ? "" : i + 1 == k ? " or " : ", ",
+                                wl_shared_clocks[i]);
+    return len;
 }
 
 static int results_header(results_build *b, const tr_record *rec, char *err, size_t errlen)

@@ -190,10 +190,9 @@ typedef struct {
     uint32_t ntrial;
     char *path, *time_col, *metric_col;
     char *hyper_header; /* config_* names without the prefix, CSV; "" if none */
-    int trial_clock;    /* the time column counts from each trial's start
-                           (elapsed_time, st_worker_time, any column not
-                           known as one clock for all trials: st_tuner_time*
-                           from the tuning's start, st_worker_timestamp) */
+    int trial_clock;    /* the time column counts from each trial's start:
+                           not one of wl_shared_clocks (elapsed_time,
+                           st_worker_time, ...) */
     unsigned long header_line; /* where the header is in the file */
 } wl_results;
 
@@ -202,6 +201,13 @@ typedef struct {
     uint32_t epochs;       /* the last epoch: what "complete" means */
 } wl_import_stats;
 
+/* The time columns known to be one clock for all trials (st_tuner_time,
+ * st_tuner_time_s, st_tuner_timestamp, st_worker_timestamp), NULL-terminated;
+ * any other column counts from each trial's start (trial_clock).
+ * wl_shared_clocks_list() writes them as "a, b, c or d" (snprintf's
+ * return convention). */
+extern const char *const wl_shared_clocks[];
+size_t wl_shared_clocks_list(char *buf, size_t n);
 wl_results_params wl_results_default_params(void);
 int wl_results_read(wl_results *r, const char *path, const wl_results_params *p, char *err, size_t errlen);
 void wl_results_free(wl_results *r);

@@ -22,7 +22,7 @@ void cli_help_entry_at(FILE *f, const char *opt, const char *text, size_t text_c
 {
     size_t col = strlen(opt);
     fputs(opt, f);
-    if (col >= text_col) { /* a long option: its text starts below */
+    if (col > 0 && col >= text_col) { /* a long option: its text starts below */
         fputc('\n', f);
         col = 0;
     }

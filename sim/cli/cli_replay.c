@@ -20,7 +20,9 @@ static const char usage[] =
     "stopping core, and print for every (trial, rung) the run reached the core's\n"
     "decision beside the real one: a trial whose last recorded epoch is the rung\n"
     "was stopped there, one that went past it continued.  All four rules are\n"
-    "shown; --rule picks the one whose agreement is counted first.\n"
+    "shown; --rule picks the one whose agreement is counted first.\n";
+/* then which time columns replay takes (wl_shared_clocks), then: */
+static const char usage_ties[] =
     "Reports that share a time stamp came in one poll of the tuner, in an order\n"
     "the record lost: each rule judges them in every order, and when one order\n"
     "reproduces all their recorded decisions they agree \"under a tie order\"\n"
@@ -164,7 +166,19 @@ int cli_replay(int argc, char **argv)
             }
             break;
         case 'q': quiet = 1; break;
-        case 'h': fputs(usage, stdout); return 0;
+        case 'h': {
+            char clocks[256], text[512];
+            wl_shared_clocks_list(clocks, sizeof clocks);
+            snprintf(text, sizeof text,
+                     "Time order needs a clock shared by all trials, %s: a time column that counts from each "
+                     "trial's start (elapsed_time, st_worker_time) is refused, as the trials' starts are not "
+                     "in the file.",
+                     clocks);
+            fputs(usage, stdout);
+            cli_help_entry_at(stdout, "", text, 0, 79);
+            fputs(usage_ties, stdout);
+            return 0;
+        }
         default: fputs("Try 'shsim replay --help'.\n", stderr); return EXIT_USAGE;
         }
     }
