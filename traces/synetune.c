@@ -137,27 +137,16 @@ static char *results_join(const results_build *b, const char *const *field, int 
     return s;
 }
 
-/* Does time column `col` count from each trial's start?  What Syne Tune
- * writes (github.com/syne-tune/syne-tune at d9970f2b):
- * - st_tuner_time: seconds since the tuning started, stamped when the tuner
- *   takes the result in (syne_tune/results_callback.py:81-82, the start
- *   taken in on_tuning_start, :135), or the simulated time of the result
- *   (backend/simulator_backend/simulator_backend.py:297); the d2l traces
- *   call it st_tuner_time_s.  One clock for all trials.
- * - st_worker_timestamp: the worker's time() at the report (report.py:65);
- *   the backend orders the results of a poll by it (backend/
- *   trial_backend.py:267).  One (wall) clock for all trials.
- * - st_tuner_timestamp (constants.py:35) is declared but written nowhere
- *   there; by its name a time stamp, so one clock for all trials.
- * - st_worker_time: seconds since the trial's Reporter was made
- *   (report.py:66-68, constants.py:25-26): the trial's own clock.
- * - elapsed_time is no Syne Tune column but the time training scripts report
- *   by convention, since the script started -- or last resumed
- *   (simulator_backend.py:84-90; examples/training_scripts/height_with_cost/
- *   train_height_with_cost.py:94-96): the trial's own clock.
- * A column not named here is taken as a trial's own clock too: import then
- * times epoch 1 by t(1), and replay refuses it rather than order results of
- * different trials by it (sim/replay.h). */
+/* The clocks shared by all trials, as Syne Tune writes them (quoted with
+ * file and line in docs/lenet-data.md, "The time column"): st_tuner_time,
+ * seconds since the tuning started (results_callback.py:81-82; the d2l
+ * traces' st_tuner_time_s); st_worker_timestamp, the worker's time()
+ * (report.py:65); st_tuner_timestamp, declared (constants.py:35), a stamp
+ * by its name.  Every other column -- st_worker_time (since the trial's
+ * Reporter was made), elapsed_time (what training scripts report: since the
+ * script started or last resumed), or a name not known here -- counts from
+ * each trial's start: import times epoch 1 by t(1), and replay refuses it
+ * rather than order results of different trials by it (sim/replay.h). */
 const char *const wl_shared_clocks[] = {"st_tuner_time", "st_tuner_time_s", "st_tuner_timestamp",
                                         "st_worker_timestamp", NULL};
 
