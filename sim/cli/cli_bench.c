@@ -2,7 +2,7 @@
  * sim/cli/cli_bench.c -- `shsim bench`: how fast the engine and cores are.  A
  * benchmark, never a test (libuv's habit): it prints numbers, checks none.
  *
- * For each scheduler it runs the engine with traces off on the synthetic
+ * For each scheduler it runs the engine without recording rows on the synthetic
  * workload (lognormal epochs, mean 1 s) with 1024 workers, eta 3, r_min 1,
  * r_max 81, at 10^3 .. 10^6 trials, and prints epoch events per second and
  * ns per event, and the peak memory; each measurement runs in a forked
@@ -315,7 +315,7 @@ static int bench_sweep(double *wall)
 
 static const char usage[] =
     "Usage: shsim bench [OPTIONS]\n"
-    "Speed of the engine and the cores, traces off: for sh:strict, sh:fill,\n"
+    "Speed of the engine and the cores, no rows recorded: for sh:strict, sh:fill,\n"
     "asha:promotion, asha:stopping and random on workload " BENCH_WORKLOAD "\n"
     "with 1024 workers, eta 3, r_min 1, r_max 81, at 10^3 .. 10^6 trials: epoch\n"
     "events per second, ns per event and its ratio to a bare binary-heap hold\n"
@@ -389,7 +389,7 @@ int cli_bench(int argc, char **argv)
         printf("    %-26s %7.1f ns %7.1f ns %7.1f ns\n", wl[i].spec, wl[i].plain_ns, wl[i].fill_ns,
                wl[i].event_ns);
     }
-    printf("\nEngine, traces off: %u workers, eta 3, r_min 1, r_max 81\n", workers);
+    printf("\nEngine, no rows recorded: %u workers, eta 3, r_min 1, r_max 81\n", workers);
     printf("  %-15s %8s %10s %9s %9s %7s %10s %7s %9s %8s\n", "scheduler", "trials", "events",
            "Mevent/s", "ns/event", "x bare", "engine ns", "x bare", "peak MiB", "B/trial");
     int status = 0;

@@ -1,5 +1,5 @@
 /*
- * sim/cli/cli_run.c -- `shsim run`: one simulated tuning run and its trace files.
+ * sim/cli/cli_run.c -- `shsim run`: one simulated tuning run and its files.
  */
 #include "sim/cli/cli.h"
 #include "sim/record.h"

@@ -14,8 +14,8 @@ typedef struct {
 } command;
 
 static const command commands[] = {
-    { "run", cli_run, "simulate one tuning run and write its trace files" },
-    { "compare", cli_compare, "strict SH, fill SH and ASHA on the same trials: table + figure" },
+    { "run", cli_run, "simulate one tuning run and write its files (jobs, results, idle, ...)" },
+    { "compare", cli_compare, "schedulers side by side on the same trials: table + figure" },
     { "figure", cli_figure, "reproduce d2l Fig. 19.5.1 / 19.5.2 (CSV + Gantt charts)" },
     { "sweep", cli_sweep, "run a grid of runs in parallel; per-run and per-cell CSV" },
     { "merge", cli_merge, "join the shards of a sweep (sweep --shard I/K)" },
@@ -30,8 +30,9 @@ static const command commands[] = {
 static void usage(FILE *f)
 {
     fputs("Usage: shsim COMMAND [OPTIONS]   (shsim COMMAND --help for its options)\n"
-          "Discrete-event simulator of synchronous successive halving (SH) and\n"
-          "asynchronous successive halving (ASHA) on N virtual workers.\n\nCommands:\n",
+          "Discrete-event simulator of synchronous successive halving (SH),\n"
+          "asynchronous successive halving (ASHA) and their Hyperband forms on N\n"
+          "virtual workers.\n\nCommands:\n",
           f);
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].what);
