@@ -1,5 +1,5 @@
 // web/test/screenshot.mjs -- the picture of the page in the README and docs/web.md
-// (docs/figures/web/shsim.png; make web-figure): lab step 3's slow worker
+// (docs/figures/web/shsim.png; make web-figure): lab step 2's slow worker
 // with lognormal noise, the cursor at 30 s, and a sweep over 2..16 workers.
 // Environment: PAGE (the HTML file), CHROMIUM, OUT (the PNG).
 import path from 'node:path';
