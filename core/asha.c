@@ -30,6 +30,7 @@
  * and judges it at its bracket's rungs).  Once no trial is left, the
  * brackets are scanned 0..B-1 for a promotion.  ASHA is the case B = 1.
  */
+#include "core/base.h"
 #include "core/rungsplit.h"
 #include "core/sched_impl.h"
 
@@ -94,7 +95,7 @@ static void asha_destroy(void *st)
     free(s->rung);
 }
 
-/* The bracket of trial t: SplitMix64 (Steele et al. 2014) of t mapped to
+/* The bracket of trial t: SplitMix64 (core/base.h) of t mapped to
  * [0, 1) with 53 bits, then the first bracket whose cumulative weight
  * exceeds it.  A pure function of t: the core draws no random numbers, and
  * the assignment is the same on every run and for every seed. */
@@ -102,10 +103,7 @@ static uint32_t bracket_of(const asha_state *s, uint32_t t)
 {
     if (s->nb == 1)
         return 0;
-    uint64_t z = (uint64_t)t + UINT64_C(0x9e3779b97f4a7c15);
-    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-    z ^= z >> 31;
+    uint64_t x = t, z = base_splitmix64_next(&x); /* the first output seeded with t */
     double u = (double)(z >> 11) * 0x1.0p-53;
     uint32_t b = 0;
     while (b + 1 < s->nb && u >= s->cum[b])

@@ -1,13 +1,14 @@
 /*
  * core/base.h -- the small pieces every folder shares: a growable array,
  * a min-heap of indices, numbers printed in their shortest exact form, and
- * CSV fields quoted.  core/ is the lowest layer (core, traces and sim may
- * all include it, and it includes nothing of theirs), so these live here
- * once rather than once per folder (docs/design.md, "Shared pieces").
+ * CSV fields quoted, and the SplitMix64 generator.  core/ is the lowest
+ * layer (core, traces and sim may all include it, and it includes nothing
+ * of theirs), so these live here once rather than once per folder
+ * (docs/design.md, "Shared pieces").
  *
  * No state, no I/O but the FILE a caller passes, no GSL: the cores stay
- * pure decision logic.  (SplitMix64 is the exception that is not here:
- * traces/crn.h holds it with its GSL adapter, and sim/ includes that.)
+ * pure decision logic.  (SplitMix64's GSL adapter and the counter-based
+ * draws built on it stay in traces/crn.h, which uses the generator here.)
  */
 #ifndef SHSIM_CORE_BASE_H
 #define SHSIM_CORE_BASE_H
@@ -57,6 +58,31 @@ static inline uint32_t base_u32heap_pop(uint32_t *h, uint32_t *n)
     if (m)
         h[i] = last;
     return top;
+}
+
+/* ---- SplitMix64 ----------------------------------------------------------- */
+
+/* Steele, Lea and Flood's SplitMix64 (OOPSLA 2014; Java 8 SplittableRandom),
+ * as in Vigna's reference splitmix64.c: the state advances by the golden
+ * gamma, the output is a bijective 64-bit mix of it (Stafford's "Mix13"
+ * constants).  traces/crn.h draws every workload and straggler number from
+ * it, core/asha.c hashes a trial to its bracket with it: one copy, so the
+ * two cannot drift apart. */
+#define BASE_SPLITMIX64_GAMMA UINT64_C(0x9e3779b97f4a7c15)
+
+/* The output function alone, bijective. */
+static inline uint64_t base_splitmix64_mix(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+
+/* The next output, advancing the state *x (the reference step). */
+static inline uint64_t base_splitmix64_next(uint64_t *x)
+{
+    *x += BASE_SPLITMIX64_GAMMA;
+    return base_splitmix64_mix(*x);
 }
 
 /* ---- numbers ------------------------------------------------------------- */

@@ -13,8 +13,8 @@
  * drops with these functions too (on keys of its own).
  *
  * The generator, "shsim_splitmix64", is Steele, Lea and Flood's SplitMix64
- * (Java 8 SplittableRandom; Vigna's splitmix64.c): x += golden gamma, output
- * a bijective 64-bit mix of x.  It passes BigCrush, and one key serves only a
+ * (Java 8 SplittableRandom; Vigna's splitmix64.c; its one copy is in
+ * core/base.h): x += golden gamma, output a bijective 64-bit mix of x.  It passes BigCrush, and one key serves only a
  * handful of draws here.  Two keys give overlapping sequences only if they
  * differ by a small multiple of the gamma, which hashed keys make vanishingly
  * unlikely (about 2^-64 per pair of keys and draw).
@@ -42,6 +42,8 @@
 #ifndef SHSIM_TRACES_CRN_H
 #define SHSIM_TRACES_CRN_H
 
+#include "core/base.h"
+
 #include <math.h>
 #include <stdint.h>
 
@@ -49,14 +51,12 @@ typedef struct {
     uint64_t x; /* the counter; the next output is mix(x + gamma) */
 } crn_state;
 
-#define CRN_GAMMA UINT64_C(0x9e3779b97f4a7c15)
+#define CRN_GAMMA BASE_SPLITMIX64_GAMMA
 
-/* SplitMix64's output function (Stafford's "Mix13" variant), bijective. */
+/* SplitMix64's output function (core/base.h), bijective. */
 static inline uint64_t crn_mix(uint64_t z)
 {
-    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return z ^ (z >> 31);
+    return base_splitmix64_mix(z);
 }
 
 /* The hash of (seed, k): the first half of crn_key().  Each word goes
@@ -86,8 +86,7 @@ static inline uint64_t crn_key(uint64_t seed, uint64_t k, uint64_t e, uint64_t s
 /* The raw 64-bit output, advancing s (the reference SplitMix64 step). */
 static inline uint64_t crn_next(crn_state *s)
 {
-    s->x += CRN_GAMMA;
-    return crn_mix(s->x);
+    return base_splitmix64_next(&s->x);
 }
 
 /* gsl_rng_uniform: the top 53 bits scaled into [0, 1), every value exact,
