@@ -1,6 +1,7 @@
 /*
  * tests/test_evq.c -- the event heap: order, ties by push order, removal;
- * property test against sorting.
+ * property tests against sorting and, with pushes and pops interleaved as
+ * the engine does them, against a scan for the minimum.
  */
 #include "sim/evq.h"
 #include "tests/testutil.h"
@@ -62,6 +63,43 @@ static void test_against_sort(void **state)
     evq_destroy(&q);
 }
 
+/* The hold model: pops and pushes interleaved at every size from 0 up
+ * (the pop's bottom-up walk ends at a parent with one child on even sizes),
+ * checked against the smallest (time, push index) found by a scan. */
+static void test_hold_against_scan(void **state)
+{
+    (void)state;
+    enum { CAP = 300, OPS = 20000 };
+    static ref live[CAP];
+    uint32_t n = 0, pushed = 0;
+    uint64_t x = 99;
+    evq q;
+    evq_init(&q);
+    for (int op = 0; op < OPS; op++) {
+        x = x * 6364136223846793005u + 1442695040888963407u;
+        int grow = n < CAP && (n == 0 || (x >> 62) != 0 || op < 200);
+        if (op > OPS / 2)
+            grow = n < CAP && (x >> 62) == 0; /* then drain, mostly */
+        if (grow) {
+            double t = (double)((x >> 33) % 64); /* ties between pushes too */
+            live[n++] = (ref){ t, pushed };
+            assert_int_equal(evq_push(&q, t, pushed++, EV_EPOCH_END), 0);
+        } else if (n) {
+            uint32_t m = 0;
+            for (uint32_t i = 1; i < n; i++)
+                if (cmp_ref(&live[i], &live[m]) < 0)
+                    m = i;
+            event e;
+            evq_pop(&q, &e);
+            assert_double_exact(e.time, live[m].t);
+            assert_int_equal(e.worker, live[m].id);
+            live[m] = live[--n];
+        }
+        assert_int_equal(evq_size(&q), n);
+    }
+    evq_destroy(&q);
+}
+
 static void test_remove_worker(void **state)
 {
     (void)state;
@@ -87,6 +125,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_order_and_ties),
         cmocka_unit_test(test_against_sort),
+        cmocka_unit_test(test_hold_against_scan),
         cmocka_unit_test(test_remove_worker),
     };
     return cmocka_run_group_tests_name("evq", tests, NULL, NULL);
