@@ -51,25 +51,49 @@ static void heap_push(rung_heap *h, rung_entry x, int max)
     h->e[i] = x;
 }
 
-static rung_entry heap_pop(rung_heap *h, int max)
+/* 1 when a sits above b, computed without a branch: which child the hole
+ * follows is a coin flip that a branch would mispredict half the time. */
+static inline uint32_t above_bit(const rung_entry *a, const rung_entry *b, int max)
 {
-    rung_entry root = h->e[0], x = h->e[--h->n];
-    uint32_t i = 0, n = h->n;
-    for (;;) {
-        uint32_t c = D * i + 1;
-        if (c >= n)
-            break;
-        uint32_t best = c, end = c + D < n ? c + D : n;
-        for (uint32_t j = c + 1; j < end; j++)
-            if (above(&h->e[j], &h->e[best], max))
+    const rung_entry *x = max ? b : a, *y = max ? a : b; /* x < y in key order */
+    return (uint32_t)((x->metric < y->metric) | ((x->metric == y->metric) & (x->seq < y->seq)));
+}
+
+/* Remove the root: the hole at the root follows the best of its children
+ * down to a leaf (three comparisons a level: no comparison with the entry
+ * that moves), then the last entry fills it and sifts up -- it came from
+ * the bottom, so it seldom rises far (Floyd's bottom-up heapsort; Wegener
+ * 1993).  Keys are distinct (seq), so the shape a pop leaves never changes
+ * which entry is the root next. */
+static inline rung_entry heap_pop(rung_heap *h, int max)
+{
+    rung_entry *e = h->e, root = e[0], x = e[--h->n];
+    uint32_t i = 0, n = h->n, c;
+    if (!n)
+        return root;
+    while ((c = D * i + 1) + 3 < n) { /* all four children present */
+        uint32_t a = c + above_bit(&e[c + 1], &e[c], max);
+        uint32_t b = c + 2 + above_bit(&e[c + 3], &e[c + 2], max);
+        c = above_bit(&e[b], &e[a], max) ? b : a;
+        e[i] = e[c];
+        i = c;
+    }
+    if (c < n) { /* the last parent, with one to three children */
+        uint32_t best = c;
+        for (uint32_t j = c + 1; j < n; j++)
+            if (above(&e[j], &e[best], max))
                 best = j;
-        if (!above(&h->e[best], &x, max))
-            break;
-        h->e[i] = h->e[best];
+        e[i] = e[best];
         i = best;
     }
-    if (n)
-        h->e[i] = x;
+    while (i > 0) { /* sift the last entry up from the hole */
+        uint32_t p = (i - 1) / D;
+        if (!above(&x, &e[p], max))
+            break;
+        e[i] = e[p];
+        i = p;
+    }
+    e[i] = x;
     return root;
 }
 
