@@ -36,17 +36,14 @@ int sched_levels(uint32_t r_min, uint32_t eta, uint32_t r_max, uint32_t *out, in
 
 int sched_level_index(const sched_common *c, uint32_t epoch)
 {
-    int lo = 0, hi = c->nlevels - 1;
-    while (lo <= hi) {
-        int mid = (lo + hi) / 2;
-        if (c->levels[mid] == epoch)
-            return mid;
-        if (c->levels[mid] < epoch)
-            lo = mid + 1;
-        else
-            hi = mid - 1;
-    }
-    return -1;
+    /* k = the number of levels below epoch, counted without a branch: the
+     * levels are few (at most 33), and a binary search's turns depend on
+     * the epoch, which a branch predictor cannot guess (ASHA asks this on
+     * every report) */
+    int k = 0;
+    for (int i = 0; i < c->nlevels; i++)
+        k += c->levels[i] < epoch;
+    return k < c->nlevels && c->levels[k] == epoch ? k : -1;
 }
 
 int sched_brackets(const sched_common *c)
