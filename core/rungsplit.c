@@ -13,15 +13,10 @@
 
 #define D 4
 
-static inline int key_less(const rung_entry *a, const rung_entry *b)
-{
-    return a->metric < b->metric || (a->metric == b->metric && a->seq < b->seq);
-}
-
 /* "a sits above b" in the heap: min-heaps (max = 0) or the max-heap top */
 static inline int above(const rung_entry *a, const rung_entry *b, int max)
 {
-    return max ? key_less(b, a) : key_less(a, b);
+    return max ? rung_key_less(b, a) : rung_key_less(a, b);
 }
 
 static int heap_reserve(rung_heap *h)
@@ -145,7 +140,7 @@ int64_t rungsplit_insert(rungsplit *r, uint32_t trial, double metric, int pendin
     r->n++;
     if (pending)
         heap_push(&r->pend, x, 0);
-    if (r->top.n && key_less(&x, &r->top.e[0]))
+    if (r->top.n && rung_key_less(&x, &r->top.e[0]))
         heap_push(&r->top, x, 1);
     else
         heap_push(&r->rest, x, 0);
@@ -190,41 +185,18 @@ double rungsplit_ray_cutoff(const rungsplit *r)
     return g >= 0.5 ? b - d * (1.0 - g) : a + d * g;
 }
 
-rule_verdict rungsplit_judge(const rungsplit *r, double metric, uint32_t seq)
+rule_verdict rungsplit_judge_interp(const rungsplit *r, double metric)
 {
-    switch (r->rule) {
-    case SCHED_RULE_TOPK: {
-        /* position(key) < s  <=>  key <= the s-th best key */
-        if (r->top.n == 0)
-            return RULE_NO_JUDGEMENT;
-        rung_entry k = { .metric = metric, .seq = seq };
-        return key_less(&r->top.e[0], &k) ? RULE_REJECT : RULE_ADMIT;
-    }
-    case SCHED_RULE_RANK:
-        /* better/n > 1/eta  <=>  better > s  <=>  x[s] < v (x sorted) */
-        return r->rest.n && r->rest.e[0].metric < metric ? RULE_REJECT : RULE_ADMIT;
-    case SCHED_RULE_QUANTILE:
+    if (r->rule == SCHED_RULE_QUANTILE) {
         if (r->n < 2)
             return RULE_ADMIT;
         return metric <= rungsplit_quantile(r) ? RULE_ADMIT : RULE_REJECT;
-    case SCHED_RULE_RAY:
-        /* Ray: "if cutoff is not None and cur_rew < cutoff: STOP", with
-         * cur_rew = -metric and the cutoff of the values recorded before */
-        if (r->n == 0)
-            return RULE_ADMIT;
-        return -metric < rungsplit_ray_cutoff(r) ? RULE_REJECT : RULE_ADMIT;
     }
-    return RULE_ADMIT;
-}
-
-int rungsplit_best_pending(const rungsplit *r, uint32_t *trial, double *metric, uint32_t *seq)
-{
-    if (!r->pend.n)
-        return 0;
-    *trial = r->pend.e[0].trial;
-    *metric = r->pend.e[0].metric;
-    *seq = r->pend.e[0].seq;
-    return 1;
+    /* ray, Ray Tune's: "if cutoff is not None and cur_rew < cutoff: STOP",
+     * with cur_rew = -metric and the cutoff of the values recorded before */
+    if (r->n == 0)
+        return RULE_ADMIT;
+    return -metric < rungsplit_ray_cutoff(r) ? RULE_REJECT : RULE_ADMIT;
 }
 
 void rungsplit_pop_pending(rungsplit *r)

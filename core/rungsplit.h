@@ -62,18 +62,55 @@ void rungsplit_destroy(rungsplit *r);
  * not-yet-promoted.  Returns the entry's seq (>= 0) or -ENOMEM (unchanged). */
 int64_t rungsplit_insert(rungsplit *r, uint32_t trial, double metric, int pending);
 static inline uint32_t rungsplit_size(const rungsplit *r) { return r->n; }
+/* Key order: lower metric first, ties to the earlier-recorded entry. */
+static inline int rung_key_less(const rung_entry *a, const rung_entry *b)
+{
+    return a->metric < b->metric || (a->metric == b->metric && a->seq < b->seq);
+}
+
+/* The quantile and ray rules' verdicts (they interpolate): see below. */
+rule_verdict rungsplit_judge_interp(const rungsplit *r, double metric);
+
 /* The rule's verdict on the recorded entry (metric, seq).
  * RULE_NO_JUDGEMENT: topk with n < eta.  The ray rule judges a value BEFORE
  * it is recorded (Ray records it after the decision): call it first, then
- * insert; seq is not used. */
-rule_verdict rungsplit_judge(const rungsplit *r, double metric, uint32_t seq);
+ * insert; seq is not used.  Inline: ASHA's promotion type asks it of every
+ * rung on every decision, and topk and rank read one root. */
+static inline rule_verdict rungsplit_judge(const rungsplit *r, double metric, uint32_t seq)
+{
+    switch (r->rule) {
+    case SCHED_RULE_TOPK: {
+        /* position(key) < s  <=>  key <= the s-th best key */
+        if (r->top.n == 0)
+            return RULE_NO_JUDGEMENT;
+        rung_entry k = { .metric = metric, .seq = seq };
+        return rung_key_less(&r->top.e[0], &k) ? RULE_REJECT : RULE_ADMIT;
+    }
+    case SCHED_RULE_RANK:
+        /* better/n > 1/eta  <=>  better > s  <=>  x[s] < v (x sorted) */
+        return r->rest.n && r->rest.e[0].metric < metric ? RULE_REJECT : RULE_ADMIT;
+    case SCHED_RULE_QUANTILE:
+    case SCHED_RULE_RAY:
+        break;
+    }
+    return rungsplit_judge_interp(r, metric);
+}
 /* Ray Tune's cutoff on its rewards (-metric) over the values recorded:
  * np.nanpercentile(rewards, (1 - 1/eta) * 100); NaN when the rung is empty. */
 double rungsplit_ray_cutoff(const rungsplit *r);
 /* numpy's "linear" quantile of the rung at level q (quantile rule, n >= 1). */
 double rungsplit_quantile(const rungsplit *r);
 /* The best not-yet-promoted entry: 1 and its fields, or 0 when none. */
-int rungsplit_best_pending(const rungsplit *r, uint32_t *trial, double *metric, uint32_t *seq);
+static inline int rungsplit_best_pending(const rungsplit *r, uint32_t *trial, double *metric,
+                                         uint32_t *seq)
+{
+    if (!r->pend.n)
+        return 0;
+    *trial = r->pend.e[0].trial;
+    *metric = r->pend.e[0].metric;
+    *seq = r->pend.e[0].seq;
+    return 1;
+}
 /* Mark the best not-yet-promoted entry promoted. */
 void rungsplit_pop_pending(rungsplit *r);
 
