@@ -1,10 +1,12 @@
 /*
- * tests/test_rules.c -- rung levels, each rule on hand-made rungs (ties,
+ * tests/test_rules.c -- rung levels and the index of an epoch among them
+ * (against a scan), each rule on hand-made rungs (ties,
  * n < eta), Ray Tune's docstring example and numpy's bits for the ray rule,
  * and the split rung against the rules computed by sorting.
  */
 #include "core/rungsplit.h"
 #include "core/sched.h"
+#include "core/sched_impl.h"
 #include "tests/testutil.h"
 
 #include <errno.h>
@@ -114,6 +116,32 @@ static rungsplit book_of(sched_rule rule, uint32_t eta, double q, const double *
     for (int i = 0; i < n; i++)
         assert_true(rungsplit_insert(&r, (uint32_t)(100 + i), v[i], 1) == i);
     return r;
+}
+
+/* sched_level_index counts the levels below the epoch: every epoch from 0 to
+ * past r_max, for ladders of 1 to 33 levels, against a scan for equality. */
+static void test_level_index(void **state)
+{
+    (void)state;
+    const uint32_t par[][3] = { { 1, 3, 81 }, { 2, 2, 10 }, { 5, 2, 5 }, { 1, 2, 1000 },
+                                { 3, 4, 200 }, { 1, 2, 4294967295u } };
+    for (size_t i = 0; i < sizeof par / sizeof *par; i++) {
+        sched_common c = { .nlevels = 0 };
+        c.nlevels = sched_levels(par[i][0], par[i][1], par[i][2], c.levels, SCHED_MAX_LEVELS);
+        assert_true(c.nlevels >= 1);
+        uint32_t top = par[i][2] < 3000 ? par[i][2] + 2 : 3000;
+        for (uint32_t e = 0; e <= top; e++) {
+            int want = -1;
+            for (int k = 0; k < c.nlevels; k++)
+                if (c.levels[k] == e)
+                    want = k;
+            assert_int_equal(sched_level_index(&c, e), want);
+        }
+        for (int k = 0; k < c.nlevels; k++) /* every level, the largest ones too */
+            assert_int_equal(sched_level_index(&c, c.levels[k]), k);
+        assert_int_equal(sched_level_index(&c, UINT32_MAX), c.levels[c.nlevels - 1] == UINT32_MAX
+                                                                ? c.nlevels - 1 : -1);
+    }
 }
 
 static void test_topk(void **state)
@@ -356,6 +384,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_levels),
+        cmocka_unit_test(test_level_index),
         cmocka_unit_test(test_topk),
         cmocka_unit_test(test_quantile),
         cmocka_unit_test(test_rank),
