@@ -5,6 +5,7 @@
  * 4i+1..4i+4) with its best (max for top, min otherwise) at index 0.
  */
 #include "core/rungsplit.h"
+#include "core/base.h"
 
 #include <errno.h>
 #include <math.h>
@@ -109,6 +110,7 @@ void rungsplit_destroy(rungsplit *r)
     free(r->top.e);
     free(r->rest.e);
     free(r->pend.e);
+    free(r->state);
     memset(r, 0, sizeof *r);
 }
 
@@ -129,8 +131,55 @@ static uint32_t boundary(const rungsplit *r, uint32_t n)
     return n / r->eta;
 }
 
+enum { PEND_WAITS = 1, PEND_IN = 2 };
+
+/* topk: entry y has joined the s best; a waiting entry joins pend (once:
+ * one that left and came back is still there). */
+static void topk_joined(rungsplit *r, rung_entry y)
+{
+    if (r->state[y.seq] == PEND_WAITS) {
+        heap_push(&r->pend, y, 0);
+        r->state[y.seq] |= PEND_IN;
+    }
+}
+
+/* topk: the insert below, with pend holding only waiting entries that have
+ * been among the s best (rungsplit_best_pending).  An insert pushes into
+ * pend at most once: x joins top, or the boundary takes rest's root. */
+static int64_t topk_insert(rungsplit *r, uint32_t trial, double metric, int pending)
+{
+    if (heap_reserve(&r->top) < 0 || heap_reserve(&r->rest) < 0 || heap_reserve(&r->pend) < 0)
+        return -ENOMEM;
+    if (r->n >= r->state_cap) {
+        unsigned char *p = base_grow(r->state, &r->state_cap, (size_t)r->n + 1, 1, 1024);
+        if (!p)
+            return -ENOMEM;
+        r->state = p;
+    }
+    rung_entry x = { .metric = metric, .seq = r->n, .trial = trial };
+    r->state[x.seq] = pending ? PEND_WAITS : 0;
+    r->n++;
+    if (r->top.n && rung_key_less(&x, &r->top.e[0])) {
+        heap_push(&r->top, x, 1);
+        topk_joined(r, x);
+    } else {
+        heap_push(&r->rest, x, 0);
+    }
+    uint32_t s = r->n / r->eta;
+    while (r->top.n > s)
+        heap_push(&r->rest, heap_pop(&r->top, 1), 0);
+    while (r->top.n < s && r->rest.n) {
+        rung_entry y = heap_pop(&r->rest, 0);
+        heap_push(&r->top, y, 1);
+        topk_joined(r, y);
+    }
+    return x.seq;
+}
+
 int64_t rungsplit_insert(rungsplit *r, uint32_t trial, double metric, int pending)
 {
+    if (r->rule == SCHED_RULE_TOPK)
+        return topk_insert(r, trial, metric, pending);
     /* reserve everything first, so a failure leaves the rung unchanged;
      * top and rest together never hold more than n + 1 */
     if (heap_reserve(&r->top) < 0 || heap_reserve(&r->rest) < 0 ||
@@ -201,6 +250,9 @@ rule_verdict rungsplit_judge_interp(const rungsplit *r, double metric)
 
 void rungsplit_pop_pending(rungsplit *r)
 {
-    if (r->pend.n)
-        (void)heap_pop(&r->pend, 0);
+    if (r->pend.n) {
+        rung_entry y = heap_pop(&r->pend, 0);
+        if (r->rule == SCHED_RULE_TOPK)
+            r->state[y.seq] = 0;
+    }
 }

@@ -314,15 +314,29 @@ static void test_ray_numpy_bits(void **state)
     }
 }
 
+/* The best entry among v[0..n) not yet popped, by key (value, then seq);
+ * n when every one is. */
+static uint32_t best_waiting(const double *v, const unsigned char *popped, uint32_t n)
+{
+    uint32_t b = n;
+    for (uint32_t j = 0; j < n; j++)
+        if (!popped[j] && (b == n || v[j] < v[b]))
+            b = j;
+    return b;
+}
+
 /* Property: after every insert, the verdict on the new entry (stopping) and
  * on the best pending entry (promotion) equal the sorting reference, for
  * every rule, several eta and q, random / ascending / descending / tied
- * values; pending entries come out best first. */
+ * values.  rungsplit_best_pending gives the best entry not yet popped (by a
+ * scan); under topk only when the rule admits it (none otherwise: topk
+ * admits only the s best, and the rung keeps only those waiting). */
 static void test_rungsplit_against_reference(void **state)
 {
     (void)state;
     enum { N = 600 };
     static double v[N];
+    static unsigned char popped[N];
     const sched_rule rules[] = { SCHED_RULE_TOPK, SCHED_RULE_QUANTILE, SCHED_RULE_RANK, SCHED_RULE_RAY };
     const struct {
         uint32_t eta;
@@ -334,7 +348,8 @@ static void test_rungsplit_against_reference(void **state)
                 rungsplit r;
                 rungsplit_init(&r, rules[ri], par[pi].eta, par[pi].q);
                 srand((unsigned)(11 + pattern));
-                uint32_t popped = 0;
+                memset(popped, 0, sizeof popped);
+                uint32_t npopped = 0;
                 for (uint32_t i = 0; i < N; i++) {
                     v[i] = pattern == 0   ? (double)(rand() % 40) / 8.0 /* many ties */
                            : pattern == 1 ? (double)i                 /* ascending */
@@ -351,31 +366,48 @@ static void test_rungsplit_against_reference(void **state)
                     if (rules[ri] != SCHED_RULE_RAY)
                         assert_int_equal(rungsplit_judge(&r, v[i], i),
                                          reference(rules[ri], v, i + 1, i, par[pi].eta, par[pi].q));
-                    uint32_t t, seq;
+                    if (rules[ri] == SCHED_RULE_RAY || i % 3 != 2)
+                        continue;
+                    uint32_t t, seq, want = best_waiting(v, popped, i + 1);
                     double m;
-                    if (rules[ri] != SCHED_RULE_RAY && i % 3 == 2 &&
-                        rungsplit_best_pending(&r, &t, &m, &seq)) {
-                        assert_int_equal(t, seq);
-                        assert_double_exact(m, v[seq]);
-                        assert_int_equal(rungsplit_judge(&r, m, seq),
-                                         reference(rules[ri], v, i + 1, seq, par[pi].eta,
-                                                   par[pi].q));
-                        /* it is the best not yet popped */
-                        rungsplit_pop_pending(&r);
-                        popped++;
+                    int got = rungsplit_best_pending(&r, &t, &m, &seq);
+                    if (rules[ri] == SCHED_RULE_TOPK &&
+                        (want > i || reference(rules[ri], v, i + 1, want, par[pi].eta, par[pi].q) !=
+                                         RULE_ADMIT)) {
+                        assert_int_equal(got, 0); /* topk: none of the s best waits */
+                        continue;
                     }
-                }
-                uint32_t t, seq, count = 0;
-                double m, last = -(double)INFINITY;
-                uint32_t last_seq = 0;
-                while (rungsplit_best_pending(&r, &t, &m, &seq)) {
-                    assert_true(m > last || (m == last && seq > last_seq));
-                    last = m;
-                    last_seq = seq;
+                    assert_int_equal(got, want <= i);
+                    if (!got)
+                        continue;
+                    assert_int_equal(seq, want);
+                    assert_int_equal(t, seq);
+                    assert_double_exact(m, v[seq]);
+                    assert_int_equal(rungsplit_judge(&r, m, seq),
+                                     reference(rules[ri], v, i + 1, seq, par[pi].eta, par[pi].q));
                     rungsplit_pop_pending(&r);
-                    count++;
+                    popped[seq] = 1;
+                    npopped++;
                 }
-                assert_int_equal(count + popped, N);
+                /* drain: best first, each the best still waiting */
+                uint32_t t, seq;
+                double m;
+                while (rules[ri] != SCHED_RULE_RAY && rungsplit_best_pending(&r, &t, &m, &seq)) {
+                    assert_int_equal(seq, best_waiting(v, popped, N));
+                    if (rules[ri] == SCHED_RULE_TOPK)
+                        assert_int_equal(reference(rules[ri], v, N, seq, par[pi].eta, par[pi].q),
+                                         RULE_ADMIT);
+                    rungsplit_pop_pending(&r);
+                    popped[seq] = 1;
+                    npopped++;
+                }
+                if (rules[ri] == SCHED_RULE_TOPK) { /* what is left: none admitted */
+                    uint32_t w = best_waiting(v, popped, N);
+                    assert_true(w == N || reference(rules[ri], v, N, w, par[pi].eta, par[pi].q) !=
+                                              RULE_ADMIT);
+                } else if (rules[ri] != SCHED_RULE_RAY) {
+                    assert_int_equal(npopped, N);
+                }
                 rungsplit_destroy(&r);
             }
 }
