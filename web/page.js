@@ -259,7 +259,21 @@ function runAll() {
   loadNarration();
 }
 
-function pct(x) { return isNaN(x) ? '–' : (100 * x).toFixed(1) + '%'; }
+/* x with d decimals as C's printf("%.*f", d, x) writes it, so the page
+ * shows what `shsim compare` prints: the nearest, and an exact tie to the
+ * even last digit, where toFixed breaks it away from zero (0.125 -> "0.12",
+ * not "0.13").  A double that is not a tie differs from one within d + 25
+ * digits (its spacing is far coarser), so those digits of toFixed, which
+ * are exact, settle it. */
+function fixedLikeC(x, d) {
+  var s = x.toFixed(d), wide = Math.abs(x).toFixed(Math.min(100, d + 25));
+  var point = wide.indexOf('.'), cut = d ? point + 1 + d : point;
+  if (!/^50*$/.test(wide.slice(point + 1 + d)) || +wide.charAt(cut - 1) % 2 === 1)
+    return s;
+  return (x < 0 ? '-' : '') + wide.slice(0, cut);
+}
+
+function pct(x) { return isNaN(x) ? '–' : fixedLikeC(100 * x, 1) + '%'; }
 function g(x, d) { return isNaN(x) ? '–' : String(+x.toPrecision(d || 6)); }
 
 function drawAll() {
@@ -299,7 +313,7 @@ var SUMMARY_SHOWN = ['idle_fraction', 'trials_started', 'trials_rmax', 'epochs_t
  * column's decimals; '–' for none. */
 function showColumn(col, v) {
   var x = num(v);
-  return isNaN(x) ? '–' : (x * col.scale).toFixed(col.decimals);
+  return isNaN(x) ? '–' : fixedLikeC(x * col.scale, col.decimals);
 }
 
 function drawSummary() {

@@ -127,11 +127,15 @@ async function compareWithCli(what, exact) {
     if (!exact) console.log(`# ${what}: ${r.key}: ${r.jobs.length / JOB_COLS} jobs, ${jd.n} times and ${diffs.n} summary ` +
                             `fields differ from the CLI's in the last bits`);
     const h = c.summary.trim().split('\n')[0].split(','), v = c.summary.trim().split('\n')[1].split(',');
-    const col = (name) => {
+    /* the CLI's value, scaled, in the page's own C-like formatting (checked
+     * against printf below) */
+    const raw = (name) => {
       const c = cols.find((x) => x.name === name), f = v[h.indexOf(name)];
-      return f === '' ? '–' : (+f * c.scale).toFixed(c.decimals);
+      return f === '' ? null : [+f * c.scale, c.decimals];
     };
-    const want = { idle_fraction: col('idle_fraction'), trials_rmax: col('trials_rmax'), best: col('best') };
+    const want = await page.evaluate((o) => Object.fromEntries(Object.entries(o).map(
+      ([k, a]) => [k, a ? fixedLikeC(a[0], a[1]) : '–'])),
+      { idle_fraction: raw('idle_fraction'), trials_rmax: raw('trials_rmax'), best: raw('best') });
     const got = shown[r.key] || {};
     check(`${what}: ${r.key} table shows the CLI's idle %, trials at r_max and best`,
           got.idle_fraction === want.idle_fraction && got.trials_rmax === want.trials_rmax && got.best === want.best,
@@ -279,6 +283,18 @@ for (const [i, s] of settings.entries()) {
   const rowLabels = cmp.split('\n').map((l) => /^(\S.*?)\s{2,}\S/.exec(l)).filter(Boolean).map((m) => m[1]);
   check('the summary\'s labels are shsim compare\'s', rowLabels.length === 8 && rowLabels.every((l) => heads.includes(l)),
         `compare ${JSON.stringify(rowLabels)}, page ${JSON.stringify(heads)}`);
+  // numbers as C's printf("%.*f") writes them, as compare's table does:
+  // exact ties (dyadic values, exact in printf's long double too) go to the
+  // even digit, where JavaScript's toFixed rounds them away from zero
+  const xs = [];
+  for (let k = 0; k <= 4000; k++) xs.push(k / 64);
+  for (const d of [0, 1, 2, 3, 4]) {
+    const want = execFileSync('printf', [`%.${d}f\\n`, ...xs.map(String)], { encoding: 'utf8' }).trim().split('\n');
+    const got = await page.evaluate(([x, dd]) => x.map((v) => fixedLikeC(v, dd)), [xs, d]);
+    const bad = got.map((g, i) => (g === want[i] ? null : `${xs[i]}: page ${g}, printf ${want[i]}`)).filter(Boolean);
+    check(`the page prints numbers with ${d} decimals as C's printf does (${xs.length} values, ties to even)`,
+          bad.length === 0, bad.slice(0, 4).join('; '));
+  }
   // a link restores the schedulers, brackets and rule
   const p2 = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   await p2.goto(page.url());
