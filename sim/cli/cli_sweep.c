@@ -159,7 +159,17 @@ static void catch_signals(struct sigaction old[2], int on)
 
 enum { O_SHARD = 1000, O_DRY, O_CONTINUE, O_MAX_RUNS, O_AXIS = 2000 };
 
-int cli_sweep(int argc, char **argv)
+/* What the command line says besides the axes (which go to layer cl). */
+typedef struct {
+    sweep_layers cl;
+    const char *preset, *config, *shard_arg;
+    int quiet, dry, resume;
+    uint64_t max_runs;
+} sweep_args;
+
+/* The command line into a: 0, -1 after --help (printed), or EXIT_USAGE
+ * after a message. */
+static int parse_args(int argc, char **argv, sweep_args *a)
 {
     struct option opts[2 * NKEYS + 10];
     size_t no = 0;
@@ -183,17 +193,11 @@ int cli_sweep(int argc, char **argv)
     } shorts[] = { { 's', K_SCHEDULERS }, { 'W', K_WORKLOADS }, { 'w', K_WORKERS },
                    { 'e', K_ETA },        { 'n', K_TRIALS },    { 'T', K_HORIZON },
                    { 'o', K_OUT },        { 'j', K_JOBS } };
-
-    sweep_layers cl, L;
-    memset(&cl, 0, sizeof cl);
-    memset(&L, 0, sizeof L);
-    const char *preset = NULL, *config = NULL, *shard_arg = NULL;
-    int quiet = 0, dry = 0, resume = 0, c;
-    uint64_t max_runs = 0;
+    int c;
     optind = 0; /* glibc: 0 re-initialises getopt completely (bench calls sweep) */
     while ((c = getopt_long(argc, argv, "s:W:w:e:n:T:o:j:p:c:qh", opts, NULL)) != -1) {
         if (c == O_CONTINUE) {
-            resume = 1;
+            a->resume = 1;
             continue;
         }
         int k = c >= O_AXIS ? c - O_AXIS : -1;
@@ -203,24 +207,24 @@ int cli_sweep(int argc, char **argv)
         if (k >= 0) {
             char where[80];
             snprintf(where, sizeof where, "--%s", cli_sweep_keys[k].name);
-            cli_sweep_layer_set(&cl, k, optarg, NULL, where);
+            cli_sweep_layer_set(&a->cl, k, optarg, NULL, where);
             continue;
         }
         switch (c) {
-        case 'p': preset = optarg; break;
-        case 'c': config = optarg; break;
-        case O_SHARD: shard_arg = optarg; break;
-        case O_DRY: dry = 1; break;
+        case 'p': a->preset = optarg; break;
+        case 'c': a->config = optarg; break;
+        case O_SHARD: a->shard_arg = optarg; break;
+        case O_DRY: a->dry = 1; break;
         case O_MAX_RUNS:
-            if (cli_u64("--max-runs", optarg, &max_runs) < 0)
+            if (cli_u64("--max-runs", optarg, &a->max_runs) < 0)
                 return EXIT_USAGE;
-            if (max_runs < 1) {
+            if (a->max_runs < 1) {
                 cli_error("--max-runs %s: must be at least 1", optarg);
                 return EXIT_USAGE;
             }
             break;
-        case 'q': quiet = 1; break;
-        case 'h': cli_sweep_usage(); return 0;
+        case 'q': a->quiet = 1; break;
+        case 'h': cli_sweep_usage(); return -1;
         default: fputs("Try 'shsim sweep --help'.\n", stderr); return EXIT_USAGE;
         }
     }
@@ -228,98 +232,103 @@ int cli_sweep(int argc, char **argv)
         cli_error("sweep: unexpected argument '%s'", argv[optind]);
         return EXIT_USAGE;
     }
+    return 0;
+}
 
-    int status = EXIT_USAGE;
-    sweep_grid g;
-    memset(&g, 0, sizeof g);
-    uint64_t *seeds = NULL;
-    size_t nseeds = 0;
+/* Every key's value, the later layer winning: defaults, the preset, the
+ * INI file, the command line.  0, or -1 after a message. */
+static int layer_keys(sweep_layers *L, const sweep_args *a)
+{
     for (int k = 0; k < NKEYS; k++)
         if (cli_sweep_keys[k].def)
-            cli_sweep_layer_set(&L, k, cli_sweep_keys[k].def, NULL, "default");
-    if (preset && cli_sweep_read_preset(&L, preset) < 0)
-        goto out;
-    if (config && cli_sweep_read_config(&L, config) < 0)
-        goto out;
+            cli_sweep_layer_set(L, k, cli_sweep_keys[k].def, NULL, "default");
+    if (a->preset && cli_sweep_read_preset(L, a->preset) < 0)
+        return -1;
+    if (a->config && cli_sweep_read_config(L, a->config) < 0)
+        return -1;
     for (int k = 0; k < NKEYS; k++)
-        if (cl.val[k])
-            cli_sweep_layer_set(&L, k, cl.val[k], NULL, cl.where[k]);
+        if (a->cl.val[k])
+            cli_sweep_layer_set(L, k, a->cl.val[k], NULL, a->cl.where[k]);
+    return 0;
+}
 
-    sweep_plan p = sweep_default_plan();
+/* The plan's settings that are not axes (threads, curve points, the event
+ * cap, the shard, the folder).  0, or -1 after a message. */
+static int plan_settings(sweep_layers *L, const sweep_args *a, sweep_plan *p, sweep_grid *g)
+{
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    p.threads = ncpu > 0 ? (uint32_t)(ncpu < 1024 ? ncpu : 1024) : 1;
-    if (L.val[K_JOBS] && cli_u32("--jobs", L.val[K_JOBS], 1, 1024, &p.threads) < 0) {
-        cli_sweep_note_where(&L, K_JOBS);
-        goto out;
+    p->threads = ncpu > 0 ? (uint32_t)(ncpu < 1024 ? ncpu : 1024) : 1;
+    if (L->val[K_JOBS] && cli_u32("--jobs", L->val[K_JOBS], 1, 1024, &p->threads) < 0) {
+        cli_sweep_note_where(L, K_JOBS);
+        return -1;
     }
-    if (cli_u32("--curve-points", L.val[K_CURVE], 0, 100000, &p.curve_points) < 0) {
-        cli_sweep_note_where(&L, K_CURVE);
-        goto out;
+    if (cli_u32("--curve-points", L->val[K_CURVE], 0, 100000, &p->curve_points) < 0) {
+        cli_sweep_note_where(L, K_CURVE);
+        return -1;
     }
-    g.max_events = RUN_MAX_EVENTS;
-    if (L.val[K_MAX_EVENTS] && cli_max_events(L.val[K_MAX_EVENTS], &g.max_events) < 0) {
-        cli_sweep_note_where(&L, K_MAX_EVENTS);
-        goto out;
+    g->max_events = RUN_MAX_EVENTS;
+    if (L->val[K_MAX_EVENTS] && cli_max_events(L->val[K_MAX_EVENTS], &g->max_events) < 0) {
+        cli_sweep_note_where(L, K_MAX_EVENTS);
+        return -1;
     }
-    if (shard_arg) {
+    if (a->shard_arg) {
+        const char *s = a->shard_arg;
         unsigned i, k;
         int used = 0;
-        if (sscanf(shard_arg, "%u/%u%n", &i, &k, &used) != 2 || shard_arg[used] || i < 1 ||
-            i > k || !(shard_arg[0] >= '0' && shard_arg[0] <= '9')) {
-            cli_error("--shard '%s': expected I/K with 1 <= I <= K", shard_arg);
-            goto out;
+        if (sscanf(s, "%u/%u%n", &i, &k, &used) != 2 || s[used] || i < 1 || i > k ||
+            !(s[0] >= '0' && s[0] <= '9')) {
+            cli_error("--shard '%s': expected I/K with 1 <= I <= K", s);
+            return -1;
         }
-        p.shard = i - 1;
-        p.shards = k;
+        p->shard = i - 1;
+        p->shards = k;
     }
-    const char *out = L.val[K_OUT];
-    if (!*out) {
+    if (!*L->val[K_OUT]) {
         cli_error("--out: an empty folder name");
-        goto out;
+        return -1;
     }
-    if (cli_sweep_build_grid(&L, &g, &seeds, &nseeds) < 0)
-        goto out;
-    p.ncells = g.ncells;
-    p.cell = cli_sweep_cell;
-    p.cell_ctx = &g;
-    p.seeds = seeds;
-    p.nseeds = nseeds;
+    return 0;
+}
 
-    size_t mine = g.ncells / p.shards + (p.shard < g.ncells % p.shards);
-    if (dry) {
-        printf("grid:");
-        for (int k = 0; k < NCELL_AXES; k++)
-            if (g.vals[k].n > 1)
-                printf(" %zu %s x", g.vals[k].n, cli_sweep_keys[k].name);
-        printf(" %zu seeds = %zu cells, %zu runs", nseeds, g.ncells, g.ncells * nseeds);
-        if (p.shards > 1)
-            printf("; shard %u/%u: %zu cells, %zu runs", p.shard + 1, p.shards, mine,
-                   mine * nseeds);
-        putchar('\n');
-        status = 0;
-        goto out;
-    }
+/* --dry-run: the grid's size, and this shard's. */
+static void print_dry(const sweep_grid *g, const sweep_plan *p, size_t mine)
+{
+    printf("grid:");
+    for (int k = 0; k < NCELL_AXES; k++)
+        if (g->vals[k].n > 1)
+            printf(" %zu %s x", g->vals[k].n, cli_sweep_keys[k].name);
+    printf(" %zu seeds = %zu cells, %zu runs", p->nseeds, g->ncells, g->ncells * p->nseeds);
+    if (p->shards > 1)
+        printf("; shard %u/%u: %zu cells, %zu runs", p->shard + 1, p->shards, mine,
+               mine * p->nseeds);
+    putchar('\n');
+}
+
+/* Run the plan into out with progress, the failed runs' list, signals
+ * caught; the exit status, after the messages. */
+static int run_plan(sweep_plan *p, const char *out, size_t mine, const sweep_args *a)
+{
     progress_state ps = { .t0 = now_s(), .last = 0, .drawn = 0 };
-    if (!quiet && isatty(STDERR_FILENO)) {
-        p.progress = progress_fn;
-        p.progress_ctx = &ps;
+    if (!a->quiet && isatty(STDERR_FILENO)) {
+        p->progress = progress_fn;
+        p->progress_ctx = &ps;
     }
     failed_list fl;
     memset(&fl, 0, sizeof fl);
-    p.failed = failed_fn;
-    p.failed_ctx = &fl;
-    done_line dl = { out, mine, nseeds, &p, &ps, quiet };
-    p.finished = print_done;
-    p.finished_ctx = &dl;
-    p.resume = resume;
-    p.max_runs = (size_t)max_runs;
-    p.stop = &stop_signal;
+    p->failed = failed_fn;
+    p->failed_ctx = &fl;
+    done_line dl = { out, mine, p->nseeds, p, &ps, a->quiet };
+    p->finished = print_done;
+    p->finished_ctx = &dl;
+    p->resume = a->resume;
+    p->max_runs = (size_t)a->max_runs;
+    p->stop = &stop_signal;
     atomic_store(&stop_signal, 0);
     struct sigaction old[2];
     catch_signals(old, 1);
     char err[4200];
     sweep_report rep;
-    int rc = sweep_run(&p, out, &rep, err, sizeof err);
+    int rc = sweep_run(p, out, &rep, err, sizeof err), status;
     catch_signals(old, 0);
     if (ps.drawn)
         fputc('\n', stderr);
@@ -344,12 +353,46 @@ int cli_sweep(int argc, char **argv)
                 fprintf(stderr, "  ... and %zu more\n", fl.n - SHOW_FAILED);
             fprintf(stderr, "  (the status column of %s/sweep.csv has every run's error)\n", out);
         }
-        if (!quiet && rep.complete)
+        if (!a->quiet && rep.complete)
             printf("%s: already complete: %zu runs, nothing to resume\n", out, rep.runs);
         status = rep.failed ? EXIT_FAIL : 0;
     }
     for (size_t i = 0; i < fl.n && i < SHOW_FAILED; i++)
         free(fl.line[i]);
+    return status;
+}
+
+int cli_sweep(int argc, char **argv)
+{
+    sweep_args a;
+    memset(&a, 0, sizeof a);
+    int rc = parse_args(argc, argv, &a);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+
+    int status = EXIT_USAGE;
+    sweep_layers L;
+    memset(&L, 0, sizeof L);
+    sweep_grid g;
+    memset(&g, 0, sizeof g);
+    uint64_t *seeds = NULL;
+    size_t nseeds = 0;
+    sweep_plan p = sweep_default_plan();
+    if (layer_keys(&L, &a) < 0 || plan_settings(&L, &a, &p, &g) < 0 ||
+        cli_sweep_build_grid(&L, &g, &seeds, &nseeds) < 0)
+        goto out;
+    p.ncells = g.ncells;
+    p.cell = cli_sweep_cell;
+    p.cell_ctx = &g;
+    p.seeds = seeds;
+    p.nseeds = nseeds;
+    size_t mine = g.ncells / p.shards + (p.shard < g.ncells % p.shards);
+    if (a.dry) {
+        print_dry(&g, &p, mine);
+        status = 0;
+    } else {
+        status = run_plan(&p, L.val[K_OUT], mine, &a);
+    }
 out:
     for (int k = 0; k < NCELL_AXES; k++)
         sweep_strv_free(&g.vals[k]);
