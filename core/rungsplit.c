@@ -143,56 +143,37 @@ static void topk_joined(rungsplit *r, rung_entry y)
     }
 }
 
-/* topk: the insert below, with pend holding only waiting entries that have
- * been among the s best (rungsplit_best_pending).  An insert pushes into
- * pend at most once: x joins top, or the boundary takes rest's root. */
-static int64_t topk_insert(rungsplit *r, uint32_t trial, double metric, int pending)
+int64_t rungsplit_insert(rungsplit *r, uint32_t trial, double metric, int pending)
 {
-    if (heap_reserve(&r->top) < 0 || heap_reserve(&r->rest) < 0 || heap_reserve(&r->pend) < 0)
+    /* topk keeps in pend only the waiting entries that have joined the s
+     * best (rungsplit_best_pending), the other rules every waiting entry;
+     * either way an insert pushes into pend at most once (topk: x joins
+     * top, or the boundary takes rest's root) */
+    int topk = r->rule == SCHED_RULE_TOPK;
+    /* reserve everything first, so a failure leaves the rung unchanged;
+     * top and rest together never hold more than n + 1 */
+    if (heap_reserve(&r->top) < 0 || heap_reserve(&r->rest) < 0 ||
+        ((pending || topk) && heap_reserve(&r->pend) < 0))
         return -ENOMEM;
-    if (r->n >= r->state_cap) {
+    if (topk && r->n >= r->state_cap) {
         unsigned char *p = base_grow(r->state, &r->state_cap, (size_t)r->n + 1, 1, 1024);
         if (!p)
             return -ENOMEM;
         r->state = p;
     }
     rung_entry x = { .metric = metric, .seq = r->n, .trial = trial };
-    r->state[x.seq] = pending ? PEND_WAITS : 0;
     r->n++;
+    if (topk)
+        r->state[x.seq] = pending ? PEND_WAITS : 0;
+    else if (pending)
+        heap_push(&r->pend, x, 0);
     if (r->top.n && rung_key_less(&x, &r->top.e[0])) {
         heap_push(&r->top, x, 1);
-        topk_joined(r, x);
+        if (topk)
+            topk_joined(r, x);
     } else {
         heap_push(&r->rest, x, 0);
     }
-    uint32_t s = r->n / r->eta;
-    while (r->top.n > s)
-        heap_push(&r->rest, heap_pop(&r->top, 1), 0);
-    while (r->top.n < s && r->rest.n) {
-        rung_entry y = heap_pop(&r->rest, 0);
-        heap_push(&r->top, y, 1);
-        topk_joined(r, y);
-    }
-    return x.seq;
-}
-
-int64_t rungsplit_insert(rungsplit *r, uint32_t trial, double metric, int pending)
-{
-    if (r->rule == SCHED_RULE_TOPK)
-        return topk_insert(r, trial, metric, pending);
-    /* reserve everything first, so a failure leaves the rung unchanged;
-     * top and rest together never hold more than n + 1 */
-    if (heap_reserve(&r->top) < 0 || heap_reserve(&r->rest) < 0 ||
-        (pending && heap_reserve(&r->pend) < 0))
-        return -ENOMEM;
-    rung_entry x = { .metric = metric, .seq = r->n, .trial = trial };
-    r->n++;
-    if (pending)
-        heap_push(&r->pend, x, 0);
-    if (r->top.n && rung_key_less(&x, &r->top.e[0]))
-        heap_push(&r->top, x, 1);
-    else
-        heap_push(&r->rest, x, 0);
     /* the boundary moves by at most one per insert; the loops are for the
      * entry that just landed on the wrong side of it */
     uint32_t s = boundary(r, r->n);
@@ -201,7 +182,10 @@ int64_t rungsplit_insert(rungsplit *r, uint32_t trial, double metric, int pendin
     while (r->top.n < s && r->rest.n) {
         if (heap_reserve(&r->top) < 0)
             return -ENOMEM; /* cannot happen: top.n < s <= n fits the reserve */
-        heap_push(&r->top, heap_pop(&r->rest, 0), 1);
+        rung_entry y = heap_pop(&r->rest, 0);
+        heap_push(&r->top, y, 1);
+        if (topk)
+            topk_joined(r, y);
     }
     return x.seq;
 }
