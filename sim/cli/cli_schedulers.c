@@ -231,19 +231,18 @@ void cli_scheduler_syntax(char *buf, size_t n)
         snprintf(buf + len, n - len, ";\n%s also take%s :brackets=K", names, nb > 1 ? "" : "s");
 }
 
-static int same_variants(const sched_type *t, const sched_type *like)
+/* --barrier sets sh's variant, --type asha's: the types whose variants
+ * they name take them (cli_variant_option) */
+static int like_sh(const sched_type *t)
 {
-    const char *const *a = sched_type_variants(t), *const *b = sched_type_variants(like);
-    size_t k = 0;
-    for (; a[k] && b[k]; k++)
-        if (strcmp(a[k], b[k]) != 0)
-            return 0;
-    return a[k] == NULL && b[k] == NULL;
+    const char *name;
+    return cli_variant_option(t, &name) == 'b';
 }
-/* --barrier sets sh's variant, --type asha's: the types with the same
- * variants take them */
-static int like_sh(const sched_type *t) { return same_variants(t, sched_sh); }
-static int like_asha(const sched_type *t) { return same_variants(t, sched_asha); }
+static int like_asha(const sched_type *t)
+{
+    const char *name;
+    return cli_variant_option(t, &name) == 'y';
+}
 
 static const char *const *sh_variants(void) { return sched_type_variants(sched_sh); }
 static const char *const *asha_variants(void) { return sched_type_variants(sched_asha); }
