@@ -113,3 +113,17 @@ void base_put_csv_field(FILE *f, const char *s, int flags)
     }
     csv_emit(s, len, flags, put_file, f);
 }
+
+size_t base_join(char *buf, size_t n, const char *const *names, size_t count, const char *sep,
+                 const char *last)
+{
+    size_t len = 0;
+    if (n > 0)
+        buf[0] = '\0';
+    for (size_t i = 0; i < count; i++) {
+        const char *s = i == 0 ? "" : i + 1 < count ? sep : last;
+        int w = snprintf(len < n ? buf + len : NULL, len < n ? n - len : 0, "%s%s", s, names[i]);
+        len += w > 0 ? (size_t)w : 0;
+    }
+    return len;
+}

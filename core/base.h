@@ -95,6 +95,15 @@ void base_fmt_double(char *buf, size_t n, double x);
 /* fputs of base_fmt_double. */
 void base_put_double(FILE *f, double x);
 
+/* ---- lists in words -------------------------------------------------------- */
+
+/* names[0..count) joined into buf: sep between them, last before the last
+ * one ("a, b or c" with ", " and " or ").  snprintf's contract: returns the
+ * length the text needs, without the NUL; writes at most n - 1 characters
+ * (n may be 0, buf NULL). */
+size_t base_join(char *buf, size_t n, const char *const *names, size_t count, const char *sep,
+                 const char *last);
+
 /* ---- CSV fields ---------------------------------------------------------- */
 
 /* Quote a field (RFC 4180: in double quotes, a quote doubled) when it holds

@@ -150,6 +150,27 @@ static void test_splitmix64_reference(void **state)
     assert_true(base_splitmix64_mix(0) == 0); /* bijective, 0 its fixed point */
 }
 
+/* Lists in words: sep between, last before the last; snprintf's contract
+ * when the buffer is short (the length needed back, a NUL-terminated
+ * prefix), and n = 0 with no buffer. */
+static void test_join(void **state)
+{
+    (void)state;
+    const char *const names[] = { "topk", "quantile", "rank", "ray" };
+    char buf[64];
+    assert_int_equal(base_join(buf, sizeof buf, names, 4, ", ", " or "), 27);
+    assert_string_equal(buf, "topk, quantile, rank or ray");
+    assert_int_equal(base_join(buf, sizeof buf, names, 2, ", ", " and "), 17);
+    assert_string_equal(buf, "topk and quantile");
+    assert_int_equal(base_join(buf, sizeof buf, names, 1, ", ", " or "), 4);
+    assert_string_equal(buf, "topk");
+    assert_int_equal(base_join(buf, sizeof buf, names, 0, ", ", " or "), 0);
+    assert_string_equal(buf, "");
+    assert_int_equal(base_join(buf, 9, names, 4, "|", "|"), 22);
+    assert_string_equal(buf, "topk|qua");
+    assert_int_equal(base_join(NULL, 0, names, 4, ", ", " or "), 27);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -158,6 +179,7 @@ int main(void)
         cmocka_unit_test(test_fmt_double),
         cmocka_unit_test(test_csv_field),
         cmocka_unit_test(test_splitmix64_reference),
+        cmocka_unit_test(test_join),
     };
     return cmocka_run_group_tests_name("base", tests, NULL, NULL);
 }

@@ -160,15 +160,10 @@ static int trial_clock(const char *col)
 
 size_t wl_shared_clocks_list(char *buf, size_t n)
 {
-    size_t len = 0, k = 0;
+    size_t k = 0;
     while (wl_shared_clocks[k])
         k++;
-    if (n)
-        buf[0] = '\0';
-    for (size_t i = 0; i < k; i++)
-        len += (size_t)snprintf(buf + len, len < n ? n - len : 0, "%s%s", i == 0 ? "" : i + 1 == k ? " or " : ", ",
-                                wl_shared_clocks[i]);
-    return len;
+    return base_join(buf, n, wl_shared_clocks, k, ", ", " or ");
 }
 
 static int results_header(results_build *b, const tr_record *rec, char *err, size_t errlen)

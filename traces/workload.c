@@ -62,16 +62,10 @@ const char *workload_kind(size_t i, int *recorded, wl_order *default_order)
 
 size_t workload_kinds_list(char *buf, size_t n, const char *sep, const char *last)
 {
-    size_t len = 0;
-    if (n > 0)
-        buf[0] = '\0';
-    for (size_t i = 0; i < WL_NTYPES; i++) {
-        const char *s = i == 0 ? "" : i + 1 < WL_NTYPES ? sep : last;
-        int w = snprintf(buf + (len < n ? len : n), len < n ? n - len : 0, "%s%s", s,
-                         wl_types[i]->syntax);
-        len += w > 0 ? (size_t)w : 0;
-    }
-    return len;
+    const char *syntax[WL_NTYPES];
+    for (size_t i = 0; i < WL_NTYPES; i++)
+        syntax[i] = wl_types[i]->syntax;
+    return base_join(buf, n, syntax, WL_NTYPES, sep, last);
 }
 
 void wl_errf(char *err, size_t errlen, const char *fmt, ...)

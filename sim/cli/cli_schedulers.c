@@ -8,19 +8,11 @@
  * core/'s table of types (core/sched.h).
  */
 #include "sim/cli/cli.h"
+#include "core/base.h"
 
 #include <stdio.h>
 #include <string.h>
 
-/* "a, b LAST c" from count names: LAST " or ", " and " or ", ". */
-static void join(char *buf, size_t n, const char *const *names, size_t count, const char *last)
-{
-    size_t len = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < count && len < n; i++)
-        len += (size_t)snprintf(buf + len, n - len, "%s%s", i == 0 ? "" : i + 1 == count ? last : ", ",
-                                names[i]);
-}
 
 static size_t count_of(const char *const *names)
 {
@@ -76,7 +68,7 @@ int cli_scheduler_variant(const char *v, run_spec *rs, int *rule_given)
         for (; k < sched_ntypes() && k < 16; k++)
             names[k] = sched_type_name(sched_type_at(k));
         char list[256];
-        join(list, sizeof list, names, k, " or ");
+        base_join(list, sizeof list, names, k, ", ", " or ");
         cli_error("--schedulers '%s': unknown scheduler '%s'; choose %s", v, part[0], list);
         return -1;
     }
@@ -100,7 +92,7 @@ int cli_scheduler_variant(const char *v, run_spec *rs, int *rule_given)
                 vi = (int)i;
         if (vi < 0) {
             char list[128];
-            join(list, sizeof list, variants, nv, " or ");
+            base_join(list, sizeof list, variants, nv, ", ", " or ");
             cli_error("--schedulers '%s': %s takes %s", v, name, list);
             return -1;
         }
@@ -110,7 +102,7 @@ int cli_scheduler_variant(const char *v, run_spec *rs, int *rule_given)
         ri = sched_rule_by_name(part[2]);
         if (ri < 0) {
             char list[128];
-            join(list, sizeof list, sched_rule_names(), SCHED_NRULES, " or ");
+            base_join(list, sizeof list, sched_rule_names(), SCHED_NRULES, ", ", " or ");
             cli_error("--schedulers '%s': unknown rule '%s'; choose %s", v, part[2], list);
             return -1;
         }
@@ -199,7 +191,8 @@ void cli_scheduler_help(FILE *f)
     }
 }
 
-/* The names of the types pred holds for, joined by join() with `last`;
+/* The names of the types pred holds for, joined by base_join() with ", "
+ * and `last`;
  * returns how many. */
 static size_t types_where(char *buf, size_t n, int (*pred)(const sched_type *), const char *last)
 {
@@ -208,7 +201,7 @@ static size_t types_where(char *buf, size_t n, int (*pred)(const sched_type *), 
     for (size_t i = 0; i < sched_ntypes() && k < 16; i++)
         if (pred(sched_type_at(i)))
             names[k++] = sched_type_name(sched_type_at(i));
-    join(buf, n, names, k, last);
+    base_join(buf, n, names, k, ", ", last);
     return k;
 }
 
